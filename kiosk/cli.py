@@ -1,0 +1,112 @@
+"""The ``kiosk`` command line: every operation staff can do, headless too.
+
+Sub-commands live in ``kiosk/commands/``; each module registers its own.
+Run with no sub-command, ``kiosk`` starts the attendee kiosk UI.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from kiosk import __version__
+from kiosk.config import Settings, load_settings, setup_logging
+from kiosk.domain.errors import KioskError
+from kiosk.i18n import set_language
+from kiosk.storage import Store
+
+COMMAND_MODULES = (
+    "kiosk.commands.basic",
+    "kiosk.commands.propose",
+)
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def add_common(parser: argparse.ArgumentParser, top: bool = False) -> None:
+    """Options accepted before or after the sub-command."""
+    # A sub-command's default would overwrite the value given before it.
+    data_default = None if top else argparse.SUPPRESS
+    lang_default = os.environ.get("KIOSK_LANGUAGE", "en") if top else argparse.SUPPRESS
+    parser.add_argument(
+        "--data-dir",
+        default=data_default,
+        help="data folder (default: $KIOSK_DATA_DIR or the platform's user data folder)",
+    )
+    parser.add_argument(
+        "--ui-language",
+        default=lang_default,
+        metavar="LANG",
+        help="language of messages: ar, fr, zgh or en ($KIOSK_LANGUAGE)",
+    )
+
+
+def open_store(args: argparse.Namespace, migrate: bool = True) -> tuple[Settings, Store]:
+    settings = load_settings(args.data_dir)
+    setup_logging(settings)
+    return settings, Store(
+        settings.db_url,
+        backups_dir=settings.backups_dir,
+        busy_timeout_ms=settings.busy_timeout_ms,
+        migrate=migrate,
+    )
+
+
+def emit(args: argparse.Namespace, data: dict[str, Any], text: str) -> None:
+    """Print one result line: JSON with ``--json``, text otherwise; flushed at once."""
+    if getattr(args, "json", False):
+        print(json.dumps(data, ensure_ascii=False), flush=True)
+    else:
+        print(text, flush=True)
+
+
+def emit_error(args: argparse.Namespace, error: KioskError, **extra: Any) -> None:
+    if getattr(args, "json", False):
+        print(
+            json.dumps(
+                {"error": error.code, "message": error.message(), **extra}, ensure_ascii=False
+            ),
+            flush=True,
+        )
+    else:
+        prefix = "".join(f"{k} {v}: " for k, v in extra.items())
+        print(f"{prefix}{error.message()}", file=sys.stderr, flush=True)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="kiosk", description="Listening Kiosk: check-in and proposals, offline."
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    add_common(parser, top=True)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    set_language(args.ui_language)
+    handler: Handler | None = getattr(args, "handler", None)
+    if handler is None:
+        from kiosk.commands.basic import run_ui
+
+        handler = run_ui
+    try:
+        return handler(args)
+    except KioskError as exc:
+        emit_error(args, exc)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

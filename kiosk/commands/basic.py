@@ -1,0 +1,129 @@
+"""init, status, journal verify, and starting the UI."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from kiosk.i18n import _
+
+
+def register(sub: Any) -> None:
+    from kiosk.cli import add_common
+
+    p = sub.add_parser("init", help="set up this kiosk (with --demo: on the demo event)")
+    add_common(p)
+    p.add_argument("--demo", action="store_true", help="create the demo event and its themes")
+    p.add_argument("--name", default="kiosk-1", help="this kiosk's station name")
+    p.add_argument("--role", choices=("checkin", "proposals", "both"), default="both")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_init)
+
+    p = sub.add_parser("status", help="event, device, counts and journal of this kiosk")
+    add_common(p)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_status)
+
+    p = sub.add_parser("journal", help="journal tools")
+    jsub = p.add_subparsers(dest="journal_command", required=True)
+    v = jsub.add_parser("verify", help="walk the hash chain and report the first broken link")
+    add_common(v)
+    v.add_argument("--json", action="store_true")
+    v.set_defaults(handler=cmd_journal_verify)
+
+    p = sub.add_parser("run", help="start the attendee kiosk (the default)")
+    add_common(p)
+    p.add_argument("--demo", action="store_true", help="set up the demo event first if needed")
+    p.add_argument("--windowed", action="store_true", help="not full screen (development)")
+    p.set_defaults(handler=run_ui)
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from kiosk.cli import emit, open_store
+    from kiosk.domain.errors import KioskError
+    from kiosk.i18n import N_
+    from kiosk.services.setup import init_demo
+
+    if not args.demo:
+        raise KioskError(
+            N_(
+                "Use 'kiosk setup --pack FILE' to set up from an event pack, "
+                "or 'kiosk init --demo' for the demo event."
+            ),
+            code="usage",
+        )
+    _settings, store = open_store(args)
+    result = init_demo(store, device_name=args.name, role=args.role)
+    text = (
+        _("Demo event {code} ready on device {device}.")
+        if result.created
+        else _("Already set up: event {code} on device {device}.")
+    ).format(code=result.event_code, device=result.device_id)
+    emit(
+        args,
+        {
+            "device_id": result.device_id,
+            "event_id": result.event_id,
+            "event_code": result.event_code,
+            "created": result.created,
+        },
+        text,
+    )
+    return 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from kiosk.cli import emit, open_store
+    from kiosk.services.status import kiosk_status
+
+    _settings, store = open_store(args)
+    status = kiosk_status(store)
+    lines = [
+        _("Event: {code} ({name})").format(code=status.event_code, name=status.event_name),
+        _("Device: {name} ({id}), role {role}").format(
+            name=status.device_name, id=status.device_id, role=status.role
+        ),
+        _("Attendees: {n}").format(n=status.attendees),
+        _("Check-ins: {n}").format(n=status.checkins),
+        _("Proposals: {n}").format(n=status.proposals),
+        _("Journal entries: {n}, last exported: {seq}").format(
+            n=status.journal_length, seq=status.last_exported_seq
+        ),
+    ]
+    emit(args, status.as_dict(), "\n".join(lines))
+    return 0
+
+
+def cmd_journal_verify(args: argparse.Namespace) -> int:
+    from kiosk.cli import emit, open_store
+    from kiosk.services.status import verify_journal
+
+    _settings, store = open_store(args)
+    result = verify_journal(store)
+    if result.ok:
+        text = _("Journal OK: {count} entries.").format(count=result.count)
+    else:
+        text = _("Journal BROKEN at entry {seq}: {reason}").format(
+            seq=result.broken_seq, reason=result.reason
+        )
+    emit(
+        args,
+        {
+            "ok": result.ok,
+            "count": result.count,
+            "broken_seq": result.broken_seq,
+            "reason": result.reason,
+        },
+        text,
+    )
+    return 0 if result.ok else 1
+
+
+def run_ui(args: argparse.Namespace) -> int:
+    try:
+        from kiosk.app import run
+    except ImportError as exc:  # PySide6 missing: say so plainly
+        print(_("The kiosk screen needs PySide6: {detail}").format(detail=exc), file=sys.stderr)
+        return 2
+    return run(args)

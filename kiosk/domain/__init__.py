@@ -1,0 +1,1 @@
+"""Plain-Python domain: rules, vocabularies and the attendee flow (no Qt, no SQL)."""

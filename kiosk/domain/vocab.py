@@ -1,0 +1,69 @@
+"""Closed vocabularies: themes, attendee categories, profile answers.
+
+Labels are marked with ``N_`` and translated at display time with ``_``.
+"""
+
+from __future__ import annotations
+
+from kiosk.i18n import N_
+
+DEFAULT_THEMES: tuple[str, ...] = (
+    "digital_inclusion",
+    "public_services",
+    "digital_economy",
+    "skills",
+    "local_government",
+    "other",
+)
+
+CATEGORIES: dict[str, str] = {
+    "citizen": N_("Citizen"),
+    "association": N_("Association"),
+    "cooperative": N_("Cooperative"),
+    "entrepreneur": N_("Entrepreneur"),
+    "student": N_("Student"),
+    "it_professional": N_("IT professional"),
+    "public_official": N_("Public official"),
+    "elected_official": N_("Elected official"),
+    "media": N_("Media"),
+}
+
+UNDISCLOSED = "undisclosed"
+
+AGE_BANDS: dict[str, str] = {
+    "under_18": N_("Under 18"),
+    "18_24": N_("18 to 24"),
+    "25_34": N_("25 to 34"),
+    "35_49": N_("35 to 49"),
+    "50_64": N_("50 to 64"),
+    "65_plus": N_("65 or over"),
+    UNDISCLOSED: N_("Prefer not to say"),
+}
+
+GENDERS: dict[str, str] = {
+    "female": N_("Woman"),
+    "male": N_("Man"),
+    UNDISCLOSED: N_("Prefer not to say"),
+}
+
+PROFILES: dict[str, str] = {
+    "citizen": N_("Citizen"),
+    "association": N_("Association"),
+    "cooperative": N_("Cooperative"),
+    "entrepreneur": N_("Entrepreneur"),
+    "student": N_("Student"),
+    "it_professional": N_("IT professional"),
+    "public_official": N_("Public official"),
+    UNDISCLOSED: N_("Prefer not to say"),
+}
+
+# Provinces of the Souss-Massa region (the first users' venue); proper names,
+# shown as written.
+PROVINCES: tuple[str, ...] = (
+    "Agadir-Ida-Ou-Tanane",
+    "Inezgane-A\u00eft Melloul",
+    "Chtouka-A\u00eft Baha",
+    "Taroudant",
+    "Tiznit",
+    "Tata",
+)

@@ -1,0 +1,82 @@
+"""Look-ups shared by services: this kiosk's device and event."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+
+from kiosk.config import assets_dir
+from kiosk.domain.errors import NotSetUp
+from kiosk.i18n import N_
+from kiosk.storage.models import Event, Theme
+from kiosk.storage.store import EVENT_KEY, UnitOfWork
+
+
+@dataclass(frozen=True)
+class ThemeInfo:
+    code: str
+    icon: str
+    names: dict[str, str]
+    descriptions: dict[str, str]
+
+    def name(self, lang: str) -> str:
+        return self.names.get(lang) or self.names.get("en") or self.code
+
+    def description(self, lang: str) -> str:
+        return self.descriptions.get(lang) or self.descriptions.get("en") or ""
+
+
+@dataclass(frozen=True)
+class EventInfo:
+    id: str
+    code: str
+    name: str
+    region: str
+    venue: str
+    languages: tuple[str, ...]
+    themes: tuple[ThemeInfo, ...]
+
+    @property
+    def theme_codes(self) -> frozenset[str]:
+        return frozenset(theme.code for theme in self.themes)
+
+
+def current_event(uow: UnitOfWork) -> Event:
+    event_id = uow.get_setting(EVENT_KEY)
+    event = uow.session.get(Event, event_id) if event_id else None
+    if event is None:
+        raise NotSetUp(
+            N_(
+                "This kiosk has no event yet. Set it up with an event pack "
+                "(kiosk setup) or the demo event (kiosk init --demo)."
+            )
+        )
+    return event
+
+
+def event_info(uow: UnitOfWork) -> EventInfo:
+    event = current_event(uow)
+    themes = uow.session.scalars(
+        select(Theme).where(Theme.event_id == event.id).order_by(Theme.position)
+    )
+    return EventInfo(
+        id=event.id,
+        code=event.code,
+        name=event.name,
+        region=event.region,
+        venue=event.venue,
+        languages=tuple(event.language_list),
+        themes=tuple(
+            ThemeInfo(t.code, t.icon, dict(t.names), dict(t.descriptions)) for t in themes
+        ),
+    )
+
+
+def default_themes() -> list[dict[str, Any]]:
+    """The six default themes with names and descriptions in the four languages."""
+    path = assets_dir() / "data" / "default_themes.json"
+    data: list[dict[str, Any]] = json.loads(path.read_text(encoding="utf-8"))
+    return data

@@ -1,0 +1,96 @@
+"""Submitting a proposal: validate, store with its journal entry, commit, then receipt."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from kiosk.config import Limits
+from kiosk.domain.proposal import ProposalDraft, validate_proposal
+from kiosk.ids import new_id, new_receipt_code
+from kiosk.services.context import event_info
+from kiosk.storage.errors import storage_errors
+from kiosk.storage.models import Proposal
+from kiosk.storage.store import Store
+
+TRAINING_KEY = "training_mode"
+
+
+@dataclass(frozen=True)
+class ProposalReceipt:
+    """What the attendee is shown once the proposal is on disk."""
+
+    id: str
+    receipt_code: str
+    theme: str
+    language: str
+    created_at: dt.datetime
+    journal_seq: int
+
+
+def proposal_payload(p: Proposal) -> dict[str, Any]:
+    return {
+        "id": p.id,
+        "event_id": p.event_id,
+        "attendee_id": p.attendee_id,
+        "device_id": p.device_id,
+        "theme": p.theme_code,
+        "language": p.language,
+        "title": p.title,
+        "body": p.body,
+        "age_band": p.age_band,
+        "gender": p.gender,
+        "province": p.province,
+        "profile": p.profile,
+        "consent_publish": p.consent_publish,
+        "receipt_code": p.receipt_code,
+        "created_at": p.created_at.isoformat(),
+        "training": p.training,
+    }
+
+
+def submit_proposal(
+    store: Store, draft: ProposalDraft, limits: Limits | None = None
+) -> ProposalReceipt:
+    """Validate and durably store one proposal; returns only after the commit.
+
+    Raises :class:`~kiosk.domain.errors.ValidationError` for bad input and
+    :class:`~kiosk.domain.errors.StorageFull` / ``StorageError`` when the disk
+    refuses; in every failure nothing is written.
+    """
+    limits = limits or Limits()
+    with storage_errors(), store.uow() as uow:
+        info = event_info(uow)
+        clean = validate_proposal(
+            draft, theme_codes=info.theme_codes, languages=info.languages, limits=limits
+        )
+        proposal = Proposal(
+            id=new_id(),
+            event_id=info.id,
+            attendee_id=clean.attendee_id,
+            device_id=uow.device_id,
+            theme_code=clean.theme,
+            language=clean.language,
+            title=clean.title,
+            body=clean.body,
+            age_band=clean.age_band,
+            gender=clean.gender,
+            province=clean.province,
+            profile=clean.profile,
+            consent_publish=clean.consent_publish,
+            receipt_code=new_receipt_code(),
+            created_at=store.clock.now(),
+            training=uow.get_setting(TRAINING_KEY) == "1",
+        )
+        uow.session.add(proposal)
+        entry = uow.record("proposal.submitted", proposal.id, proposal_payload(proposal))
+        uow.commit()
+        return ProposalReceipt(
+            proposal.id,
+            proposal.receipt_code,
+            proposal.theme_code,
+            proposal.language,
+            proposal.created_at,
+            entry.seq,
+        )

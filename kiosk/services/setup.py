@@ -1,0 +1,130 @@
+"""Setting up a kiosk: its device identity and (for now) the demo event."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from kiosk.ids import new_id
+from kiosk.services.context import default_themes
+from kiosk.storage.canonical import GENESIS_HASH
+from kiosk.storage.models import Device, Event, Theme
+from kiosk.storage.store import DEVICE_KEY, EVENT_KEY, Store, UnitOfWork
+
+DEMO_EVENT_CODE = "DEMO-SOUSS-MASSA"
+DEMO_EVENT_NAME = "Listening session: digital transition (demo)"
+
+
+@dataclass(frozen=True)
+class SetupResult:
+    device_id: str
+    event_id: str
+    event_code: str
+    created: bool
+
+
+def ensure_device(
+    uow: UnitOfWork, name: str, role: str = "both", public_key: str | None = None
+) -> Device:
+    """This kiosk's device row, created (and journaled) on first use."""
+    device_id = uow.get_setting(DEVICE_KEY)
+    if device_id:
+        device = uow.session.get(Device, device_id)
+        if device is not None:
+            return device
+    now = uow.store.clock.now()
+    device = Device(
+        id=new_id(),
+        name=name,
+        role=role,
+        public_key=public_key,
+        created_at=now,
+        journal_seq=0,
+        journal_hash=GENESIS_HASH,
+        exported_seq=0,
+    )
+    uow.session.add(device)
+    uow.set_setting(DEVICE_KEY, device.id)
+    uow.session.flush()
+    uow.record("device.created", device.id, device_payload(device))
+    return device
+
+
+def device_payload(device: Device) -> dict[str, Any]:
+    return {
+        "id": device.id,
+        "name": device.name,
+        "role": device.role,
+        "public_key": device.public_key,
+        "created_at": device.created_at.isoformat(),
+    }
+
+
+def event_payload(event: Event, themes: list[Theme]) -> dict[str, Any]:
+    return {
+        "id": event.id,
+        "code": event.code,
+        "name": event.name,
+        "region": event.region,
+        "venue": event.venue,
+        "languages": event.language_list,
+        "starts_at": event.starts_at.isoformat() if event.starts_at else None,
+        "ends_at": event.ends_at.isoformat() if event.ends_at else None,
+        "themes": [
+            {
+                "code": t.code,
+                "position": t.position,
+                "icon": t.icon,
+                "names": t.names,
+                "descriptions": t.descriptions,
+            }
+            for t in themes
+        ],
+    }
+
+
+def init_demo(store: Store, device_name: str = "demo-kiosk", role: str = "both") -> SetupResult:
+    """Create this kiosk's device and the demo event with the six default themes.
+
+    Idempotent: a kiosk already on the demo event is left as it is.
+    """
+    with store.uow() as uow:
+        device = ensure_device(uow, device_name, role)
+        existing = uow.get_setting(EVENT_KEY)
+        if existing:
+            event = uow.session.get(Event, existing)
+            if event is not None:
+                uow.commit()
+                return SetupResult(device.id, event.id, event.code, created=False)
+        now = store.clock.now()
+        today = now.replace(hour=8, minute=0, second=0, microsecond=0)
+        event = Event(
+            id=new_id(),
+            code=DEMO_EVENT_CODE,
+            name=DEMO_EVENT_NAME,
+            region="Souss-Massa",
+            venue="Agadir",
+            starts_at=today,
+            ends_at=today + dt.timedelta(hours=10),
+            languages="ar,fr,zgh,en",
+            created_at=now,
+        )
+        uow.session.add(event)
+        themes = [
+            Theme(
+                event_id=event.id,
+                code=t["code"],
+                position=i,
+                icon=t["icon"],
+                names=t["names"],
+                descriptions=t["descriptions"],
+            )
+            for i, t in enumerate(default_themes())
+        ]
+        uow.session.add_all(themes)
+        uow.set_setting(EVENT_KEY, event.id)
+        uow.session.flush()
+        uow.record("event.set_up", event.id, event_payload(event, themes))
+        uow.commit()
+        return SetupResult(device.id, event.id, event.code, created=True)

@@ -1,0 +1,137 @@
+"""The append-only, hash-chained journal.
+
+Every change is appended in the same transaction as the change itself, with a
+gapless per-device ``seq`` and ``hash = SHA-256(prev_hash || canonical_json(entry))``.
+The device row keeps the head (last seq and hash) so that deleting the newest
+entries is detected as well as editing or deleting older ones.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kiosk.clock import Clock
+from kiosk.storage.canonical import GENESIS_HASH, canonical_json, chain_hash, entry_document
+from kiosk.storage.models import Device, JournalEntry
+
+
+class JournalError(Exception):
+    pass
+
+
+def append(
+    session: Session,
+    device_id: str,
+    kind: str,
+    record_id: str,
+    payload: dict[str, Any],
+    clock: Clock,
+) -> JournalEntry:
+    """Append one entry after the device's current head (caller commits)."""
+    device = session.get(Device, device_id)
+    if device is None:
+        raise JournalError(f"unknown device {device_id}")
+    seq = device.journal_seq + 1
+    prev_hash = device.journal_hash
+    wall_time = clock.now().isoformat(timespec="microseconds")
+    mono_ns = clock.monotonic_ns()
+    document = entry_document(device_id, seq, kind, record_id, payload, wall_time, mono_ns)
+    entry = JournalEntry(
+        device_id=device_id,
+        seq=seq,
+        kind=kind,
+        record_id=record_id,
+        payload=canonical_json(payload),
+        wall_time=wall_time,
+        mono_ns=mono_ns,
+        prev_hash=prev_hash,
+        hash=chain_hash(prev_hash, document),
+    )
+    session.add(entry)
+    device.journal_seq = seq
+    device.journal_hash = entry.hash
+    return entry
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    ok: bool
+    count: int
+    broken_seq: int | None = None
+    reason: str = ""
+
+    def describe(self) -> str:
+        if self.ok:
+            return f"OK: {self.count} entries"
+        return f"BROKEN at entry {self.broken_seq}: {self.reason}"
+
+
+def verify_entries(
+    entries: Any,
+    device_id: str,
+    expected_head: tuple[int, str] | None = None,
+    start_prev_hash: str = GENESIS_HASH,
+    start_seq: int = 1,
+) -> VerifyResult:
+    """Walk entries (ordered by seq) and report the first broken link."""
+    prev_hash = start_prev_hash
+    expected_seq = start_seq
+    count = 0
+    for entry in entries:
+        if entry.seq != expected_seq:
+            return VerifyResult(
+                False,
+                count,
+                expected_seq,
+                f"entry {expected_seq} is missing (next found is {entry.seq})",
+            )
+        if entry.prev_hash != prev_hash:
+            return VerifyResult(False, count, entry.seq, "prev_hash does not match previous entry")
+        try:
+            payload = json.loads(entry.payload)
+        except ValueError:
+            return VerifyResult(False, count, entry.seq, "payload is not valid JSON")
+        if canonical_json(payload) != entry.payload:
+            return VerifyResult(False, count, entry.seq, "payload is not in canonical form")
+        document = entry_document(
+            device_id,
+            entry.seq,
+            entry.kind,
+            entry.record_id,
+            payload,
+            entry.wall_time,
+            entry.mono_ns,
+        )
+        if chain_hash(prev_hash, document) != entry.hash:
+            return VerifyResult(False, count, entry.seq, "hash does not match contents")
+        prev_hash = entry.hash
+        expected_seq += 1
+        count += 1
+    if expected_head is not None:
+        head_seq, head_hash = expected_head
+        if head_seq != expected_seq - 1:
+            return VerifyResult(
+                False, count, expected_seq, f"entries {expected_seq}..{head_seq} are missing"
+            )
+        if head_hash != prev_hash:
+            return VerifyResult(False, count, head_seq, "last hash does not match the head")
+    return VerifyResult(True, count)
+
+
+def verify(session: Session, device_id: str) -> VerifyResult:
+    """Verify one device's chain against the head kept on its device row."""
+    device = session.get(Device, device_id)
+    if device is None:
+        raise JournalError(f"unknown device {device_id}")
+    rows = session.scalars(
+        select(JournalEntry)
+        .where(JournalEntry.device_id == device_id)
+        .order_by(JournalEntry.seq)
+        .execution_options(yield_per=1000)
+    )
+    return verify_entries(rows, device_id, (device.journal_seq, device.journal_hash))
