@@ -1,0 +1,126 @@
+"""Signing, verification, sealing and key files, with PyNaCl as documented.
+
+No cryptography is written here: Ed25519 signatures (``nacl.signing``), sealed
+boxes to an X25519 key (``nacl.public.SealedBox``) and HMAC-SHA256 (stdlib) for
+the enrolment proof. This module only names things and handles key files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+from pathlib import Path
+
+from nacl import exceptions as nacl_exceptions
+from nacl.public import PrivateKey, PublicKey, SealedBox
+from nacl.signing import SigningKey, VerifyKey
+
+# LocalSetting keys under which a kiosk keeps what its event pack gave it.
+ORGANISER_SIGN_PK = "organiser_sign_pk"
+ORGANISER_SEAL_PK = "organiser_seal_pk"
+ENROLMENT_SECRET = "enrolment_secret"
+DEVICE_KEY_FILE = "device_ed25519.key"
+
+
+class CryptoError(Exception):
+    """A signature, seal or key that does not check out."""
+
+
+def fingerprint(public_key: bytes) -> str:
+    """Short, readable fingerprint of a public key: ``AB12 CD34 EF56 7890``."""
+    digest = hashlib.sha256(public_key).hexdigest()[:16].upper()
+    return " ".join(digest[i : i + 4] for i in range(0, 16, 4))
+
+
+def key_id(public_key: bytes) -> bytes:
+    """4-byte key identifier carried in tokens so keys can rotate."""
+    return hashlib.sha256(public_key).digest()[:4]
+
+
+def new_signing_key() -> SigningKey:
+    return SigningKey.generate()
+
+
+def new_sealing_key() -> PrivateKey:
+    return PrivateKey.generate()
+
+
+def sign(key: SigningKey, message: bytes) -> bytes:
+    """Detached 64-byte Ed25519 signature."""
+    return bytes(key.sign(message).signature)
+
+
+def verify(public_key: bytes, message: bytes, signature: bytes) -> None:
+    """Raise :class:`CryptoError` unless ``signature`` is ``public_key``'s over ``message``."""
+    try:
+        VerifyKey(public_key).verify(message, signature)
+    except (
+        nacl_exceptions.BadSignatureError,
+        nacl_exceptions.ValueError,
+        nacl_exceptions.TypeError,
+        ValueError,
+        TypeError,
+    ) as exc:
+        raise CryptoError("bad signature") from exc
+
+
+def seal(recipient_public_key: bytes, plaintext: bytes) -> bytes:
+    """Anonymous sealed box: only the holder of the X25519 private key can open it."""
+    return bytes(SealedBox(PublicKey(recipient_public_key)).encrypt(plaintext))
+
+
+def unseal(private_key: PrivateKey, ciphertext: bytes) -> bytes:
+    try:
+        return bytes(SealedBox(private_key).decrypt(ciphertext))
+    except (
+        nacl_exceptions.CryptoError,
+        nacl_exceptions.ValueError,
+        nacl_exceptions.TypeError,
+        ValueError,
+        TypeError,
+    ) as exc:
+        raise CryptoError("cannot unseal") from exc
+
+
+def enrolment_proof(secret: bytes, device_id: str, device_public_key: bytes) -> str:
+    """HMAC-SHA256 binding a device id and key to the event's enrolment secret."""
+    message = device_id.encode("ascii") + b"\x00" + device_public_key
+    return hmac.new(secret, message, hashlib.sha256).hexdigest()
+
+
+def check_enrolment_proof(
+    secret: bytes, device_id: str, device_public_key: bytes, proof: str
+) -> bool:
+    return hmac.compare_digest(enrolment_proof(secret, device_id, device_public_key), proof)
+
+
+def write_private_key(path: Path, raw: bytes) -> None:
+    """Write a private key readable only by its owner (created 0600, never widened)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        os.write(fd, raw.hex().encode("ascii") + b"\n")
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    os.replace(tmp, path)
+
+
+def read_private_key(path: Path) -> bytes:
+    try:
+        raw = bytes.fromhex(path.read_text(encoding="ascii").strip())
+    except (OSError, ValueError) as exc:
+        raise CryptoError(f"cannot read key {path.name}") from exc
+    if len(raw) != 32:
+        raise CryptoError(f"key {path.name} has the wrong length")
+    return raw
+
+
+def load_or_create_signing_key(path: Path) -> SigningKey:
+    if path.exists():
+        return SigningKey(read_private_key(path))
+    key = new_signing_key()
+    write_private_key(path, bytes(key))
+    return key
