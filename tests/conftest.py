@@ -1,0 +1,93 @@
+"""Fixtures shared by every test folder: a fresh data folder and store per test."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+# Qt must never need a display in tests.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SAMPLE_DIR = REPO_ROOT.parent / "shared" / "data" / "sample"
+
+
+@pytest.fixture
+def repo_root() -> Path:
+    return REPO_ROOT
+
+
+@pytest.fixture
+def sample_dir() -> Path:
+    if not SAMPLE_DIR.exists():
+        pytest.fail(f"sample data missing at {SAMPLE_DIR}")
+    return SAMPLE_DIR
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    path = tmp_path / "data"
+    path.mkdir()
+    return path
+
+
+@pytest.fixture
+def settings(data_dir: Path):  # type: ignore[no-untyped-def]
+    from kiosk.config import load_settings
+
+    return load_settings(data_dir)
+
+
+@pytest.fixture
+def store(settings) -> Iterator[object]:  # type: ignore[no-untyped-def]
+    from kiosk.storage import Store
+
+    s = Store(settings.db_url, backups_dir=settings.backups_dir)
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def demo_store(store):  # type: ignore[no-untyped-def]
+    from kiosk.services.setup import init_demo
+
+    init_demo(store)
+    return store
+
+
+def cli_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(REPO_ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+    env.pop("KIOSK_DATA_DIR", None)
+    return env
+
+
+def run_cli(
+    *args: str, module: str = "kiosk", check: bool = False, input_text: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m kiosk ARGS`` (this checkout's code) and capture its output."""
+    return subprocess.run(
+        [sys.executable, "-m", module, *args],
+        capture_output=True,
+        text=True,
+        env=cli_env(),
+        cwd=REPO_ROOT,
+        check=check,
+        input=input_text,
+        timeout=300,
+    )
+
+
+@pytest.fixture
+def kiosk_cli(data_dir: Path):  # type: ignore[no-untyped-def]
+    """Run the kiosk command line against this test's data folder."""
+
+    def _run(*args: str, check: bool = False) -> subprocess.CompletedProcess[str]:
+        return run_cli("--data-dir", str(data_dir), *args, check=check)
+
+    return _run

@@ -1,0 +1,67 @@
+"""Migrations: an old database is upgraded with its data intact and a backup kept."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from alembic import command
+
+from kiosk.domain.proposal import ProposalDraft
+from kiosk.services.proposals import submit_proposal
+from kiosk.services.setup import init_demo
+from kiosk.services.status import kiosk_status, verify_journal
+from kiosk.storage import Store
+from kiosk.storage.engine import make_engine
+from kiosk.storage.migrate import alembic_config, current_revision, head_revision
+
+FIRST = "0001"
+
+
+def test_upgrade_from_initial_revision_keeps_data_and_backs_up(tmp_path: Path) -> None:
+    db = tmp_path / "kiosk.db"
+    url = f"sqlite:///{db}"
+    engine = make_engine(url)
+    command.upgrade(alembic_config(engine), FIRST)
+    assert current_revision(engine) == FIRST
+    engine.dispose()
+
+    # A kiosk that ran the first release: data written at revision 0001.
+    old = Store(url, migrate=False)
+    init_demo(old)
+    receipt = submit_proposal(
+        old, ProposalDraft("skills", "ar", "\u0639\u0646\u0648\u0627\u0646", "\u0646\u0635")
+    )
+    before = kiosk_status(old)
+    old.close()
+
+    backups = tmp_path / "backups"
+    upgraded = Store(url, backups_dir=backups)
+    assert current_revision(upgraded.engine) == head_revision(upgraded.engine) != FIRST
+    assert upgraded.last_backup is not None and upgraded.last_backup.exists()
+    assert kiosk_status(upgraded) == before
+    assert verify_journal(upgraded).ok
+    upgraded.close()
+
+    # The backup is a consistent copy at the old revision holding the old data.
+    con = sqlite3.connect(upgraded.last_backup)
+    try:
+        assert con.execute("SELECT version_num FROM alembic_version").fetchone() == (FIRST,)
+        assert con.execute("SELECT receipt_code FROM proposal").fetchone() == (
+            receipt.receipt_code,
+        )
+        assert con.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    finally:
+        con.close()
+
+
+def test_fresh_database_needs_no_backup_and_current_one_is_not_copied(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'kiosk.db'}"
+    backups = tmp_path / "backups"
+    first = Store(url, backups_dir=backups)
+    assert first.last_backup is None
+    first.close()
+    again = Store(url, backups_dir=backups)
+    assert again.last_backup is None
+    assert not backups.exists() or not any(backups.iterdir())
+    again.close()

@@ -1,0 +1,77 @@
+"""Layer rule: nothing outside kiosk/ui and kiosk/app.py imports Qt (checked two ways)."""
+
+from __future__ import annotations
+
+import ast
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import REPO_ROOT, cli_env
+
+QT_MODULES = ("PySide6", "shiboken6", "PyQt5", "PyQt6")
+
+
+def qt_imports(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found = []
+    for node in ast.walk(tree):
+        names = []
+        if isinstance(node, ast.Import):
+            names = [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names = [node.module]
+        found += [n for n in names if n.split(".")[0] in QT_MODULES]
+    return found
+
+
+def test_no_qt_outside_ui() -> None:
+    offenders = {}
+    for path in (REPO_ROOT / "kiosk").rglob("*.py"):
+        rel = path.relative_to(REPO_ROOT).as_posix()
+        if rel.startswith("kiosk/ui/") or rel == "kiosk/app.py":
+            continue
+        if found := qt_imports(path):
+            offenders[rel] = found
+    assert offenders == {}
+
+
+def test_core_imports_without_qt_available() -> None:
+    # Import every core module with PySide6 made unimportable: the core must not need it.
+    code = (
+        "import sys, importlib, pkgutil\n"
+        "class Block:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name.split('.')[0] in ('PySide6', 'shiboken6'):\n"
+        "            raise ImportError('Qt blocked: ' + name)\n"
+        "sys.meta_path.insert(0, Block())\n"
+        "import kiosk\n"
+        "for pkg in ('kiosk.domain', 'kiosk.services', 'kiosk.storage', 'kiosk.sync',"
+        " 'kiosk.central', 'kiosk.commands'):\n"
+        "    mod = importlib.import_module(pkg)\n"
+        "    for info in pkgutil.walk_packages(mod.__path__, pkg + '.'):\n"
+        "        if '.migrations' in info.name: continue\n"
+        "        importlib.import_module(info.name)\n"
+        "import kiosk.cli, kiosk.config, kiosk.i18n, kiosk.crypto\n"
+        "print('ok')\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env=cli_env(),
+        cwd=REPO_ROOT,
+        timeout=120,
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "ok"
+
+
+def test_import_linter_contract() -> None:
+    lint = shutil.which("lint-imports", path=str(Path(sys.executable).parent))
+    assert lint, "import-linter is a dev dependency"
+    out = subprocess.run(
+        [lint], capture_output=True, text=True, env=cli_env(), cwd=REPO_ROOT, timeout=300
+    )
+    assert out.returncode == 0, out.stdout + out.stderr
