@@ -57,7 +57,18 @@ def current_event(uow: UnitOfWork) -> Event:
     return event
 
 
-def event_info(uow: UnitOfWork) -> EventInfo:
+def event_info(uow: UnitOfWork, event_id: str | None = None) -> EventInfo:
+    """The current event and its themes, cached per store by event id."""
+    event_id = event_id or uow.get_setting(EVENT_KEY)
+    cached = uow.store.cache.get(f"event:{event_id}") if event_id else None
+    if isinstance(cached, EventInfo):
+        return cached
+    info = _load_event_info(uow)
+    uow.store.cache[f"event:{info.id}"] = info
+    return info
+
+
+def _load_event_info(uow: UnitOfWork) -> EventInfo:
     event = current_event(uow)
     themes = uow.session.scalars(
         select(Theme).where(Theme.event_id == event.id).order_by(Theme.position)

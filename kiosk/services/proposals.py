@@ -6,15 +6,18 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import insert
+
 from kiosk.config import Limits
 from kiosk.domain.proposal import ProposalDraft, validate_proposal
 from kiosk.ids import new_id, new_receipt_code
 from kiosk.services.context import event_info
 from kiosk.storage.errors import storage_errors
 from kiosk.storage.models import Proposal
-from kiosk.storage.store import Store
+from kiosk.storage.store import EVENT_KEY, Store
 
 TRAINING_KEY = "training_mode"
+_INSERT_PROPOSAL = insert(Proposal)
 
 
 @dataclass(frozen=True)
@@ -61,36 +64,38 @@ def submit_proposal(
     """
     limits = limits or Limits()
     with storage_errors(), store.uow() as uow:
-        info = event_info(uow)
+        local = uow.get_settings(EVENT_KEY, TRAINING_KEY)
+        info = event_info(uow, local.get(EVENT_KEY))
         clean = validate_proposal(
             draft, theme_codes=info.theme_codes, languages=info.languages, limits=limits
         )
-        proposal = Proposal(
-            id=new_id(),
-            event_id=info.id,
-            attendee_id=clean.attendee_id,
-            device_id=uow.device_id,
-            theme_code=clean.theme,
-            language=clean.language,
-            title=clean.title,
-            body=clean.body,
-            age_band=clean.age_band,
-            gender=clean.gender,
-            province=clean.province,
-            profile=clean.profile,
-            consent_publish=clean.consent_publish,
-            receipt_code=new_receipt_code(),
-            created_at=store.clock.now(),
-            training=uow.get_setting(TRAINING_KEY) == "1",
-        )
-        uow.session.add(proposal)
-        entry = uow.record("proposal.submitted", proposal.id, proposal_payload(proposal))
+        row = {
+            "id": new_id(),
+            "event_id": info.id,
+            "attendee_id": clean.attendee_id,
+            "device_id": uow.device_id,
+            "theme_code": clean.theme,
+            "language": clean.language,
+            "title": clean.title,
+            "body": clean.body,
+            "age_band": clean.age_band,
+            "gender": clean.gender,
+            "province": clean.province,
+            "profile": clean.profile,
+            "consent_publish": clean.consent_publish,
+            "receipt_code": new_receipt_code(),
+            "created_at": store.clock.now(),
+            "training": local.get(TRAINING_KEY) == "1",
+        }
+        # A Core insert: this is the hot path of every attendee's submit.
+        uow.session.connection().execute(_INSERT_PROPOSAL, row)
+        entry = uow.record("proposal.submitted", row["id"], proposal_payload(Proposal(**row)))
         uow.commit()
         return ProposalReceipt(
-            proposal.id,
-            proposal.receipt_code,
-            proposal.theme_code,
-            proposal.language,
-            proposal.created_at,
+            row["id"],
+            row["receipt_code"],
+            clean.theme,
+            clean.language,
+            row["created_at"],
             entry.seq,
         )

@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from kiosk.clock import Clock
@@ -24,6 +24,24 @@ class JournalError(Exception):
     pass
 
 
+# Built once: on the hot path only parameters change, so compiled forms are reused.
+_READ_HEAD = select(Device.journal_seq, Device.journal_hash).where(
+    Device.id == bindparam("device_id")
+)
+_INSERT_ENTRY = insert(JournalEntry)
+_MOVE_HEAD = (
+    update(Device)
+    .where(Device.id == bindparam("device_id"))
+    .values(journal_seq=bindparam("seq"), journal_hash=bindparam("hash"))
+)
+
+
+@dataclass(frozen=True)
+class AppendedEntry:
+    seq: int
+    hash: str
+
+
 def append(
     session: Session,
     device_id: str,
@@ -31,31 +49,43 @@ def append(
     record_id: str,
     payload: dict[str, Any],
     clock: Clock,
-) -> JournalEntry:
-    """Append one entry after the device's current head (caller commits)."""
-    device = session.get(Device, device_id)
-    if device is None:
+) -> AppendedEntry:
+    """Append one entry after the device's current head (the caller commits).
+
+    Runs as three Core statements on the session's connection (read head,
+    insert entry, move head): this is on every action's hot path.
+    """
+    session.flush()  # pending ORM rows first, so the entry follows what it describes
+    conn = session.connection()
+    head = conn.execute(_READ_HEAD, {"device_id": device_id}).first()
+    if head is None:
         raise JournalError(f"unknown device {device_id}")
-    seq = device.journal_seq + 1
-    prev_hash = device.journal_hash
+    seq = head.journal_seq + 1
+    prev_hash = head.journal_hash
     wall_time = clock.now().isoformat(timespec="microseconds")
     mono_ns = clock.monotonic_ns()
     document = entry_document(device_id, seq, kind, record_id, payload, wall_time, mono_ns)
-    entry = JournalEntry(
-        device_id=device_id,
-        seq=seq,
-        kind=kind,
-        record_id=record_id,
-        payload=canonical_json(payload),
-        wall_time=wall_time,
-        mono_ns=mono_ns,
-        prev_hash=prev_hash,
-        hash=chain_hash(prev_hash, document),
+    digest = chain_hash(prev_hash, document)
+    conn.execute(
+        _INSERT_ENTRY,
+        {
+            "device_id": device_id,
+            "seq": seq,
+            "kind": kind,
+            "record_id": record_id,
+            "payload": canonical_json(payload),
+            "wall_time": wall_time,
+            "mono_ns": mono_ns,
+            "prev_hash": prev_hash,
+            "hash": digest,
+        },
     )
-    session.add(entry)
-    device.journal_seq = seq
-    device.journal_hash = entry.hash
-    return entry
+    conn.execute(_MOVE_HEAD, {"device_id": device_id, "seq": seq, "hash": digest})
+    # An ORM copy of this device row loaded in the session is now stale.
+    for obj in list(session.identity_map.values()):
+        if isinstance(obj, Device) and obj.id == device_id:
+            session.expire(obj, ["journal_seq", "journal_hash"])
+    return AppendedEntry(seq, digest)
 
 
 @dataclass(frozen=True)

@@ -42,6 +42,13 @@ class Store:
         if migrate:
             self.last_backup = upgrade(self.engine, backups_dir=backups_dir)
 
+        # Read-mostly configuration cached per store (the event's themes); keyed
+        # by event id, which every action still reads inside its transaction.
+        self.cache: dict[str, Any] = {}
+
+    def forget_cached(self) -> None:
+        self.cache.clear()
+
     def uow(self, *, readonly: bool = False) -> UnitOfWork:
         return UnitOfWork(self, readonly=readonly)
 
@@ -108,10 +115,19 @@ class UnitOfWork:
 
     # -- helpers used by services -------------------------------------------------
     def get_setting(self, key: str) -> str | None:
-        row = self.session.get(LocalSetting, key)
-        return row.value if row else None
+        return self.session.execute(
+            select(LocalSetting.value).where(LocalSetting.key == key)
+        ).scalar_one_or_none()
+
+    def get_settings(self, *keys: str) -> dict[str, str]:
+        """Several local settings in one query."""
+        rows = self.session.execute(
+            select(LocalSetting.key, LocalSetting.value).where(LocalSetting.key.in_(keys))
+        )
+        return {key: value for key, value in rows}
 
     def set_setting(self, key: str, value: str) -> None:
+        self.store.forget_cached()
         row = self.session.get(LocalSetting, key)
         if row is None:
             self.session.add(LocalSetting(key=key, value=value))
@@ -121,13 +137,15 @@ class UnitOfWork:
     @property
     def device_id(self) -> str:
         if self._device_id is None:
-            value = self.get_setting(DEVICE_KEY)
+            # A kiosk's device id never changes once set, so it is cached.
+            value = self.store.cache.get(DEVICE_KEY) or self.get_setting(DEVICE_KEY)
             if value is None:
                 raise LookupError("this kiosk is not set up (no device)")
+            self.store.cache[DEVICE_KEY] = value
             self._device_id = value
         return self._device_id
 
-    def record(self, kind: str, record_id: str, payload: dict[str, Any]) -> JournalEntry:
+    def record(self, kind: str, record_id: str, payload: dict[str, Any]) -> journal.AppendedEntry:
         """Append a journal entry for a change made in this unit of work."""
         return journal.append(
             self.session, self.device_id, kind, record_id, payload, self.store.clock
