@@ -69,8 +69,9 @@ def submit_proposal(
         clean = validate_proposal(
             draft, theme_codes=info.theme_codes, languages=info.languages, limits=limits
         )
-        row = {
-            "id": new_id(),
+        proposal_id, receipt_code, now = new_id(), new_receipt_code(), store.clock.now()
+        row: dict[str, object] = {
+            "id": proposal_id,
             "event_id": info.id,
             "attendee_id": clean.attendee_id,
             "device_id": uow.device_id,
@@ -83,19 +84,14 @@ def submit_proposal(
             "province": clean.province,
             "profile": clean.profile,
             "consent_publish": clean.consent_publish,
-            "receipt_code": new_receipt_code(),
-            "created_at": store.clock.now(),
+            "receipt_code": receipt_code,
+            "created_at": now,
             "training": local.get(TRAINING_KEY) == "1",
         }
         # A Core insert: this is the hot path of every attendee's submit.
         uow.session.connection().execute(_INSERT_PROPOSAL, row)
-        entry = uow.record("proposal.submitted", row["id"], proposal_payload(Proposal(**row)))
+        entry = uow.record("proposal.submitted", proposal_id, proposal_payload(Proposal(**row)))
         uow.commit()
         return ProposalReceipt(
-            row["id"],
-            row["receipt_code"],
-            clean.theme,
-            clean.language,
-            row["created_at"],
-            entry.seq,
+            proposal_id, receipt_code, clean.theme, clean.language, now, entry.seq
         )
