@@ -25,8 +25,14 @@ def median(values: list[float]) -> float:
     return statistics.median(values)
 
 
-def record(figure: str, value: float, unit: str, baseline: float | None = None,
-           baseline_name: str = "", target: str = "") -> None:
+def record(
+    figure: str,
+    value: float,
+    unit: str,
+    baseline: float | None = None,
+    baseline_name: str = "",
+    target: str = "",
+) -> None:
     """Print one figure and, when run by bench/run_all.py, append it to its results file."""
     ratio = (value / baseline) if baseline else None
     line = f"{figure}: {value:.3f} {unit}"
@@ -38,6 +44,17 @@ def record(figure: str, value: float, unit: str, baseline: float | None = None,
     path = os.environ.get(RESULTS_ENV)
     if path:
         with open(path, "a", encoding="utf-8") as fh:
-            fh.write(json.dumps({"figure": figure, "value": value, "unit": unit,
-                                 "baseline": baseline, "baseline_name": baseline_name,
-                                 "ratio": ratio, "target": target}) + "\n")
+            fh.write(
+                json.dumps(
+                    {
+                        "figure": figure,
+                        "value": value,
+                        "unit": unit,
+                        "baseline": baseline,
+                        "baseline_name": baseline_name,
+                        "ratio": ratio,
+                        "target": target,
+                    }
+                )
+                + "\n"
+            )

@@ -23,18 +23,23 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._common import SAMPLE_DIR, percentile, record  # noqa: E402
-from kiosk.domain.proposal import ProposalDraft  # noqa: E402
-from kiosk.services.proposals import submit_proposal  # noqa: E402
-from kiosk.services.setup import init_demo  # noqa: E402
-from kiosk.storage import Store  # noqa: E402
+from bench._common import SAMPLE_DIR, percentile, record
+from kiosk.domain.proposal import ProposalDraft
+from kiosk.services.proposals import submit_proposal
+from kiosk.services.setup import init_demo
+from kiosk.storage import Store
 
 
 def load_drafts(n: int) -> list[ProposalDraft]:
-    rows = [json.loads(line) for line in
-            (SAMPLE_DIR / "proposals.jsonl").read_text(encoding="utf-8").splitlines() if line]
-    return [ProposalDraft(r["theme"], r["language"], f"{r['title']} {i}", r["body"])
-            for i, r in enumerate(rows[i % len(rows)] for i in range(n))]
+    rows = [
+        json.loads(line)
+        for line in (SAMPLE_DIR / "proposals.jsonl").read_text(encoding="utf-8").splitlines()
+        if line
+    ]
+    return [
+        ProposalDraft(r["theme"], r["language"], f"{r['title']} {i}", r["body"])
+        for i, r in enumerate(rows[i % len(rows)] for i in range(n))
+    ]
 
 
 def bench_service(folder: Path, drafts: list[ProposalDraft]) -> list[float]:
@@ -53,14 +58,17 @@ def bench_service(folder: Path, drafts: list[ProposalDraft]) -> list[float]:
 
 def bench_raw(folder: Path, drafts: list[ProposalDraft]) -> list[float]:
     con = sqlite3.connect(folder / "raw.db", isolation_level=None)
-    for pragma in ("journal_mode=WAL", "synchronous=FULL", "foreign_keys=ON",
-                   "busy_timeout=5000"):
+    for pragma in ("journal_mode=WAL", "synchronous=FULL", "foreign_keys=ON", "busy_timeout=5000"):
         con.execute(f"PRAGMA {pragma}")
-    con.execute("CREATE TABLE proposal (id TEXT PRIMARY KEY, event_id TEXT, theme TEXT, "
-                "language TEXT, title TEXT, body TEXT, receipt_code TEXT UNIQUE, "
-                "created_at TEXT)")
-    con.execute("CREATE TABLE journal (device_id TEXT, seq INTEGER, kind TEXT, record_id TEXT, "
-                "payload TEXT, prev_hash TEXT, hash TEXT, PRIMARY KEY (device_id, seq))")
+    con.execute(
+        "CREATE TABLE proposal (id TEXT PRIMARY KEY, event_id TEXT, theme TEXT, "
+        "language TEXT, title TEXT, body TEXT, receipt_code TEXT UNIQUE, "
+        "created_at TEXT)"
+    )
+    con.execute(
+        "CREATE TABLE journal (device_id TEXT, seq INTEGER, kind TEXT, record_id TEXT, "
+        "payload TEXT, prev_hash TEXT, hash TEXT, PRIMARY KEY (device_id, seq))"
+    )
     con.execute("CREATE TABLE device (id TEXT PRIMARY KEY, seq INTEGER, hash TEXT)")
     con.execute("INSERT INTO device VALUES ('d', 0, '')")
     prepared = []
@@ -72,18 +80,22 @@ def bench_raw(folder: Path, drafts: list[ProposalDraft]) -> list[float]:
     def one(item: tuple[str, ProposalDraft, str, str, int]) -> None:
         pid, d, payload, digest, i = item
         con.execute("BEGIN IMMEDIATE")
-        con.execute("INSERT INTO proposal VALUES (?,?,?,?,?,?,?,?)",
-                    (pid, "e", d.theme, d.language, d.title, d.body, f"R{i}", "2026-11-23"))
+        con.execute(
+            "INSERT INTO proposal VALUES (?,?,?,?,?,?,?,?)",
+            (pid, "e", d.theme, d.language, d.title, d.body, f"R{i}", "2026-11-23"),
+        )
         seq, prev = con.execute("SELECT seq, hash FROM device WHERE id='d'").fetchone()
-        con.execute("INSERT INTO journal VALUES (?,?,?,?,?,?,?)",
-                    ("d", seq + 1, "proposal.submitted", pid, payload, prev, digest))
+        con.execute(
+            "INSERT INTO journal VALUES (?,?,?,?,?,?,?)",
+            ("d", seq + 1, "proposal.submitted", pid, payload, prev, digest),
+        )
         con.execute("UPDATE device SET seq=?, hash=? WHERE id='d'", (seq + 1, digest))
         con.execute("COMMIT")
 
-    for item in prepared[len(drafts):len(drafts) + 50]:  # warm-up
+    for item in prepared[len(drafts) : len(drafts) + 50]:  # warm-up
         one(item)
     times = []
-    for item in prepared[:len(drafts)]:
+    for item in prepared[: len(drafts)]:
         t0 = time.perf_counter()
         one(item)
         times.append((time.perf_counter() - t0) * 1000)
@@ -101,10 +113,21 @@ def main() -> None:
         raw = bench_raw(folder, drafts)
         service = bench_service(folder, drafts)
     print(f"{args.n} durable submits each (WAL, synchronous=FULL)")
-    record("storage: submit_proposal p50", percentile(service, 50), "ms",
-           percentile(raw, 50), "raw sqlite3 p50")
-    record("storage: submit_proposal p99", percentile(service, 99), "ms",
-           percentile(raw, 99), "raw sqlite3 p99", target="ratio <= 1.5")
+    record(
+        "storage: submit_proposal p50",
+        percentile(service, 50),
+        "ms",
+        percentile(raw, 50),
+        "raw sqlite3 p50",
+    )
+    record(
+        "storage: submit_proposal p99",
+        percentile(service, 99),
+        "ms",
+        percentile(raw, 99),
+        "raw sqlite3 p99",
+        target="ratio <= 1.5",
+    )
 
 
 if __name__ == "__main__":
