@@ -23,6 +23,7 @@ from kiosk.storage import Store
 COMMAND_MODULES = (
     "kiosk.commands.basic",
     "kiosk.commands.propose",
+    "kiosk.commands.database",
 )
 
 Handler = Callable[[argparse.Namespace], int]
@@ -47,8 +48,11 @@ def add_common(parser: argparse.ArgumentParser, top: bool = False) -> None:
 
 
 def open_store(args: argparse.Namespace, migrate: bool = True) -> tuple[Settings, Store]:
+    from kiosk.storage.health import guard_database
+
     settings = load_settings(args.data_dir)
     setup_logging(settings)
+    guard_database(settings.db_path, settings.backups_dir, settings.damaged_dir)
     return settings, Store(
         settings.db_url,
         backups_dir=settings.backups_dir,

@@ -84,6 +84,10 @@ class Settings:
         return self.data_dir / "backups"
 
     @property
+    def damaged_dir(self) -> Path:
+        return self.data_dir / "damaged"
+
+    @property
     def keys_dir(self) -> Path:
         return self.data_dir / "keys"
 

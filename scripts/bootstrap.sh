@@ -56,6 +56,5 @@ fi
 
 # Compile the translation catalogs (.po -> .mo).
 if compgen -G "translations/*/LC_MESSAGES/kiosk.po" >/dev/null; then
-  "$VENV/bin/pybabel" compile -q -d translations -D kiosk --statistics 2>/dev/null ||
-    "$VENV/bin/pybabel" compile -q -d translations -D kiosk
+  "$VENV/bin/pybabel" compile -d translations -D kiosk >/dev/null
 fi

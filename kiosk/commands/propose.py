@@ -6,7 +6,7 @@ import argparse
 import json
 from typing import Any
 
-from kiosk.domain.errors import KioskError, ValidationError
+from kiosk.domain.errors import KioskError, StorageFull, ValidationError
 from kiosk.domain.proposal import ProposalDraft
 from kiosk.i18n import N_
 
@@ -67,6 +67,10 @@ def cmd_propose(args: argparse.Namespace) -> int:
         except ValidationError as exc:
             emit_error(args, exc, **({"line": line} if line is not None else {}))
             return False
+        except StorageFull as exc:
+            # Every following line would fail the same way: say where it stopped.
+            emit_error(args, exc, **({"line": line} if line is not None else {}))
+            raise SystemExit(3) from exc
         data = {"id": receipt.id, "receipt_code": receipt.receipt_code}
         if line is not None:
             data = {"line": line, **data}

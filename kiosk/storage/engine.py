@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
@@ -11,6 +12,9 @@ from sqlalchemy.engine import Connection
 # processes never both read the same journal head; read-only units of work
 # ask for a deferred BEGIN through this execution option.
 BEGIN_OPTION = "kiosk_sqlite_begin"
+# Fault injection for tests and drills: cap the database size (in pages) the way a
+# full disk would, e.g. KIOSK_SQLITE_MAX_PAGES=200.
+MAX_PAGES_ENV = "KIOSK_SQLITE_MAX_PAGES"
 
 
 def make_engine(url: str, busy_timeout_ms: int = 5000, **kwargs: Any) -> Engine:
@@ -29,6 +33,9 @@ def make_engine(url: str, busy_timeout_ms: int = 5000, **kwargs: Any) -> Engine:
         cursor.execute("PRAGMA synchronous=FULL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+        max_pages = os.environ.get(MAX_PAGES_ENV)
+        if max_pages:
+            cursor.execute(f"PRAGMA max_page_count={int(max_pages)}")
         cursor.close()
 
     @event.listens_for(engine, "begin")

@@ -1,0 +1,138 @@
+"""Start-up checks of the database file: never write over a damaged one, never
+start silently on an empty one while the day's data is somewhere else."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import shutil
+import sqlite3
+from pathlib import Path
+
+from kiosk.domain.errors import KioskError
+from kiosk.i18n import N_
+from kiosk.storage.migrate import backup_sqlite
+
+log = logging.getLogger(__name__)
+
+MARKER_SUFFIX = ".expected"
+KEEP_BACKUPS = 10
+
+
+class DatabaseDamaged(KioskError):
+    code = "database_damaged"
+
+
+class DatabaseMissing(KioskError):
+    code = "database_missing"
+
+
+def marker_path(db_path: Path) -> Path:
+    """A file saying "this kiosk has a database": its absence is not a fresh start."""
+    return db_path.with_name(db_path.name + MARKER_SUFFIX)
+
+
+def quick_check(db_path: Path) -> str:
+    """``"ok"`` or what SQLite says is wrong (read-only: nothing is written)."""
+    try:
+        con = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=5)
+        try:
+            rows = con.execute("PRAGMA quick_check").fetchall()
+        finally:
+            con.close()
+    except sqlite3.DatabaseError as exc:
+        return str(exc)
+    problems = [str(row[0]) for row in rows]
+    return "ok" if problems == ["ok"] else "; ".join(problems[:3])
+
+
+def backups(backups_dir: Path) -> list[Path]:
+    """Backups, newest first."""
+    if not backups_dir.exists():
+        return []
+    return sorted(backups_dir.glob("*.db"), key=lambda p: p.stat().st_mtime, reverse=True)
+
+
+def move_aside(db_path: Path, damaged_dir: Path) -> Path:
+    """Move the database and its WAL/SHM files into ``damaged_dir``; returns the new path."""
+    damaged_dir.mkdir(parents=True, exist_ok=True)
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    target = damaged_dir / f"{db_path.stem}-{stamp}{db_path.suffix}"
+    for suffix in ("", "-wal", "-shm"):
+        src = Path(str(db_path) + suffix)
+        if src.exists():
+            shutil.move(src, Path(str(target) + suffix))
+    return target
+
+
+def guard_database(db_path: Path, backups_dir: Path, damaged_dir: Path) -> None:
+    """Refuse to start on a damaged or unexpectedly missing database.
+
+    A damaged file is moved aside (never written over) and the error names it
+    and the latest backup, which ``kiosk db restore --latest`` brings back.
+    """
+    latest = next(iter(backups(backups_dir)), None)
+    latest_text = str(latest) if latest else "-"
+    if db_path.exists():
+        problem = quick_check(db_path)
+        if problem == "ok":
+            marker_path(db_path).touch()
+            return
+        moved = move_aside(db_path, damaged_dir)
+        log.error("database damaged (%s); moved to %s", problem, moved)
+        raise DatabaseDamaged(
+            N_(
+                "The kiosk's database is damaged ({problem}). It was moved aside to {moved}; "
+                "nothing was written over it. Latest backup: {backup}. "
+                "Restore it with: kiosk db restore --latest"
+            ),
+            problem=problem,
+            moved=str(moved),
+            backup=latest_text,
+        )
+    if marker_path(db_path).exists():
+        raise DatabaseMissing(
+            N_(
+                "The kiosk's database {path} is missing, although this kiosk had one. "
+                "Latest backup: {backup}. Restore it with: kiosk db restore --latest"
+            ),
+            path=str(db_path),
+            backup=latest_text,
+        )
+
+
+def take_backup(db_path: Path, backups_dir: Path, label: str = "start") -> Path | None:
+    """A consistent copy of the database, keeping the newest ``KEEP_BACKUPS``."""
+    if not db_path.exists():
+        return None
+    copy = backup_sqlite(db_path, backups_dir, label)
+    for old in backups(backups_dir)[KEEP_BACKUPS:]:
+        old.unlink(missing_ok=True)
+    return copy
+
+
+def restore(db_path: Path, backup: Path, damaged_dir: Path) -> Path | None:
+    """Put ``backup`` in place; a current database is moved aside first, never lost."""
+    if quick_check(backup) != "ok":
+        raise DatabaseDamaged(
+            N_("The backup {path} is damaged too."),
+            path=str(backup),
+            problem="",
+            moved="",
+            backup=str(backup),
+        )
+    moved = move_aside(db_path, damaged_dir) if db_path.exists() else None
+    tmp = db_path.with_name(db_path.name + ".restoring")
+    src = sqlite3.connect(f"file:{backup}?mode=ro", uri=True)
+    try:
+        dst = sqlite3.connect(tmp)
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+    finally:
+        src.close()
+    os.replace(tmp, db_path)
+    marker_path(db_path).touch()
+    return moved
