@@ -91,6 +91,12 @@ def cmd_status(args: argparse.Namespace) -> int:
             n=status.journal_length, seq=status.last_exported_seq
         ),
     ]
+    for warning in status.clock_warnings:
+        lines.append(
+            _("Clock warning at journal entry {seq}: {kind} ({time})").format(
+                seq=warning["seq"], kind=warning["kind"], time=warning["wall_time"]
+            )
+        )
     emit(args, status.as_dict(), "\n".join(lines))
     return 0
 

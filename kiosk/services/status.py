@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import asdict, dataclass
 from typing import Any
 
 from sqlalchemy import func, select
 
+from kiosk.domain.clock_check import ClockAnomaly, find_clock_anomalies
 from kiosk.services.context import current_event
 from kiosk.storage import journal
-from kiosk.storage.models import Attendee, CheckIn, Device, Proposal
-from kiosk.storage.store import Store
+from kiosk.storage.models import Attendee, CheckIn, Device, JournalEntry, Proposal
+from kiosk.storage.store import Store, UnitOfWork
 
 
 @dataclass(frozen=True)
@@ -25,6 +27,7 @@ class Status:
     proposals: int
     journal_length: int
     last_exported_seq: int
+    clock_warnings: tuple[dict[str, object], ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -57,7 +60,18 @@ def kiosk_status(store: Store) -> Status:
             proposals=count(Proposal, Proposal.event_id == event.id),
             journal_length=device.journal_seq,
             last_exported_seq=device.exported_seq,
+            clock_warnings=tuple(a.as_dict() for a in clock_anomalies(uow, event.starts_at)),
         )
+
+
+def clock_anomalies(uow: UnitOfWork, event_start: dt.datetime | None) -> list[ClockAnomaly]:
+    """Wall-clock problems in this device's journal (shown to staff, flagged in bundles)."""
+    rows = uow.session.execute(
+        select(JournalEntry.seq, JournalEntry.kind, JournalEntry.wall_time)
+        .where(JournalEntry.device_id == uow.device_id)
+        .order_by(JournalEntry.seq)
+    )
+    return find_clock_anomalies(((r.seq, r.kind, r.wall_time) for r in rows), event_start)
 
 
 def verify_journal(store: Store) -> journal.VerifyResult:
