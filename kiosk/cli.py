@@ -87,6 +87,11 @@ def build_parser() -> argparse.ArgumentParser:
         prog="kiosk", description="Listening Kiosk: check-in and proposals, offline."
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="check this installation in a temporary folder and exit",
+    )
     add_common(parser, top=True)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
@@ -98,6 +103,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     set_language(args.ui_language)
+    if args.self_test:
+        from kiosk.selftest import run_self_test
+
+        return run_self_test()
     handler: Handler | None = getattr(args, "handler", None)
     if handler is None:
         from kiosk.commands.basic import run_ui
