@@ -24,6 +24,7 @@ COMMAND_MODULES = (
     "kiosk.commands.basic",
     "kiosk.commands.propose",
     "kiosk.commands.database",
+    "kiosk.commands.report",
 )
 
 Handler = Callable[[argparse.Namespace], int]

@@ -1,0 +1,39 @@
+"""``kiosk report``: the event report as a PDF in a chosen language."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from kiosk.i18n import LANGUAGES, _
+
+
+def register(sub: Any) -> None:
+    from kiosk.cli import add_common
+
+    p = sub.add_parser("report", help="the event report (PDF)")
+    add_common(p)
+    p.add_argument("--out", required=True, metavar="FILE.pdf")
+    p.add_argument("--language", dest="report_language", choices=LANGUAGES, default="fr")
+    p.add_argument(
+        "--include-training", action="store_true", help="also count records made in training mode"
+    )
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_report)
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from kiosk.cli import emit, open_store
+    from kiosk.services.report import report_data
+    from kiosk.ui.report_pdf import write_report_pdf
+
+    _settings, store = open_store(args)
+    data = report_data(store, include_training=args.include_training)
+    out = write_report_pdf(data, args.report_language, Path(args.out))
+    emit(
+        args,
+        {"report": str(out), "language": args.report_language, "published": len(data.published)},
+        _("Report written: {path}").format(path=out),
+    )
+    return 0
