@@ -91,6 +91,10 @@ def _table(rows: list[tuple[str, str]], rtl: bool) -> str:
     return f'<table width="100%" cellpadding="6" border="1" cellspacing="0">{cells}</table>'
 
 
+def heading(level: int, text: str) -> str:
+    return f"<h{level}>{html.escape(text)}</h{level}>"
+
+
 def build_document(data: ReportData, lang: str) -> QTextDocument:
     rtl = direction(lang) == "rtl"
     doc = QTextDocument()
@@ -128,7 +132,7 @@ def build_document(data: ReportData, lang: str) -> QTextDocument:
                 )
             )
             + "</p>",
-            f"<h2>{html.escape(_('Attendance'))}</h2>",
+            heading(2, _("Attendance")),
             _table(
                 [
                     (_("Checked in"), format_number(f.checked_in)),
@@ -138,19 +142,19 @@ def build_document(data: ReportData, lang: str) -> QTextDocument:
                 ],
                 rtl,
             ),
-            f"<h3>{html.escape(_('By category'))}</h3>",
+            heading(3, _("By category")),
             '<p><img src="chart://categories" width="620"></p>',
-            f"<h3>{html.escape(_('By province'))}</h3>",
+            heading(3, _("By province")),
             _table([(p or _("Not given"), format_number(n)) for p, n in f.provinces], rtl),
-            f"<h2>{html.escape(_('Proposals'))}</h2>",
+            heading(2, _("Proposals")),
             "<p>"
             + html.escape(_("Proposals received: {n}").format(n=format_number(f.proposals)))
             + "</p>",
-            f"<h3>{html.escape(_('By theme'))}</h3>",
+            heading(3, _("By theme")),
             '<p><img src="chart://themes" width="620"></p>',
-            f"<h3>{html.escape(_('By language'))}</h3>",
+            heading(3, _("By language")),
             _table([(lang_code, format_number(n)) for lang_code, n in f.languages], rtl),
-            f"<h2>{html.escape(_('Published proposals'))}</h2>",
+            heading(2, _("Published proposals")),
             "<p>"
             + html.escape(_("Only proposals whose authors consented to publication appear here."))
             + "</p>",
