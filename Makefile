@@ -22,7 +22,8 @@ demo: setup
 # The whole test suite: lint, types, layer contract, then pytest.
 test: setup
 	$(MAKE) --no-print-directory lint
-	$(PY) -m pytest
+	KIOSK_TEST_PG_URL=$$(bash scripts/start_postgres.sh) && export KIOSK_TEST_PG_URL && \
+	  $(PY) -m pytest
 
 lint:
 	$(VENV)/bin/ruff check kiosk tests bench

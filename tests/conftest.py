@@ -91,3 +91,27 @@ def kiosk_cli(data_dir: Path):  # type: ignore[no-untyped-def]
         return run_cli("--data-dir", str(data_dir), *args, check=check)
 
     return _run
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A clean PostgreSQL database (``KIOSK_TEST_PG_URL``; ``make test`` starts one).
+
+    In CI a missing server is a failure, never a silent skip.
+    """
+    url = os.environ.get("KIOSK_TEST_PG_URL")
+    if not url:
+        if os.environ.get("CI"):
+            pytest.fail("KIOSK_TEST_PG_URL is not set in CI (scripts/start_postgres.sh)")
+        pytest.skip("no PostgreSQL server (set KIOSK_TEST_PG_URL or run make test)")
+    from sqlalchemy import create_engine, text
+
+    def reset() -> None:
+        engine = create_engine(url)
+        with engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+        engine.dispose()
+
+    reset()
+    yield url
+    reset()

@@ -25,8 +25,11 @@ class JournalError(Exception):
 
 
 # Built once: on the hot path only parameters change, so compiled forms are reused.
-_READ_HEAD = select(Device.journal_seq, Device.journal_hash).where(
-    Device.id == bindparam("device_id")
+# FOR UPDATE keeps concurrent writers in line on PostgreSQL (SQLite: BEGIN IMMEDIATE).
+_READ_HEAD = (
+    select(Device.journal_seq, Device.journal_hash)
+    .where(Device.id == bindparam("device_id"))
+    .with_for_update()
 )
 _INSERT_ENTRY = insert(JournalEntry)
 _MOVE_HEAD = (

@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Dialect,
     ForeignKey,
@@ -183,7 +184,7 @@ class JournalEntry(Base):
     record_id: Mapped[str] = mapped_column(String(36))
     payload: Mapped[str] = mapped_column(Text)  # canonical JSON text
     wall_time: Mapped[str] = mapped_column(String(40))
-    mono_ns: Mapped[int] = mapped_column(Integer)
+    mono_ns: Mapped[int] = mapped_column(BigInteger)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
 

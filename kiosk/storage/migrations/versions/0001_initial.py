@@ -51,7 +51,7 @@ def upgrade() -> None:
         sa.Column("record_id", sa.String(length=36), nullable=False),
         sa.Column("payload", sa.Text(), nullable=False),
         sa.Column("wall_time", sa.String(length=40), nullable=False),
-        sa.Column("mono_ns", sa.Integer(), nullable=False),
+        sa.Column("mono_ns", sa.BigInteger(), nullable=False),
         sa.Column("prev_hash", sa.String(length=64), nullable=False),
         sa.Column("hash", sa.String(length=64), nullable=False),
         sa.PrimaryKeyConstraint("device_id", "seq"),
