@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,25 +33,12 @@ class ProposalReceipt:
     journal_seq: int
 
 
-def proposal_payload(p: Proposal) -> dict[str, Any]:
-    return {
-        "id": p.id,
-        "event_id": p.event_id,
-        "attendee_id": p.attendee_id,
-        "device_id": p.device_id,
-        "theme": p.theme_code,
-        "language": p.language,
-        "title": p.title,
-        "body": p.body,
-        "age_band": p.age_band,
-        "gender": p.gender,
-        "province": p.province,
-        "profile": p.profile,
-        "consent_publish": p.consent_publish,
-        "receipt_code": p.receipt_code,
-        "created_at": p.created_at.isoformat(),
-        "training": p.training,
-    }
+def proposal_payload(row: Mapping[str, Any]) -> dict[str, Any]:
+    """The journal payload of a proposal: every column, the time as ISO text."""
+    payload = {key: value for key, value in row.items() if key != "theme_code"}
+    payload["theme"] = row["theme_code"]
+    payload["created_at"] = row["created_at"].isoformat()
+    return payload
 
 
 def submit_proposal(
@@ -89,8 +77,8 @@ def submit_proposal(
             "training": local.get(TRAINING_KEY) == "1",
         }
         # A Core insert: this is the hot path of every attendee's submit.
-        uow.session.connection().execute(_INSERT_PROPOSAL, row)
-        entry = uow.record("proposal.submitted", proposal_id, proposal_payload(Proposal(**row)))
+        uow.connection.execute(_INSERT_PROPOSAL, row)
+        entry = uow.record("proposal.submitted", proposal_id, proposal_payload(row))
         uow.commit()
         return ProposalReceipt(
             proposal_id, receipt_code, clean.theme, clean.language, now, entry.seq

@@ -7,7 +7,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Connection, Engine, bindparam, select
 from sqlalchemy.orm import Session
 
 from kiosk.clock import SYSTEM_CLOCK, Clock
@@ -17,6 +17,10 @@ from kiosk.storage.migrate import upgrade
 from kiosk.storage.models import JournalEntry, LocalSetting
 
 log = logging.getLogger(__name__)
+
+_READ_SETTINGS = select(LocalSetting.key, LocalSetting.value).where(
+    LocalSetting.key.in_(bindparam("keys", expanding=True))
+)
 
 DEVICE_KEY = "device_id"
 EVENT_KEY = "event_id"
@@ -81,6 +85,7 @@ class UnitOfWork:
         self.readonly = readonly
         self._session: Session | None = None
         self._device_id: str | None = None
+        self._connection: Connection | None = None
 
     @property
     def session(self) -> Session:
@@ -107,6 +112,14 @@ class UnitOfWork:
         finally:
             session.close()
             self._session = None
+            self._connection = None
+
+    @property
+    def connection(self) -> Connection:
+        """The transaction's connection, for Core statements on hot paths."""
+        if self._connection is None:
+            self._connection = self.session.connection()
+        return self._connection
 
     def commit(self) -> None:
         if self.readonly:
@@ -115,15 +128,11 @@ class UnitOfWork:
 
     # -- helpers used by services -------------------------------------------------
     def get_setting(self, key: str) -> str | None:
-        return self.session.execute(
-            select(LocalSetting.value).where(LocalSetting.key == key)
-        ).scalar_one_or_none()
+        return self.get_settings(key).get(key)
 
     def get_settings(self, *keys: str) -> dict[str, str]:
-        """Several local settings in one query."""
-        rows = self.session.execute(
-            select(LocalSetting.key, LocalSetting.value).where(LocalSetting.key.in_(keys))
-        )
+        """Several local settings in one query (a Core statement: it is on every action)."""
+        rows = self.connection.execute(_READ_SETTINGS, {"keys": list(keys)})
         return {key: value for key, value in rows}
 
     def set_setting(self, key: str, value: str) -> None:
