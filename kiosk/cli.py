@@ -25,6 +25,7 @@ COMMAND_MODULES = (
     "kiosk.commands.propose",
     "kiosk.commands.database",
     "kiosk.commands.report",
+    "kiosk.commands.checkin",
 )
 
 Handler = Callable[[argparse.Namespace], int]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -115,3 +116,47 @@ def pg_url() -> Iterator[str]:
     reset()
     yield url
     reset()
+
+
+# -- the organiser's side -----------------------------------------------------
+
+
+def central(capsys, *args: str) -> str:  # type: ignore[no-untyped-def]
+    """Run ``kiosk-central ARGS`` in-process; returns its standard output."""
+    from kiosk.central.cli import main as central_main
+
+    code = central_main(list(args))
+    out = capsys.readouterr()
+    assert code == 0, out.err + out.out
+    return out.out
+
+
+@pytest.fixture
+def organiser(tmp_path: Path, capsys, sample_dir: Path):  # type: ignore[no-untyped-def]
+    """Central folder with keys, event SM-2026 and the sample roster; returns a helper."""
+    folder = tmp_path / "central"
+
+    def run(*args: str) -> str:
+        return central(capsys, "--data-dir", str(folder), *args)
+
+    run("init")
+    run(
+        "event",
+        "create",
+        "--code",
+        "SM-2026",
+        "--name",
+        "Session Souss-Massa",
+        "--region",
+        "Souss-Massa",
+        "--venue",
+        "Agadir",
+        "--starts",
+        "2026-11-23T08:00",
+        "--ends",
+        "2026-11-23T18:00",
+    )
+    run("roster", "import", "SM-2026", str(sample_dir / "roster.csv"))
+    run.folder = folder  # type: ignore[attr-defined]
+    run.tokens = lambda: json.loads(run("roster", "tokens", "SM-2026", "--json"))  # type: ignore[attr-defined]
+    return run

@@ -128,6 +128,7 @@ class Attendee(Base):
     search_key: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[dt.datetime]
     created_by: Mapped[str | None] = mapped_column(String(36))
+    badge_token: Mapped[str | None] = mapped_column(String(256))
 
 
 class CheckIn(Base):
@@ -196,3 +197,24 @@ class LocalSetting(Base):
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+class RevokedBadge(Base):
+    """A badge token refused at the door (by its digest), per event."""
+
+    __tablename__ = "revoked_badge"
+
+    event_id: Mapped[str] = mapped_column(ForeignKey("event.id"), primary_key=True)
+    token_digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    revoked_at: Mapped[dt.datetime]
+
+
+class EventSecret(Base):
+    """Organiser side only: the event's walk-in signing key and enrolment secret."""
+
+    __tablename__ = "event_secret"
+
+    event_id: Mapped[str] = mapped_column(ForeignKey("event.id"), primary_key=True)
+    walkin_signing_key: Mapped[str] = mapped_column(String(64))  # hex seed
+    enrolment_secret: Mapped[str] = mapped_column(String(64))  # hex
+    created_at: Mapped[dt.datetime]

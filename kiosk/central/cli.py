@@ -1,0 +1,283 @@
+"""``kiosk-central``: the organiser's side (events, rosters, packs; later bundles)."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import importlib
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+from kiosk import APP_AUTHOR, __version__
+from kiosk.domain.errors import KioskError, ValidationError
+from kiosk.i18n import N_, _, set_language
+
+ENV_DATA_DIR = "KIOSK_CENTRAL_DATA_DIR"
+# Sub-command groups added by other modules (each exposes register(sub)).
+EXTRA_COMMAND_MODULES: tuple[str, ...] = ()
+
+
+def data_dir(args: argparse.Namespace) -> Path:
+    value = args.data_dir or os.environ.get(ENV_DATA_DIR)
+    path = (
+        Path(value)
+        if value
+        else Path(platformdirs.user_data_dir("ListeningKioskCentral", APP_AUTHOR))
+    )
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def open_store(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from kiosk.storage import Store
+
+    folder = data_dir(args)
+    url = args.db or f"sqlite:///{folder / 'central.db'}"
+    return folder, Store(url, backups_dir=folder / "backups")
+
+
+def emit(args: argparse.Namespace, data: Any, text: str) -> None:
+    if getattr(args, "json", False):
+        print(json.dumps(data, ensure_ascii=False), flush=True)
+    else:
+        print(text, flush=True)
+
+
+def add_common(p: argparse.ArgumentParser, top: bool = False) -> None:
+    p.add_argument(
+        "--data-dir",
+        default=None if top else argparse.SUPPRESS,
+        help=f"organiser data folder (default: ${ENV_DATA_DIR} or the platform's)",
+    )
+    p.add_argument(
+        "--db",
+        default=None if top else argparse.SUPPRESS,
+        metavar="URL",
+        help="database URL (default: SQLite file in the data folder; "
+        "postgresql+psycopg://... in production)",
+    )
+    p.add_argument(
+        "--ui-language",
+        default=os.environ.get("KIOSK_LANGUAGE", "en") if top else argparse.SUPPRESS,
+        metavar="LANG",
+    )
+
+
+def parse_time(value: str) -> dt.datetime:
+    try:
+        when = dt.datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise ValidationError(
+            N_("Not a date and time: {value} (use ISO 8601)."), code="bad_time", value=value
+        ) from exc
+    return when if when.tzinfo else when.replace(tzinfo=dt.UTC)
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from kiosk.central.keys import create_keys
+    from kiosk.crypto import fingerprint
+
+    folder, store = open_store(args)
+    signing, _sealing, created = create_keys(folder)
+    store.close()
+    fp = fingerprint(bytes(signing.verify_key))
+    text = (
+        _("Organiser keys created. Signing key fingerprint: {fp}")
+        if created
+        else _("Already initialised. Signing key fingerprint: {fp}")
+    ).format(fp=fp)
+    emit(args, {"fingerprint": fp, "created": created, "data_dir": str(folder)}, text)
+    return 0
+
+
+def cmd_event_create(args: argparse.Namespace) -> int:
+    from kiosk.central.organiser import create_event
+
+    _folder, store = open_store(args)
+    event_id = create_event(
+        store,
+        code=args.code,
+        name=args.name,
+        region=args.region,
+        venue=args.venue,
+        starts=parse_time(args.starts),
+        ends=parse_time(args.ends),
+        languages=[x.strip() for x in args.languages.split(",") if x],
+    )
+    emit(
+        args,
+        {"event_id": event_id, "code": args.code},
+        _("Event {code} created ({id}).").format(code=args.code, id=event_id),
+    )
+    return 0
+
+
+def cmd_roster_import(args: argparse.Namespace) -> int:
+    from kiosk.central.organiser import import_roster
+
+    folder, store = open_store(args)
+    results = import_roster(store, args.event, Path(args.file).read_bytes(), folder)
+    accepted = sum(r.accepted for r in results)
+    if args.json:
+        print(
+            json.dumps(
+                [
+                    {
+                        "line": r.line,
+                        "accepted": r.accepted,
+                        "external_id": r.external_id,
+                        "attendee_id": r.attendee_id,
+                        "error": r.code or None,
+                        "reason": r.reason or None,
+                    }
+                    for r in results
+                ],
+                ensure_ascii=False,
+            ),
+            flush=True,
+        )
+    else:
+        for r in results:
+            if not r.accepted:
+                print(
+                    _("line {line}: rejected ({external_id}): {reason}").format(
+                        line=r.line, external_id=r.external_id or "-", reason=r.reason
+                    )
+                )
+        print(
+            _("{accepted} rows accepted, {rejected} rejected.").format(
+                accepted=accepted, rejected=len(results) - accepted
+            )
+        )
+    return 0
+
+
+def cmd_roster_tokens(args: argparse.Namespace) -> int:
+    from kiosk.central.organiser import roster_tokens
+
+    _folder, store = open_store(args)
+    rows = roster_tokens(store, args.event)
+    if args.json:
+        print(
+            json.dumps(
+                [{"external_id": r.external_id, "name": r.name, "token": r.token} for r in rows],
+                ensure_ascii=False,
+            )
+        )
+    else:
+        for r in rows:
+            print(f"{r.external_id or '-'}\t{r.name}\t{r.token}")
+    return 0
+
+
+def cmd_pack(args: argparse.Namespace) -> int:
+    from kiosk.central.organiser import build_pack
+
+    folder, store = open_store(args)
+    data = build_pack(store, args.event, folder)
+    out = Path(args.out)
+    tmp = out.with_name(out.name + ".tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, out)
+    emit(
+        args,
+        {"pack": str(out), "bytes": len(data)},
+        _("Event pack written: {path}").format(path=out),
+    )
+    return 0
+
+
+def cmd_revoke(args: argparse.Namespace) -> int:
+    from kiosk.central.organiser import revoke
+
+    _folder, store = open_store(args)
+    digest = revoke(store, args.event, args.token)
+    emit(
+        args,
+        {"revoked": digest},
+        _("Badge revoked; it is refused by kiosks set up with the next pack."),
+    )
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="kiosk-central", description="Listening Kiosk: the organiser's side."
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    add_common(parser, top=True)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    p = sub.add_parser("init", help="create the organiser's keys and the central database")
+    add_common(p)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_init)
+
+    p = sub.add_parser("event", help="events")
+    esub = p.add_subparsers(dest="event_command", required=True)
+    c = esub.add_parser("create", help="create an event with the six default themes")
+    add_common(c)
+    for name in ("--code", "--name", "--region", "--venue", "--starts", "--ends"):
+        c.add_argument(name, required=True)
+    c.add_argument("--languages", default="ar,fr,zgh,en")
+    c.add_argument("--json", action="store_true")
+    c.set_defaults(handler=cmd_event_create)
+
+    p = sub.add_parser("roster", help="the event's invitees")
+    rsub = p.add_subparsers(dest="roster_command", required=True)
+    r = rsub.add_parser("import", help="import a roster CSV")
+    add_common(r)
+    r.add_argument("event", metavar="EVENT")
+    r.add_argument("file", metavar="FILE.csv")
+    r.add_argument("--json", action="store_true")
+    r.set_defaults(handler=cmd_roster_import)
+    t = rsub.add_parser("tokens", help="badge tokens of every invitee")
+    add_common(t)
+    t.add_argument("event", metavar="EVENT")
+    t.add_argument("--json", action="store_true")
+    t.set_defaults(handler=cmd_roster_tokens)
+
+    p = sub.add_parser("pack", help="write the signed event pack for the kiosks")
+    add_common(p)
+    p.add_argument("event", metavar="EVENT")
+    p.add_argument("--out", required=True, metavar="FILE.kpack")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_pack)
+
+    p = sub.add_parser("revoke", help="revoke a badge token (in the next pack)")
+    add_common(p)
+    p.add_argument("event", metavar="EVENT")
+    p.add_argument("token", metavar="TOKEN")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_revoke)
+
+    for name in EXTRA_COMMAND_MODULES:
+        importlib.import_module(name).register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    set_language(args.ui_language)
+    try:
+        code: int = args.handler(args)
+        return code
+    except KioskError as exc:
+        if getattr(args, "json", False):
+            print(json.dumps({"error": exc.code, "message": exc.message()}, ensure_ascii=False))
+        else:
+            print(exc.message(), file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(_("Cannot read or write a file: {detail}").format(detail=exc), file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,355 @@
+"""The organiser's work before the event: events, rosters, badges, packs, revocations."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import secrets
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from nacl.signing import SigningKey
+from sqlalchemy import select
+
+from kiosk import badges
+from kiosk.central.keys import load_sealing_key, load_signing_key
+from kiosk.domain.errors import KioskError, ValidationError
+from kiosk.domain.search import search_key
+from kiosk.domain.text import describe_char, find_control_character
+from kiosk.domain.vocab import CATEGORIES
+from kiosk.event_pack import write_pack
+from kiosk.i18n import LANGUAGES, N_, Msg
+from kiosk.ids import new_id
+from kiosk.services.context import default_themes
+from kiosk.storage.models import Attendee, Event, EventSecret, RevokedBadge, Theme
+from kiosk.storage.store import Store, UnitOfWork
+
+ROSTER_COLUMNS = (
+    "external_id",
+    "full_name",
+    "full_name_latin",
+    "organisation",
+    "category",
+    "province",
+    "phone",
+    "email",
+    "preferred_language",
+)
+NAME_MAX = 200
+
+
+def find_event(uow: UnitOfWork, code: str) -> Event:
+    event = uow.session.scalar(select(Event).where(Event.code == code))
+    if event is None:
+        raise KioskError(N_("No event with the code {event}."), code="unknown_event", event=code)
+    return event
+
+
+def create_event(
+    store: Store,
+    *,
+    code: str,
+    name: str,
+    region: str,
+    venue: str,
+    starts: dt.datetime,
+    ends: dt.datetime,
+    languages: list[str],
+) -> str:
+    bad = [lang for lang in languages if lang not in LANGUAGES]
+    if bad or not languages:
+        raise ValidationError(
+            N_("Unknown language(s): {languages}."),
+            code="unknown_language",
+            languages=", ".join(bad) or "-",
+        )
+    if ends <= starts:
+        raise ValidationError(N_("The event must end after it starts."), code="bad_dates")
+    with store.uow() as uow:
+        if uow.session.scalar(select(Event).where(Event.code == code)) is not None:
+            raise ValidationError(
+                N_("An event with the code {event} already exists."),
+                code="duplicate_event",
+                event=code,
+            )
+        now = store.clock.now()
+        event = Event(
+            id=new_id(),
+            code=code,
+            name=name,
+            region=region,
+            venue=venue,
+            starts_at=starts,
+            ends_at=ends,
+            languages=",".join(languages),
+            created_at=now,
+        )
+        uow.session.add(event)
+        for i, theme in enumerate(default_themes()):
+            uow.session.add(
+                Theme(
+                    event_id=event.id,
+                    code=theme["code"],
+                    position=i,
+                    icon=theme["icon"],
+                    names=theme["names"],
+                    descriptions=theme["descriptions"],
+                )
+            )
+        uow.session.add(
+            EventSecret(
+                event_id=event.id,
+                walkin_signing_key=bytes(SigningKey.generate()).hex(),
+                enrolment_secret=secrets.token_bytes(32).hex(),
+                created_at=now,
+            )
+        )
+        uow.commit()
+        return event.id
+
+
+@dataclass(frozen=True)
+class RowResult:
+    line: int
+    accepted: bool
+    external_id: str
+    reason: str = ""
+    code: str = ""
+    attendee_id: str | None = None
+
+
+def _decode_csv(data: bytes) -> str:
+    # surrogateescape keeps bad bytes visible per row instead of failing the file.
+    return data.decode("utf-8-sig", errors="surrogateescape")
+
+
+def _delimiter(text: str) -> str:
+    header = text.split("\n", 1)[0]
+    return ";" if header.count(";") > header.count(",") else ","
+
+
+def _row_problem(row: dict[str, str], seen: set[str]) -> tuple[str, Msg | str, dict[str, str]]:
+    """(code, message id, params) of the first problem, or ("", "", {})."""
+    for key, value in row.items():
+        if any(0xDC80 <= ord(c) <= 0xDCFF for c in value):
+            return "invalid_utf8", N_("The field {field} is not valid UTF-8."), {"field": key}
+    name = row["full_name"]
+    if not name.strip():
+        return "blank_name", N_("The name is blank."), {}
+    if len(unicodedata.normalize("NFC", name)) > NAME_MAX:
+        return (
+            "name_too_long",
+            N_("The name is longer than {limit} characters."),
+            {"limit": str(NAME_MAX)},
+        )
+    for key, value in row.items():
+        # Quoted fields may span lines (an address, an organisation); a name may not.
+        allowed = (
+            frozenset()
+            if key in ("full_name", "full_name_latin", "external_id")
+            else frozenset("\n\r\t")
+        )
+        bad = find_control_character(value, allowed=allowed)
+        if bad is not None:
+            return (
+                "control_character",
+                N_("The field {field} contains a control character ({char})."),
+                {"field": key, "char": describe_char(bad)},
+            )
+    if row["category"] not in CATEGORIES:
+        return "unknown_category", N_("Unknown category {category}."), {"category": row["category"]}
+    external = row["external_id"]
+    if external and external in seen:
+        return (
+            "duplicate_external_id",
+            N_("The external_id {external_id} is already used."),
+            {"external_id": external},
+        )
+    return "", "", {}
+
+
+def import_roster(store: Store, event_code: str, data: bytes, data_dir: Path) -> list[RowResult]:
+    """Import a roster CSV; every row is accepted or rejected with its line and reason."""
+    organiser = load_signing_key(data_dir)
+    text = _decode_csv(data)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise ValidationError(N_("The roster file is empty."), code="empty_roster") from None
+    header = [h.strip().lstrip("\ufeff") for h in header]
+    missing = [c for c in ("external_id", "full_name", "category") if c not in header]
+    if missing:
+        raise ValidationError(
+            N_("The roster has no column(s) {columns}."),
+            code="missing_columns",
+            columns=", ".join(missing),
+        )
+    results: list[RowResult] = []
+    with store.uow() as uow:
+        event = find_event(uow, event_code)
+        seen = {
+            e
+            for e in uow.session.scalars(
+                select(Attendee.external_id).where(Attendee.event_id == event.id)
+            )
+            if e
+        }
+        now = store.clock.now()
+        line = reader.line_num + 1
+        for cells in reader:
+            start, line = line, reader.line_num + 1
+            if not any(cell.strip() for cell in cells):
+                continue
+            row = {column: "" for column in ROSTER_COLUMNS}
+            if len(cells) != len(header):
+                results.append(
+                    RowResult(start, False, "", "wrong number of columns", "wrong_columns")
+                )
+                continue
+            row.update({k: v for k, v in zip(header, cells, strict=True) if k in row})
+            code, msgid, params = _row_problem(row, seen)
+            if code:
+                error = KioskError(str(msgid), code=code, **params)
+                results.append(RowResult(start, False, row["external_id"], error.message(), code))
+                continue
+            attendee_id = new_id()
+            name = unicodedata.normalize("NFC", row["full_name"])
+            latin = unicodedata.normalize("NFC", row["full_name_latin"])
+            organisation = unicodedata.normalize("NFC", row["organisation"])
+            uow.session.add(
+                Attendee(
+                    id=attendee_id,
+                    event_id=event.id,
+                    external_id=row["external_id"] or None,
+                    kind="invited",
+                    name=name,
+                    name_latin=latin,
+                    organisation=organisation,
+                    category=row["category"],
+                    province=unicodedata.normalize("NFC", row["province"]),
+                    phone=row["phone"],
+                    email=row["email"],
+                    preferred_language=row["preferred_language"],
+                    consent=False,
+                    search_key=search_key(f"{name} {latin}"),
+                    created_at=now,
+                    badge_token=badges.make_token(
+                        organiser, badges.KIND_INVITEE, event.id, attendee_id
+                    ),
+                )
+            )
+            if row["external_id"]:
+                seen.add(row["external_id"])
+            results.append(RowResult(start, True, row["external_id"], attendee_id=attendee_id))
+        uow.commit()
+    return results
+
+
+@dataclass(frozen=True)
+class TokenRow:
+    external_id: str | None
+    name: str
+    token: str
+
+
+def roster_tokens(store: Store, event_code: str) -> list[TokenRow]:
+    with store.uow(readonly=True) as uow:
+        event = find_event(uow, event_code)
+        rows = uow.session.execute(
+            select(Attendee.external_id, Attendee.name, Attendee.badge_token)
+            .where(Attendee.event_id == event.id, Attendee.kind == "invited")
+            .order_by(Attendee.external_id, Attendee.id)
+        )
+        return [TokenRow(e, n, t or "") for e, n, t in rows]
+
+
+def revoke(store: Store, event_code: str, token: str) -> str:
+    token = badges.decode_scanned(token)
+    with store.uow() as uow:
+        event = find_event(uow, event_code)
+        digest = badges.token_digest(token)
+        if uow.session.get(RevokedBadge, (event.id, digest)) is None:
+            uow.session.add(
+                RevokedBadge(event_id=event.id, token_digest=digest, revoked_at=store.clock.now())
+            )
+        uow.commit()
+        return digest
+
+
+def build_pack(store: Store, event_code: str, data_dir: Path) -> bytes:
+    organiser = load_signing_key(data_dir)
+    sealing = load_sealing_key(data_dir)
+    with store.uow(readonly=True) as uow:
+        event = find_event(uow, event_code)
+        secret = uow.session.get(EventSecret, event.id)
+        if secret is None:
+            raise KioskError(
+                N_("The event {event} has no keys."), code="no_event_keys", event=event_code
+            )
+        themes = list(
+            uow.session.scalars(
+                select(Theme).where(Theme.event_id == event.id).order_by(Theme.position)
+            )
+        )
+        people = list(
+            uow.session.scalars(
+                select(Attendee)
+                .where(Attendee.event_id == event.id, Attendee.kind == "invited")
+                .order_by(Attendee.id)
+            )
+        )
+        revoked = sorted(
+            uow.session.scalars(
+                select(RevokedBadge.token_digest).where(RevokedBadge.event_id == event.id)
+            )
+        )
+        document = {
+            "pack_id": new_id(),
+            "issued_at": store.clock.now().isoformat(),
+            "event": {
+                "id": event.id,
+                "code": event.code,
+                "name": event.name,
+                "region": event.region,
+                "venue": event.venue,
+                "starts_at": event.starts_at.isoformat() if event.starts_at else None,
+                "ends_at": event.ends_at.isoformat() if event.ends_at else None,
+                "languages": event.language_list,
+            },
+            "themes": [
+                {
+                    "code": t.code,
+                    "position": t.position,
+                    "icon": t.icon,
+                    "names": t.names,
+                    "descriptions": t.descriptions,
+                }
+                for t in themes
+            ],
+            # Contacts (phone, e-mail) stay on the organiser's side.
+            "attendees": [
+                {
+                    "id": a.id,
+                    "external_id": a.external_id,
+                    "name": a.name,
+                    "name_latin": a.name_latin,
+                    "organisation": a.organisation,
+                    "category": a.category,
+                    "province": a.province,
+                    "preferred_language": a.preferred_language,
+                    "token": a.badge_token,
+                }
+                for a in people
+            ],
+            "revoked": revoked,
+            "keys": {
+                "organiser_sign_pk": bytes(organiser.verify_key).hex(),
+                "organiser_seal_pk": bytes(sealing.public_key).hex(),
+                "walkin_signing_key": secret.walkin_signing_key,
+                "enrolment_secret": secret.enrolment_secret,
+            },
+        }
+    return write_pack(document, organiser)

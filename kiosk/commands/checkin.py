@@ -1,0 +1,219 @@
+"""setup, checkin, walk-in, search, badges: the door, from the command line."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from kiosk.i18n import N_, _, gettext_for
+
+OUTCOME_TEXT = {
+    "accepted": N_("Welcome, {name}: checked in."),
+    "already_checked_in": N_("{name} is already checked in (at {time}, station {station})."),
+    "revoked": N_("This badge has been revoked."),
+    "wrong_event": N_("This badge is for another event."),
+    "invalid_signature": N_("This badge is not genuine (invalid signature)."),
+    "malformed": N_("This is not a readable badge."),
+    "unknown_attendee": N_("This badge is genuine but the person is not on this kiosk's roster."),
+}
+
+
+def register(sub: Any) -> None:
+    from kiosk.cli import add_common
+
+    p = sub.add_parser("setup", help="set this kiosk up from a signed event pack")
+    add_common(p)
+    p.add_argument("--pack", required=True, metavar="FILE.kpack")
+    p.add_argument("--name", required=True, help="station name, e.g. door-1")
+    p.add_argument("--role", choices=("checkin", "proposals", "both"), default="both")
+    p.add_argument("--pin", help="staff PIN (stored as a slow hash)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_setup)
+
+    p = sub.add_parser("checkin", help="check a badge in (exit code 0 only if accepted)")
+    add_common(p)
+    p.add_argument("token", nargs="?", metavar="TOKEN")
+    p.add_argument("--undo", metavar="CHECKIN_ID", help="undo a mistaken check-in")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_checkin)
+
+    p = sub.add_parser("walk-in", help="register and check in a person without invitation")
+    add_common(p)
+    p.add_argument("--name", required=True)
+    p.add_argument("--organisation", default="")
+    p.add_argument("--category", default="citizen")
+    p.add_argument("--province", default="")
+    p.add_argument("--phone", default="")
+    p.add_argument("--consent", action="store_true")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_walk_in)
+
+    p = sub.add_parser("search", help="find a person by name (lost badge)")
+    add_common(p)
+    p.add_argument("query")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_search)
+
+    p = sub.add_parser("badges", help="an A4 PDF of badges")
+    add_common(p)
+    p.add_argument("--out", required=True, metavar="FILE.pdf")
+    p.add_argument("--attendee", action="append", default=[], metavar="ID")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_badges)
+
+
+def cmd_setup(args: argparse.Namespace) -> int:
+    from kiosk.cli import emit, open_store
+    from kiosk.services.checkin import setup_from_pack
+
+    settings, store = open_store(args)
+    result = setup_from_pack(
+        store,
+        Path(args.pack).read_bytes(),
+        name=args.name,
+        role=args.role,
+        keys_dir=settings.keys_dir,
+        pin=args.pin,
+    )
+    text = _(
+        "Set up for event {code}: {n} attendees, {r} revoked badges.\n"
+        "Organiser key fingerprint: {fp} (compare it with the organiser's)."
+    ).format(code=result.event_code, n=result.attendees, r=result.revoked, fp=result.fingerprint)
+    emit(
+        args,
+        {
+            "event_id": result.event_id,
+            "event_code": result.event_code,
+            "device_id": result.device_id,
+            "fingerprint": result.fingerprint,
+            "attendees": result.attendees,
+            "revoked": result.revoked,
+            "updated": result.updated,
+        },
+        text,
+    )
+    return 0
+
+
+def outcome_message(
+    outcome: str, name: str = "", time: str = "", station: str = "", lang: str | None = None
+) -> str:
+    from kiosk.i18n import current_language
+
+    return gettext_for(lang or current_language(), OUTCOME_TEXT[outcome]).format(
+        name=name, time=time, station=station
+    )
+
+
+def cmd_checkin(args: argparse.Namespace) -> int:
+    from kiosk.cli import emit, open_store
+    from kiosk.domain.errors import KioskError
+    from kiosk.i18n import format_time
+    from kiosk.services.checkin import check_in, undo_check_in
+
+    _settings, store = open_store(args)
+    if args.undo:
+        undone = undo_check_in(store, args.undo)
+        emit(args, {"undone": undone}, _("Check-in {id} undone.").format(id=undone))
+        return 0
+    if not args.token:
+        raise KioskError(N_("Give a TOKEN or --undo CHECKIN_ID."), code="usage")
+    result = check_in(store, args.token)
+    person = result.attendee
+    data = {
+        "outcome": result.outcome,
+        "checkin_id": result.checkin_id,
+        "attendee_id": person.id if person else None,
+        "name": person.name if person else None,
+        "category": person.category if person else None,
+        "first_at": result.first_at.isoformat() if result.first_at else None,
+        "first_station": result.first_station or None,
+    }
+    text = outcome_message(
+        result.outcome,
+        name=person.name if person else "",
+        time=format_time(result.first_at) if result.first_at else "",
+        station=result.first_station,
+    )
+    emit(args, data, text)
+    return 0 if result.accepted else 1
+
+
+def cmd_walk_in(args: argparse.Namespace) -> int:
+    from kiosk.cli import emit, open_store
+    from kiosk.services.checkin import register_walk_in
+
+    _settings, store = open_store(args)
+    walk_in = register_walk_in(
+        store,
+        name=args.name,
+        organisation=args.organisation,
+        category=args.category,
+        province=args.province,
+        phone=args.phone,
+        consent=args.consent,
+    )
+    emit(
+        args,
+        {
+            "attendee_id": walk_in.attendee_id,
+            "token": walk_in.token,
+            "checkin_id": walk_in.checkin_id,
+        },
+        walk_in.token,
+    )
+    return 0
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    from kiosk.cli import emit, open_store
+    from kiosk.services.checkin import search_attendees
+
+    _settings, store = open_store(args)
+    hits = search_attendees(store, args.query)
+    if args.json:
+        import json
+
+        print(
+            json.dumps(
+                [
+                    {
+                        "attendee_id": h.attendee.id,
+                        "name": h.attendee.name,
+                        "name_latin": h.attendee.name_latin,
+                        "organisation": h.attendee.organisation,
+                        "category": h.attendee.category,
+                        "checked_in": h.checked_in,
+                    }
+                    for h in hits
+                ],
+                ensure_ascii=False,
+            )
+        )
+        return 0
+    for h in hits:
+        mark = "*" if h.checked_in else " "
+        emit(
+            args,
+            {},
+            f"{mark} {h.attendee.id}  {h.attendee.name}  {h.attendee.name_latin}  "
+            f"{h.attendee.organisation}",
+        )
+    return 0
+
+
+def cmd_badges(args: argparse.Namespace) -> int:
+    from kiosk.cli import emit, open_store
+    from kiosk.services.badge_sheet import badge_cards
+    from kiosk.ui.badge_sheet import write_badges_pdf
+
+    _settings, store = open_store(args)
+    cards = badge_cards(store, args.attendee or None)
+    out = write_badges_pdf(cards, Path(args.out))
+    emit(
+        args,
+        {"pdf": str(out), "badges": len(cards)},
+        _("{n} badges written to {path}").format(n=len(cards), path=out),
+    )
+    return 0

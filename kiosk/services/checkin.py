@@ -1,0 +1,584 @@
+"""Check-in at the door, verified offline: setup from a pack, scans, walk-ins, search."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from nacl.signing import SigningKey
+from sqlalchemy import insert, select
+
+from kiosk import badges, crypto
+from kiosk.domain.errors import KioskError, ValidationError
+from kiosk.domain.search import rank, search_key
+from kiosk.domain.text import describe_char, find_control_character, normalize_text
+from kiosk.domain.vocab import CATEGORIES
+from kiosk.event_pack import EventPack, PackError, read_pack
+from kiosk.i18n import N_
+from kiosk.ids import new_id
+from kiosk.services.context import current_event
+from kiosk.services.setup import ensure_device
+from kiosk.storage.errors import storage_errors
+from kiosk.storage.models import Attendee, CheckIn, Device, Event, RevokedBadge, Theme
+from kiosk.storage.store import DEVICE_KEY, EVENT_KEY, Store, UnitOfWork
+
+WALKIN_KEY = "walkin_signing_key"
+PACK_ISSUED_KEY = "pack_issued_at"
+STATION_KEY = "station_name"
+PIN_KEY = "staff_pin_hash"
+
+ACCEPTED = "accepted"
+ALREADY = "already_checked_in"
+OUTCOMES = (
+    ACCEPTED,
+    ALREADY,
+    "revoked",
+    "wrong_event",
+    "invalid_signature",
+    "malformed",
+    "unknown_attendee",
+)
+
+
+# -- setup from an event pack -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PackSetup:
+    event_id: str
+    event_code: str
+    device_id: str
+    fingerprint: str
+    attendees: int
+    revoked: int
+    updated: bool
+
+
+def hash_pin(pin: str) -> str:
+    """A slow, salted hash of the staff PIN (scrypt)."""
+    salt = secrets.token_bytes(16)
+    digest = hashlib.scrypt(pin.encode("utf-8"), salt=salt, n=2**14, r=8, p=1)
+    return f"scrypt${salt.hex()}${digest.hex()}"
+
+
+def pin_matches(stored: str, pin: str) -> bool:
+    try:
+        scheme, salt, digest = stored.split("$")
+        if scheme != "scrypt":
+            return False
+        candidate = hashlib.scrypt(pin.encode("utf-8"), salt=bytes.fromhex(salt), n=2**14, r=8, p=1)
+    except ValueError:
+        return False
+    return hmac.compare_digest(candidate.hex(), digest)
+
+
+def _event_from_pack(pack: EventPack) -> dict[str, Any]:
+    e = pack.event
+
+    def when(key: str) -> dt.datetime | None:
+        value = e.get(key)
+        return dt.datetime.fromisoformat(value) if isinstance(value, str) else None
+
+    return {
+        "id": e["id"],
+        "code": e["code"],
+        "name": e["name"],
+        "region": e.get("region", ""),
+        "venue": e.get("venue", ""),
+        "starts_at": when("starts_at"),
+        "ends_at": when("ends_at"),
+        "languages": ",".join(e["languages"]),
+    }
+
+
+def setup_from_pack(
+    store: Store, data: bytes, *, name: str, role: str, keys_dir: Path, pin: str | None = None
+) -> PackSetup:
+    """Set this kiosk up (or update it) from a signed event pack.
+
+    A kiosk already trusting an organiser refuses a pack signed by another, a
+    pack of another event, or an older pack; a newer pack of the same event
+    updates the roster and revocations and keeps every local record.
+    """
+    if role not in ("checkin", "proposals", "both"):
+        raise ValidationError(N_("Unknown role {role}."), code="bad_role", role=role)
+    with store.uow(readonly=True) as uow:
+        known = uow.get_settings(crypto.ORGANISER_SIGN_PK, EVENT_KEY, PACK_ISSUED_KEY)
+    trusted = (
+        bytes.fromhex(known[crypto.ORGANISER_SIGN_PK])
+        if crypto.ORGANISER_SIGN_PK in known
+        else None
+    )
+    pack = read_pack(data, trusted_signer=trusted)
+    if known.get(EVENT_KEY) and known[EVENT_KEY] != pack.event["id"] and trusted is not None:
+        raise PackError(
+            N_("This kiosk holds another event's data; it cannot take this event's pack."),
+            code="other_event",
+        )
+    if known.get(PACK_ISSUED_KEY) and pack.issued_at < known[PACK_ISSUED_KEY]:
+        raise PackError(N_("This pack is older than the one already installed."), code="older_pack")
+    device_key = crypto.load_or_create_signing_key(keys_dir / crypto.DEVICE_KEY_FILE)
+    with storage_errors(), store.uow() as uow:
+        updated = uow.get_setting(EVENT_KEY) == pack.event["id"]
+        device = ensure_device(uow, name, role, bytes(device_key.verify_key).hex())
+        device.name, device.role = name, role
+        device.public_key = bytes(device_key.verify_key).hex()
+        fields = _event_from_pack(pack)
+        event = uow.session.get(Event, fields["id"])
+        if event is None:
+            event = Event(created_at=store.clock.now(), **fields)
+            uow.session.add(event)
+        else:
+            for key, value in fields.items():
+                setattr(event, key, value)
+        existing_themes = {
+            t.code: t for t in uow.session.scalars(select(Theme).where(Theme.event_id == event.id))
+        }
+        for i, theme in enumerate(pack.themes):
+            row = existing_themes.get(theme["code"])
+            if row is None:
+                row = Theme(event_id=event.id, code=theme["code"])
+                uow.session.add(row)
+            row.position = int(theme.get("position", i))
+            row.icon = str(theme.get("icon", ""))
+            row.names = dict(theme["names"])
+            row.descriptions = dict(theme.get("descriptions", {}))
+        uow.session.flush()
+        _import_roster(uow, event.id, pack, store.clock.now())
+        for digest in pack.revoked:
+            if uow.session.get(RevokedBadge, (event.id, digest)) is None:
+                uow.session.add(
+                    RevokedBadge(
+                        event_id=event.id, token_digest=digest, revoked_at=store.clock.now()
+                    )
+                )
+        uow.set_setting(EVENT_KEY, event.id)
+        uow.set_setting(STATION_KEY, name)
+        uow.set_setting(crypto.ORGANISER_SIGN_PK, pack.organiser_sign_pk.hex())
+        uow.set_setting(crypto.ORGANISER_SEAL_PK, pack.organiser_seal_pk.hex())
+        uow.set_setting(crypto.ENROLMENT_SECRET, pack.enrolment_secret.hex())
+        uow.set_setting(WALKIN_KEY, pack.walkin_signing_key.hex())
+        uow.set_setting(PACK_ISSUED_KEY, pack.issued_at)
+        if pin:
+            uow.set_setting(PIN_KEY, hash_pin(pin))
+        uow.session.flush()
+        uow.record(
+            "event.pack_imported",
+            event.id,
+            {
+                "event_id": event.id,
+                "pack_id": pack.pack_id,
+                "issued_at": pack.issued_at,
+                "attendees": len(pack.attendees),
+                "revoked": len(pack.revoked),
+                "device_public_key": device.public_key,
+                "device_name": name,
+                "role": role,
+            },
+        )
+        uow.commit()
+        store.forget_cached()
+        return PackSetup(
+            event.id,
+            event.code,
+            device.id,
+            pack.fingerprint,
+            len(pack.attendees),
+            len(pack.revoked),
+            updated,
+        )
+
+
+def _import_roster(uow: UnitOfWork, event_id: str, pack: EventPack, now: dt.datetime) -> None:
+    existing = {
+        row.id: row
+        for row in uow.session.scalars(
+            select(Attendee).where(Attendee.event_id == event_id, Attendee.kind == "invited")
+        )
+    }
+    new_rows = []
+    for person in pack.attendees:
+        values = {
+            "name": person.name,
+            "name_latin": person.name_latin,
+            "organisation": person.organisation,
+            "category": person.category,
+            "province": person.province,
+            "preferred_language": person.preferred_language,
+            "external_id": person.external_id,
+            "badge_token": person.token,
+            "search_key": search_key(f"{person.name} {person.name_latin}"),
+        }
+        row = existing.get(person.id)
+        if row is None:
+            new_rows.append(
+                {
+                    "id": person.id,
+                    "event_id": event_id,
+                    "kind": "invited",
+                    "phone": "",
+                    "email": "",
+                    "consent": False,
+                    "created_at": now,
+                    "created_by": None,
+                    **values,
+                }
+            )
+        else:
+            for key, value in values.items():
+                setattr(row, key, value)
+    if new_rows:
+        uow.connection.execute(insert(Attendee), new_rows)
+
+
+# -- scanning -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AttendeeInfo:
+    id: str
+    name: str
+    name_latin: str
+    organisation: str
+    category: str
+    kind: str
+
+
+@dataclass(frozen=True)
+class CheckInResult:
+    outcome: str
+    checkin_id: str
+    attendee: AttendeeInfo | None = None
+    first_at: dt.datetime | None = None
+    first_station: str = ""
+    detail: str = ""
+
+    @property
+    def accepted(self) -> bool:
+        return self.outcome == ACCEPTED
+
+
+@dataclass(frozen=True)
+class _Keys:
+    event_id: str
+    event_tag: bytes
+    verify: dict[bytes, bytes]
+    walkin: SigningKey | None
+    station: str
+
+
+def _keys(uow: UnitOfWork) -> _Keys:
+    settings = uow.get_settings(EVENT_KEY, crypto.ORGANISER_SIGN_PK, WALKIN_KEY, STATION_KEY)
+    cache_key = "keys:" + "|".join(f"{k}={v}" for k, v in sorted(settings.items()))
+    cached = uow.store.cache.get(cache_key)
+    if isinstance(cached, _Keys):
+        return cached
+    event = current_event(uow)
+    verify: dict[bytes, bytes] = {}
+    walkin = None
+    if crypto.ORGANISER_SIGN_PK in settings:
+        pk = bytes.fromhex(settings[crypto.ORGANISER_SIGN_PK])
+        verify[crypto.key_id(pk)] = pk
+    if WALKIN_KEY in settings:
+        walkin = SigningKey(bytes.fromhex(settings[WALKIN_KEY]))
+        wpk = bytes(walkin.verify_key)
+        verify[crypto.key_id(wpk)] = wpk
+    keys = _Keys(
+        event.id, badges.event_tag(event.id), verify, walkin, settings.get(STATION_KEY, "")
+    )
+    uow.store.cache[cache_key] = keys
+    return keys
+
+
+def _info(a: Attendee) -> AttendeeInfo:
+    return AttendeeInfo(a.id, a.name, a.name_latin, a.organisation, a.category, a.kind)
+
+
+def checkin_payload(row: dict[str, Any]) -> dict[str, Any]:
+    payload = dict(row)
+    payload["at"] = row["at"].isoformat()
+    payload["undone_at"] = None
+    return payload
+
+
+def _record(
+    uow: UnitOfWork,
+    keys: _Keys,
+    attendee_id: str | None,
+    method: str,
+    outcome: str,
+    detail: str,
+    training: bool,
+) -> str:
+    checkin_id = new_id()
+    row: dict[str, Any] = {
+        "id": checkin_id,
+        "event_id": keys.event_id,
+        "attendee_id": attendee_id,
+        "device_id": uow.device_id,
+        "station": keys.station,
+        "at": uow.store.clock.now(),
+        "method": method,
+        "outcome": outcome,
+        "detail": detail[:300],
+        "training": training,
+    }
+    uow.connection.execute(insert(CheckIn), row)
+    uow.record("checkin.recorded", checkin_id, checkin_payload(row))
+    return checkin_id
+
+
+def _first_accepted(uow: UnitOfWork, attendee_id: str) -> CheckIn | None:
+    return uow.session.scalar(
+        select(CheckIn)
+        .where(
+            CheckIn.attendee_id == attendee_id,
+            CheckIn.outcome == ACCEPTED,
+            CheckIn.undone_at.is_(None),
+        )
+        .order_by(CheckIn.at)
+        .limit(1)
+    )
+
+
+def check_in(store: Store, scanned: str, method: str = "scan") -> CheckInResult:
+    """Decide on a scanned badge with no network, record the scan, commit.
+
+    Every scan is recorded and journaled, refused ones too, so the organiser
+    sees attempts. Returns only after the commit.
+    """
+    from kiosk.services.proposals import TRAINING_KEY
+
+    with storage_errors(), store.uow() as uow:
+        keys = _keys(uow)
+        training = uow.get_setting(TRAINING_KEY) == "1"
+        try:
+            token = badges.decode_scanned(scanned)
+            badge = badges.parse_token(token)
+        except badges.BadgeError as exc:
+            cid = _record(uow, keys, None, method, "malformed", scanned, training)
+            uow.commit()
+            return CheckInResult("malformed", cid, detail=exc.message())
+        outcome, attendee = _judge(uow, keys, badge, token)
+        attendee_id = attendee.id if attendee else None
+        if outcome != ACCEPTED:
+            first = (
+                _first_accepted(uow, attendee_id) if outcome == ALREADY and attendee_id else None
+            )
+            cid = _record(
+                uow, keys, attendee_id, method, outcome, "" if attendee else token, training
+            )
+            uow.commit()
+            return CheckInResult(
+                outcome,
+                cid,
+                _info(attendee) if attendee else None,
+                first.at if first else None,
+                first.station if first else "",
+            )
+        assert attendee is not None
+        cid = _record(uow, keys, attendee.id, method, ACCEPTED, "", training)
+        uow.commit()
+        return CheckInResult(ACCEPTED, cid, _info(attendee))
+
+
+def _judge(
+    uow: UnitOfWork, keys: _Keys, badge: badges.Badge, token: str
+) -> tuple[str, Attendee | None]:
+    if badge.event_tag != keys.event_tag:
+        return "wrong_event", None
+    try:
+        badges.verify_badge(badge, keys.verify)
+    except badges.BadgeError:
+        return "invalid_signature", None
+    if uow.session.get(RevokedBadge, (keys.event_id, badges.token_digest(token))) is not None:
+        return "revoked", uow.session.get(Attendee, badge.attendee_id)
+    attendee = uow.session.get(Attendee, badge.attendee_id)
+    if attendee is None:
+        if not badge.is_walk_in:
+            return "unknown_attendee", None
+        # A walk-in registered on another kiosk of this event: its badge is signed
+        # by the event's walk-in key, so it is genuine; its details reach the
+        # central side from the kiosk that registered it.
+        attendee = Attendee(
+            id=badge.attendee_id,
+            event_id=keys.event_id,
+            kind="walk_in",
+            name="",
+            created_at=uow.store.clock.now(),
+            badge_token=token,
+            search_key="",
+        )
+        uow.session.add(attendee)
+        uow.session.flush()
+    if attendee.event_id != keys.event_id:
+        return "wrong_event", None
+    if _first_accepted(uow, attendee.id) is not None:
+        return ALREADY, attendee
+    return ACCEPTED, attendee
+
+
+def check_in_attendee(store: Store, attendee_id: str) -> CheckInResult:
+    """One-tap check-in from a name search (method ``search``)."""
+    with store.uow(readonly=True) as uow:
+        attendee = uow.session.get(Attendee, attendee_id)
+        token = attendee.badge_token if attendee else None
+    if not token:
+        raise KioskError(N_("This person has no badge on this kiosk."), code="no_badge")
+    return check_in(store, token, method="search")
+
+
+def undo_check_in(store: Store, checkin_id: str) -> str:
+    """Undo a mistaken check-in: a new journal entry, never a deletion."""
+    with storage_errors(), store.uow() as uow:
+        row = uow.session.get(CheckIn, checkin_id)
+        if row is None:
+            raise KioskError(
+                N_("No check-in {id} on this kiosk."), code="unknown_checkin", id=checkin_id
+            )
+        if row.undone_at is not None:
+            raise KioskError(N_("This check-in was already undone."), code="already_undone")
+        row.undone_at = store.clock.now()
+        uow.session.flush()
+        uow.record("checkin.undone", row.id, {"id": row.id, "undone_at": row.undone_at.isoformat()})
+        uow.commit()
+        return row.id
+
+
+# -- walk-ins -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WalkIn:
+    attendee_id: str
+    token: str
+    checkin_id: str
+
+
+def _field(value: str, label: str, maximum: int, required: bool = False) -> str:
+    text = normalize_text(value or "")
+    bad = find_control_character(text, allowed=frozenset())
+    if bad is not None:
+        raise ValidationError(
+            N_("The {field} contains a control character ({char})."),
+            code="control_character",
+            field=label,
+            char=describe_char(bad),
+        )
+    if required and not text:
+        raise ValidationError(N_("The name is blank."), code="blank_name")
+    if len(text) > maximum:
+        raise ValidationError(
+            N_("The {field} is longer than {limit} characters."),
+            code="too_long",
+            field=label,
+            limit=maximum,
+        )
+    return text
+
+
+def register_walk_in(
+    store: Store,
+    *,
+    name: str,
+    organisation: str = "",
+    category: str = "citizen",
+    province: str = "",
+    phone: str = "",
+    consent: bool = False,
+) -> WalkIn:
+    """Register a person without an invitation, check them in, return their new badge."""
+    from kiosk.services.proposals import TRAINING_KEY
+
+    clean_name = _field(name, "name", 200, required=True)
+    if category not in CATEGORIES:
+        raise ValidationError(
+            N_("Unknown category {category}."), code="unknown_category", category=category
+        )
+    values = {
+        "organisation": _field(organisation, "organisation", 200),
+        "province": _field(province, "province", 100),
+        "phone": _field(phone, "phone", 40),
+    }
+    with storage_errors(), store.uow() as uow:
+        keys = _keys(uow)
+        if keys.walkin is None:
+            raise KioskError(
+                N_("This kiosk has no walk-in key: set it up with the event pack."),
+                code="no_walkin_key",
+            )
+        attendee_id = new_id()
+        token = badges.make_token(keys.walkin, badges.KIND_WALK_IN, keys.event_id, attendee_id)
+        now = store.clock.now()
+        row = {
+            "id": attendee_id,
+            "event_id": keys.event_id,
+            "external_id": None,
+            "kind": "walk_in",
+            "name": clean_name,
+            "name_latin": "",
+            "category": category,
+            "email": "",
+            "preferred_language": "",
+            "consent": bool(consent),
+            "search_key": search_key(clean_name),
+            "created_at": now,
+            "created_by": uow.device_id,
+            "badge_token": token,
+            **values,
+        }
+        uow.connection.execute(insert(Attendee), row)
+        payload = dict(row, created_at=now.isoformat())
+        uow.record("attendee.registered", attendee_id, payload)
+        cid = _record(
+            uow, keys, attendee_id, "walk_in", ACCEPTED, "", uow.get_setting(TRAINING_KEY) == "1"
+        )
+        uow.commit()
+        return WalkIn(attendee_id, token, cid)
+
+
+# -- search -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    attendee: AttendeeInfo
+    checked_in: bool
+
+
+def search_attendees(store: Store, query: str, limit: int = 20) -> list[SearchHit]:
+    """Substring search over names (see :mod:`kiosk.domain.search`), best first."""
+    key = search_key(query)
+    if not key:
+        return []
+    with store.uow(readonly=True) as uow:
+        event_id = uow.get_setting(EVENT_KEY)
+        pattern = "%" + key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        rows = list(
+            uow.session.execute(
+                select(Attendee.id, Attendee.search_key)
+                .where(
+                    Attendee.event_id == event_id, Attendee.search_key.like(pattern, escape="\\")
+                )
+                .limit(2000)
+            )
+        )
+        best = sorted(rows, key=lambda r: rank(key, r.search_key))[:limit]
+        hits = []
+        for row in best:
+            attendee = uow.session.get(Attendee, row.id)
+            assert attendee is not None
+            hits.append(SearchHit(_info(attendee), _first_accepted(uow, row.id) is not None))
+        return hits
+
+
+def device_public_key(store: Store) -> str | None:
+    with store.uow(readonly=True) as uow:
+        device_id = uow.get_setting(DEVICE_KEY)
+        device = uow.session.get(Device, device_id) if device_id else None
+        return device.public_key if device else None

@@ -1,0 +1,105 @@
+"""A4 sheets of badges drawn with Qt's PDF writer (names shaped, in their direction)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QMarginsF, QRectF, Qt
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QImage,
+    QPageLayout,
+    QPageSize,
+    QPainter,
+    QPdfWriter,
+    QPen,
+)
+
+from kiosk.services.badge_sheet import BadgeCard, qr_matrix
+from kiosk.ui.report_pdf import ensure_app, load_bundled_fonts
+
+COLUMNS, ROWS = 2, 4
+DPI = 300
+
+
+def qr_image(token: str) -> QImage:
+    """The QR code as an 8-bit image, one pixel per module (scaled without smoothing)."""
+    matrix = qr_matrix(token)
+    n = len(matrix)
+    data = bytes(0 if dark else 255 for row in matrix for dark in row)
+    return QImage(data, n, n, n, QImage.Format.Format_Grayscale8).copy()
+
+
+def draw_qr(painter: QPainter, token: str, rect: QRectF) -> None:
+    painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, False)
+    side = min(rect.width(), rect.height())
+    painter.drawImage(QRectF(rect.x(), rect.y(), side, side), qr_image(token))
+
+
+def _text(painter: QPainter, rect: QRectF, text: str, size: float, bold: bool = False) -> None:
+    font = QFont()
+    font.setPointSizeF(size)
+    font.setBold(bold)
+    painter.setFont(font)
+    # Qt picks each string's direction from its own script: Arabic right to left.
+    flags = Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignVCenter | Qt.TextFlag.TextWordWrap
+    painter.drawText(rect, int(flags), text)
+
+
+def write_badges_pdf(cards: list[BadgeCard], out: Path) -> Path:
+    ensure_app()
+    load_bundled_fonts()
+    writer = QPdfWriter(str(out))
+    writer.setResolution(DPI)
+    writer.setPageLayout(
+        QPageLayout(
+            QPageSize(QPageSize.PageSizeId.A4),
+            QPageLayout.Orientation.Portrait,
+            QMarginsF(10, 10, 10, 10),
+            QPageLayout.Unit.Millimeter,
+        )
+    )
+    writer.setTitle("Badges")
+    painter = QPainter(writer)
+    width, height = writer.width(), writer.height()
+    cell_w, cell_h = width / COLUMNS, height / ROWS
+    pad = cell_w * 0.04
+    for index, card in enumerate(cards):
+        slot = index % (COLUMNS * ROWS)
+        if index and slot == 0:
+            writer.newPage()
+        x = (slot % COLUMNS) * cell_w
+        y = (slot // COLUMNS) * cell_h
+        painter.setPen(QPen(QColor("#9aa5ad"), 2, Qt.PenStyle.DashLine))
+        painter.drawRect(QRectF(x, y, cell_w, cell_h))
+        painter.setPen(QColor("#1b1b1b"))
+        qr_side = cell_h * 0.62
+        draw_qr(
+            painter,
+            card.token,
+            QRectF(x + (cell_w - qr_side) / 2, y + cell_h - qr_side - pad, qr_side, qr_side),
+        )
+        text_h = cell_h - qr_side - 2 * pad
+        _text(
+            painter,
+            QRectF(x + pad, y + pad, cell_w - 2 * pad, text_h * 0.45),
+            card.name,
+            15,
+            bold=True,
+        )
+        subtitle = " \u00b7 ".join(part for part in (card.name_latin, card.organisation) if part)
+        _text(
+            painter,
+            QRectF(x + pad, y + pad + text_h * 0.45, cell_w - 2 * pad, text_h * 0.35),
+            subtitle,
+            8.5,
+        )
+        _text(
+            painter,
+            QRectF(x + pad, y + pad + text_h * 0.8, cell_w - 2 * pad, text_h * 0.2),
+            card.event_name,
+            7,
+        )
+    painter.end()
+    return out
