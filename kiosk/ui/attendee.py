@@ -1,0 +1,441 @@
+"""The attendee screens. Each renders a FlowState and calls the window's flow events.
+
+Screens hold no state of their own beyond what the flow state gives them; the
+text fields write every change back into the flow (so Back never loses input).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import qrcode
+
+from kiosk.config import assets_dir
+from kiosk.domain.flow import FlowState, Step
+from kiosk.domain.vocab import AGE_BANDS, GENDERS, PROFILES, PROVINCES, UNDISCLOSED
+from kiosk.i18n import N_, NATIVE_NAMES, _, gettext_for
+from kiosk.services.context import EventInfo
+from kiosk.ui.keyboard import OnScreenKeyboard
+from kiosk.ui.qt import (
+    QButtonGroup,
+    QCheckBox,
+    QGridLayout,
+    QHBoxLayout,
+    QIcon,
+    QImage,
+    QLabel,
+    QLineEdit,
+    QPixmap,
+    QPlainTextEdit,
+    QPoint,
+    QPushButton,
+    QScrollArea,
+    QSize,
+    Qt,
+    QVBoxLayout,
+    QWidget,
+)
+
+LANGUAGE_ORDER = ("ar", "fr", "zgh", "en")
+WELCOME = N_("Welcome")
+
+
+def label(text: str = "", name: str = "", wrap: bool = True) -> QLabel:
+    widget = QLabel(text)
+    if name:
+        widget.setObjectName(name)
+    widget.setWordWrap(wrap)
+    return widget
+
+
+def button(text: str = "", name: str = "") -> QPushButton:
+    widget = QPushButton(text)
+    if name:
+        widget.setObjectName(name)
+    return widget
+
+
+def qr_pixmap(text: str, size: int = 260) -> QPixmap:
+    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=2)
+    code.add_data(text)
+    code.make(fit=True)
+    matrix = code.get_matrix()
+    n = len(matrix)
+    data = bytes(0 if dark else 255 for row in matrix for dark in row)
+    image = QImage(data, n, n, n, QImage.Format.Format_Grayscale8).copy()
+    return QPixmap.fromImage(
+        image.scaled(
+            size, size, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.FastTransformation
+        )
+    )
+
+
+class Screen(QWidget):
+    step: Step
+
+    def render(self, state: FlowState) -> None:
+        """Show ``state`` (texts in ``state.language``)."""
+
+
+class WelcomeScreen(Screen):
+    step = Step.WELCOME
+
+    def __init__(self, choose: Callable[[str], None]) -> None:
+        super().__init__()
+        layout = QVBoxLayout(self)
+        self.title = label(name="title")
+        self.title.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        self.subtitle = label(name="subtitle")
+        self.subtitle.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        layout.addStretch(1)
+        layout.addWidget(self.title)
+        layout.addWidget(self.subtitle)
+        grid = QGridLayout()
+        self.buttons = {}
+        for i, lang in enumerate(LANGUAGE_ORDER):
+            b = button(NATIVE_NAMES[lang], "language")
+            b.setProperty("lang", lang)
+            b.clicked.connect(lambda _=False, code=lang: choose(code))
+            grid.addWidget(b, i // 2, i % 2)
+            self.buttons[lang] = b
+        layout.addLayout(grid)
+        layout.addStretch(2)
+
+    def render(self, state: FlowState) -> None:
+        # The welcome screen greets in every language at once.
+        self.title.setText(" \u00b7 ".join(gettext_for(lang, WELCOME) for lang in LANGUAGE_ORDER))
+        self.subtitle.setText(
+            _("Share your proposals for the digital transition. Choose your language.")
+        )
+
+
+class BadgeScreen(Screen):
+    step = Step.BADGE
+
+    def __init__(self, scanned: Callable[[str], None], skip: Callable[[], None]) -> None:
+        super().__init__()
+        layout = QVBoxLayout(self)
+        self.title = label(name="title")
+        self.text = label()
+        self.field = QLineEdit()
+        self.field.setObjectName("badgeField")
+        self.field.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
+        self.field.returnPressed.connect(lambda: scanned(self.field.text()))
+        self.error = label(name="error")
+        self.skip = button("", "primary")
+        self.skip.clicked.connect(skip)
+        for w in (self.title, self.text, self.field, self.error):
+            layout.addWidget(w)
+        layout.addStretch(1)
+        layout.addWidget(self.skip)
+
+    def render(self, state: FlowState) -> None:
+        self.title.setText(_("Do you have a badge?"))
+        self.text.setText(
+            _(
+                "Scan the QR code of your badge to link your proposal to your "
+                "registration, or continue anonymously."
+            )
+        )
+        self.field.setPlaceholderText(_("Badge code"))
+        self.skip.setText(_("Continue without a badge"))
+        self.error.setText(_(state.error) if state.error else "")
+        if state.step == Step.BADGE:
+            self.field.setFocus()
+
+
+class ThemeScreen(Screen):
+    step = Step.THEME
+
+    def __init__(self, event: EventInfo, choose: Callable[[str], None]) -> None:
+        super().__init__()
+        self.event_info = event
+        layout = QVBoxLayout(self)
+        self.title = label(name="title")
+        layout.addWidget(self.title)
+        grid = QGridLayout()
+        self.cards: dict[str, QPushButton] = {}
+        for i, theme in enumerate(event.themes):
+            card = button("", "themeCard")
+            card.setProperty("theme", theme.code)
+            icon = assets_dir() / "icons" / "themes" / f"{theme.icon}.svg"
+            if icon.exists():
+                card.setIcon(QIcon(str(icon)))
+                card.setIconSize(QSize(64, 64))
+            card.clicked.connect(lambda _=False, code=theme.code: choose(code))
+            grid.addWidget(card, i // 2, i % 2)
+            self.cards[theme.code] = card
+        layout.addLayout(grid)
+        layout.addStretch(1)
+
+    def render(self, state: FlowState) -> None:
+        self.title.setText(_("Choose a theme"))
+        for theme in self.event_info.themes:
+            card = self.cards[theme.code]
+            card.setText(f"{theme.name(state.language)}\n{theme.description(state.language)}")
+            card.setChecked(False)
+
+
+class WriteScreen(Screen):
+    step = Step.WRITE
+
+    def __init__(
+        self,
+        keyboard: OnScreenKeyboard,
+        edited: Callable[[str, str], None],
+        done: Callable[[], None],
+    ) -> None:
+        super().__init__()
+        self.keyboard = keyboard
+        self.edited = edited
+        layout = QVBoxLayout(self)
+        self.title = label(name="title")
+        self.title_field = QLineEdit()
+        self.title_field.setObjectName("titleField")
+        self.body_field = QPlainTextEdit()
+        self.body_field.setObjectName("bodyField")
+        for field in (self.title_field, self.body_field):
+            field.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
+        self.title_field.textChanged.connect(self._changed)
+        self.body_field.textChanged.connect(self._changed)
+        self.title_field.returnPressed.connect(self.body_field.setFocus)
+        self.error = label(name="error")
+        self.next = button("", "primary")
+        self.next.clicked.connect(done)
+        self.counter = label(name="subtitle")
+        layout.addWidget(self.title)
+        layout.addWidget(self.title_field)
+        layout.addWidget(self.body_field, 1)
+        row = QHBoxLayout()
+        row.addWidget(self.counter, 1)
+        row.addWidget(self.error, 2)
+        row.addWidget(self.next)
+        layout.addLayout(row)
+        self._updating = False
+
+    def focus_field(self, field: QLineEdit | QPlainTextEdit) -> None:
+        field.setFocus()
+        self.keyboard.set_target(field)
+
+    def _changed(self) -> None:
+        if not self._updating:
+            self.edited(self.title_field.text(), self.body_field.toPlainText())
+        self.counter.setText(
+            _("{n} / 5000 characters").format(n=len(self.body_field.toPlainText()))
+        )
+
+    def render(self, state: FlowState) -> None:
+        direction = (
+            Qt.LayoutDirection.RightToLeft
+            if state.language == "ar"
+            else Qt.LayoutDirection.LeftToRight
+        )
+        for field in (self.title_field, self.body_field):
+            field.setLayoutDirection(direction)
+        self._updating = True
+        if self.title_field.text() != state.draft.title:
+            self.title_field.setText(state.draft.title)
+        if self.body_field.toPlainText() != state.draft.body:
+            self.body_field.setPlainText(state.draft.body)
+        self._updating = False
+        self.title.setText(_("Your proposal"))
+        self.title_field.setPlaceholderText(_("Title (up to 120 characters)"))
+        self.body_field.setPlaceholderText(_("Describe your proposal"))
+        self.next.setText(_("Next"))
+        self.error.setText(_(state.error) if state.error else "")
+        self._changed_counter()
+
+    def _changed_counter(self) -> None:
+        self.counter.setText(
+            _("{n} / 5000 characters").format(n=len(self.body_field.toPlainText()))
+        )
+
+    def clear(self) -> None:
+        self._updating = True
+        self.title_field.setText("")  # also clears the field's undo history
+        self.body_field.setPlainText("")
+        self.body_field.document().clearUndoRedoStacks()
+        self._updating = False
+
+
+class QuestionsScreen(Screen):
+    step = Step.QUESTIONS
+
+    def __init__(self, answer: Callable[[str, str], None], done: Callable[[], None]) -> None:
+        super().__init__()
+        outer = QVBoxLayout(self)
+        self.title = label(name="title")
+        self.hint = label(name="subtitle")
+        outer.addWidget(self.title)
+        outer.addWidget(self.hint)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        inner = QWidget()
+        layout = QVBoxLayout(inner)
+        scroll.setWidget(inner)
+        outer.addWidget(scroll, 1)
+        self.questions: dict[str, tuple[QLabel, dict[str, QPushButton], dict[str, str]]] = {}
+        province_options = {p: p for p in PROVINCES} | {UNDISCLOSED: AGE_BANDS[UNDISCLOSED]}
+        for name, options in (
+            ("age_band", AGE_BANDS),
+            ("gender", GENDERS),
+            ("province", province_options),
+            ("profile", PROFILES),
+        ):
+            heading = label()
+            layout.addWidget(heading)
+            row = QGridLayout()
+            group = QButtonGroup(self)
+            group.setExclusive(True)
+            buttons = {}
+            for i, (code, _text) in enumerate(options.items()):
+                b = button()
+                b.setCheckable(True)
+                b.setProperty("answer", code)
+                b.clicked.connect(lambda _=False, q=name, v=code: answer(q, v))
+                group.addButton(b)
+                row.addWidget(b, i // 4, i % 4)
+                buttons[code] = b
+            layout.addLayout(row)
+            self.questions[name] = (heading, buttons, dict(options))
+        self.next = button("", "primary")
+        self.next.clicked.connect(done)
+        outer.addWidget(self.next)
+
+    def render(self, state: FlowState) -> None:
+        self.title.setText(_("A few optional questions"))
+        self.hint.setText(
+            _("They help the organisers understand who took part. You may skip any of them.")
+        )
+        titles = {
+            "age_band": _("Age"),
+            "gender": _("Gender"),
+            "province": _("Province"),
+            "profile": _("You are"),
+        }
+        for name, (heading, buttons, options) in self.questions.items():
+            heading.setText(titles[name])
+            current = getattr(state.draft, name)
+            for code, b in buttons.items():
+                text = options[code]
+                # Province names are proper names; the rest are translated labels.
+                b.setText(text if name == "province" and code != UNDISCLOSED else _(text))
+                b.setChecked(code == current)
+        self.next.setText(_("Next"))
+
+
+class WideCheckBox(QCheckBox):
+    """A check box that a tap anywhere on its row toggles (touch screens)."""
+
+    def hitButton(self, pos: QPoint) -> bool:
+        return self.rect().contains(pos)
+
+
+class ConsentScreen(Screen):
+    step = Step.CONSENT
+
+    def __init__(self, consent: Callable[[bool], None], done: Callable[[], None]) -> None:
+        super().__init__()
+        layout = QVBoxLayout(self)
+        self.title = label(name="title")
+        self.text = label()
+        self.box = WideCheckBox()
+        self.box.setObjectName("consentBox")
+        self.box.toggled.connect(consent)
+        self.next = button("", "primary")
+        self.next.clicked.connect(done)
+        for w in (self.title, self.text, self.box):
+            layout.addWidget(w)
+        layout.addStretch(1)
+        layout.addWidget(self.next)
+
+    def render(self, state: FlowState) -> None:
+        self.title.setText(_("Publication"))
+        self.text.setText(
+            _(
+                "The organisers would like to publish proposals in the report "
+                "of this session, without the author's name. Your proposal is "
+                "recorded whatever you choose."
+            )
+        )
+        self.box.setText(_("I agree that my proposal may be published, without my name."))
+        self.box.blockSignals(True)
+        self.box.setChecked(state.draft.consent)
+        self.box.blockSignals(False)
+        self.next.setText(_("Next"))
+
+
+class ReviewScreen(Screen):
+    step = Step.REVIEW
+
+    def __init__(self, event: EventInfo, submit: Callable[[], None]) -> None:
+        super().__init__()
+        self.event_info = event
+        layout = QVBoxLayout(self)
+        self.title = label(name="title")
+        self.summary = label()
+        self.summary.setTextFormat(Qt.TextFormat.PlainText)
+        self.error = label(name="error")
+        self.submit = button("", "primary")
+        self.submit.setObjectName("primary")
+        self.submit.clicked.connect(submit)
+        layout.addWidget(self.title)
+        layout.addWidget(self.summary, 1)
+        layout.addWidget(self.error)
+        layout.addWidget(self.submit)
+
+    def render(self, state: FlowState) -> None:
+        d = state.draft
+        themes = {t.code: t.name(state.language) for t in self.event_info.themes}
+        self.title.setText(_("Check and send"))
+        consent = _("Yes") if d.consent else _("No")
+        self.summary.setText(
+            "\n".join(
+                [
+                    _("Theme: {theme}").format(theme=themes.get(d.theme, d.theme)),
+                    _("Title: {title}").format(title=d.title),
+                    "",
+                    d.body,
+                    "",
+                    _("Publication without your name: {answer}").format(answer=consent),
+                ]
+            )
+        )
+        submitting = state.step == Step.SUBMITTING
+        self.submit.setEnabled(not submitting)
+        self.submit.setText(_("Saving...") if submitting else _("Send my proposal"))
+        if state.error:
+            params = dict(state.error_params)
+            self.error.setText(_(state.error).format(**params) if params else _(state.error))
+        else:
+            self.error.setText("")
+
+
+class ReceiptScreen(Screen):
+    step = Step.RECEIPT
+
+    def __init__(self, done: Callable[[], None]) -> None:
+        super().__init__()
+        layout = QVBoxLayout(self)
+        self.title = label(name="title")
+        self.title.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        self.text = label()
+        self.text.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        self.code = label(name="receiptCode", wrap=False)
+        self.code.setObjectName("receiptCode")
+        self.code.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        self.qr = QLabel()
+        self.qr.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        self.done = button("", "primary")
+        self.done.clicked.connect(done)
+        for w in (self.title, self.text, self.code, self.qr):
+            layout.addWidget(w)
+        layout.addStretch(1)
+        layout.addWidget(self.done)
+
+    def render(self, state: FlowState) -> None:
+        self.title.setText(_("Thank you!"))
+        self.text.setText(_("Your proposal has been recorded. Your receipt code:"))
+        self.code.setText(state.receipt_code)
+        self.qr.setPixmap(qr_pixmap(state.receipt_code) if state.receipt_code else QPixmap())
+        self.done.setText(_("Finish"))

@@ -1,0 +1,62 @@
+"""Fonts and the stylesheet (sizes and colours for the two accessibility toggles)."""
+
+from __future__ import annotations
+
+from kiosk.config import assets_dir
+from kiosk.ui.qt import QApplication, QFont, QFontDatabase
+
+# Text on background 16.1:1, white on accent 5.9:1: WCAG AA (4.5:1) with margin.
+NORMAL = {
+    "fg": "#1b1b1b",
+    "bg": "#f7f5f0",
+    "muted": "#4a4a4a",
+    "button": "#ffffff",
+    "border": "#8c8c8c",
+    "accent": "#16607a",
+    "accent_fg": "#ffffff",
+    "field": "#ffffff",
+    "error": "#a4161a",
+    "keyboard_bg": "#e6e2d8",
+}
+HIGH_CONTRAST = {
+    "fg": "#ffffff",
+    "bg": "#000000",
+    "muted": "#ffffff",
+    "button": "#000000",
+    "border": "#ffffff",
+    "accent": "#ffd400",
+    "accent_fg": "#000000",
+    "field": "#000000",
+    "error": "#ff8080",
+    "keyboard_bg": "#1a1a1a",
+}
+FAMILIES = ["Noto Sans", "Noto Sans Arabic", "Noto Sans Tifinagh"]
+
+
+def load_fonts() -> list[str]:
+    """Register the bundled fonts (never rely on the system's)."""
+    families: list[str] = []
+    for path in sorted((assets_dir() / "fonts").glob("*.ttf")):
+        font_id = QFontDatabase.addApplicationFont(str(path))
+        if font_id >= 0:
+            families += QFontDatabase.applicationFontFamilies(font_id)
+    return families
+
+
+def stylesheet(large: bool = False, high_contrast: bool = False) -> str:
+    scale = 1.3 if large else 1.0
+    sizes = {"text": 22, "small": 17, "title": 34, "huge": 56, "key": 26}
+    values = {k: str(int(v * scale)) for k, v in sizes.items()}
+    values.update(HIGH_CONTRAST if high_contrast else NORMAL)
+    template = (assets_dir() / "theme" / "kiosk.qss").read_text(encoding="utf-8")
+    for key, value in values.items():
+        template = template.replace("{" + key + "}", value)
+    return template
+
+
+def apply_style(app: QApplication, large: bool = False, high_contrast: bool = False) -> None:
+    font = QFont("Noto Sans")
+    # Fallbacks per script: Arabic and Tifinagh glyphs come from the bundled fonts.
+    font.setFamilies(FAMILIES)
+    app.setFont(font)
+    app.setStyleSheet(stylesheet(large, high_contrast))
