@@ -71,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
     if os.environ.get("KIOSK_QUIT_AFTER_MS"):  # start-up measurements
         from kiosk.ui.qt import QTimer
 
-        QTimer.singleShot(int(os.environ["KIOSK_QUIT_AFTER_MS"]), app.quit)
+        QTimer.singleShot(int(os.environ["KIOSK_QUIT_AFTER_MS"]), lambda: app.exit(0))
     code = app.exec()
     store.close()
     return int(code)

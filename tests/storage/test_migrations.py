@@ -65,3 +65,19 @@ def test_fresh_database_needs_no_backup_and_current_one_is_not_copied(tmp_path: 
     assert again.last_backup is None
     assert not backups.exists() or not any(backups.iterdir())
     again.close()
+
+
+def test_head_constant_matches_the_scripts_and_models(tmp_path: Path) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    from kiosk.storage.migrate import HEAD_REVISION
+    from kiosk.storage.models import Base
+
+    store = Store(f"sqlite:///{tmp_path / 'k.db'}")
+    assert head_revision(store.engine) == HEAD_REVISION == current_revision(store.engine)
+    with store.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    # The FTS search table lives outside the models on purpose.
+    assert [d for d in diff if "attendee_search" not in str(d)] == []
+    store.close()

@@ -1,0 +1,162 @@
+"""Start-up to the first painted welcome screen, next to a bare PySide6 window, and
+the time from a key tap to the character painted.
+
+    python bench/bench_startup.py [--runs 5] [--command "dist/kiosk/kiosk"]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench._common import REPO_ROOT, percentile, record
+
+# Both programs print the monotonic time of their first paint and quit.
+BARE = """
+import sys, time
+from PySide6.QtWidgets import QApplication, QLabel
+from PySide6.QtCore import QTimer
+app = QApplication(sys.argv)
+class Label(QLabel):
+    def paintEvent(self, event):
+        super().paintEvent(event)
+        if not getattr(self, "done", False):
+            self.done = True
+            print("PAINTED", time.monotonic(), flush=True)
+            QTimer.singleShot(0, app.quit)
+w = Label("bare")
+w.resize(1280, 800)
+w.show()
+app.exec()
+"""
+
+KIOSK = """
+import sys, time, os
+start = time.monotonic()
+from kiosk.ui.qt import QApplication, QTimer
+from kiosk.cli import open_store
+from kiosk.services.setup import init_demo
+from kiosk.ui.style import apply_style, load_fonts
+from kiosk.app import build_window
+import argparse
+args = argparse.Namespace(data_dir=os.environ["BENCH_DATA"], ui_language="ar")
+settings, store = open_store(args)
+if store.event_id is None:
+    init_demo(store)
+app = QApplication(sys.argv)
+load_fonts()
+apply_style(app)
+window = build_window(store, settings)
+from kiosk.ui.qt import QObject, QEvent
+class FirstPaint(QObject):
+    def eventFilter(self, watched, event):
+        if event.type() == QEvent.Type.Paint and not getattr(self, "done", False):
+            self.done = True
+            # Runs once the paint event has been handled: the screen is painted.
+            QTimer.singleShot(0, lambda: (print("PAINTED", time.monotonic(), flush=True),
+                                          app.exit(0)))
+        return False
+probe = FirstPaint()
+window.welcome.installEventFilter(probe)
+window.resize(1280, 800)
+window.show()
+app.exec()
+"""
+
+
+def time_to_paint(code: str, env: dict[str, str]) -> float:
+    t0 = time.monotonic()
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=REPO_ROOT,
+        timeout=120,
+    )
+    for line in out.stdout.splitlines():
+        if line.startswith("PAINTED"):
+            return (float(line.split()[1]) - t0) * 1000
+    raise RuntimeError(out.stderr[-2000:])
+
+
+def tap_to_paint(samples: int = 200) -> list[float]:
+    """In-process: tap a key, process events until the field has repainted."""
+    from kiosk.app import build_window
+    from kiosk.config import load_settings
+    from kiosk.services.setup import init_demo
+    from kiosk.storage import Store
+    from kiosk.ui.background import run_now
+    from kiosk.ui.qt import QApplication
+    from kiosk.ui.style import apply_style, load_fonts
+
+    app = QApplication.instance() or QApplication([])
+    load_fonts()
+    apply_style(app)
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = load_settings(tmp)
+        store = Store(settings.db_url)
+        init_demo(store)
+        window = build_window(store, settings, run_now)
+        window.resize(1280, 800)
+        window.show()
+        f = window.flow
+        window._apply(f.choose_language("fr"))
+        window._apply(f.skip_badge())
+        window._apply(f.choose_theme("skills"))
+        window.write.focus_field(window.write.body_field)
+        field = window.write.body_field
+        key = window.keyboard.key_button("a")
+        app.processEvents()
+        times = []
+        for _ in range(samples):
+            t0 = time.perf_counter()
+            key.click()
+            field.viewport().repaint()  # the paint the user sees, done synchronously
+            app.processEvents()
+            times.append((time.perf_counter() - t0) * 1000)
+        window.unlocked = True
+        window.close()
+        store.close()
+    return times
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen"),
+        "PYTHONPATH": str(REPO_ROOT),
+    }
+    with tempfile.TemporaryDirectory() as tmp:
+        env["BENCH_DATA"] = tmp
+        time_to_paint(KIOSK, env)  # first run creates the database (not timed)
+        bare, kiosk = [], []
+        for _ in range(args.runs):
+            bare.append(time_to_paint(BARE, env))
+            kiosk.append(time_to_paint(KIOSK, env))
+    record(
+        "start-up: kiosk to painted welcome (median)",
+        statistics.median(kiosk),
+        "ms",
+        statistics.median(bare),
+        "bare PySide6 window",
+        target="ratio <= 1.6",
+    )
+    taps = tap_to_paint()
+    record("keyboard: tap to painted character p50", percentile(taps, 50), "ms")
+    record("keyboard: tap to painted character p95", percentile(taps, 95), "ms", target="< 16 ms")
+
+
+if __name__ == "__main__":
+    main()
