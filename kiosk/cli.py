@@ -26,6 +26,7 @@ COMMAND_MODULES = (
     "kiosk.commands.database",
     "kiosk.commands.report",
     "kiosk.commands.checkin",
+    "kiosk.commands.sync",
 )
 
 Handler = Callable[[argparse.Namespace], int]

@@ -218,3 +218,29 @@ class EventSecret(Base):
     walkin_signing_key: Mapped[str] = mapped_column(String(64))  # hex seed
     enrolment_secret: Mapped[str] = mapped_column(String(64))  # hex
     created_at: Mapped[dt.datetime]
+
+
+class CentralDevice(Base):
+    """Central side: a kiosk seen in bundles, its key pinned on first sight."""
+
+    __tablename__ = "central_device"
+
+    device_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    event_id: Mapped[str] = mapped_column(ForeignKey("event.id"))
+    public_key: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(100), default="")
+    first_seen: Mapped[dt.datetime]
+    clock_flags: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ImportedEntry(Base):
+    """Central side: every journal entry merged, so overlaps and replays are recognised."""
+
+    __tablename__ = "imported_entry"
+
+    device_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    kind: Mapped[str] = mapped_column(String(40))
+    record_id: Mapped[str] = mapped_column(String(36), index=True)
+    payload: Mapped[str] = mapped_column(Text)
+    hash: Mapped[str] = mapped_column(String(64))

@@ -1,0 +1,316 @@
+"""Merging kiosk bundles into the central database: verified, idempotent, order-free.
+
+Every entry is kept in ``imported_entry`` (by device and seq), so the same
+bundle twice, overlapping ranges or bundles out of order change nothing twice.
+Records are upserted by id from the entries' payloads; a check-in undone in an
+entry that arrives before the check-in itself is applied when it arrives.
+Which check-in of an attendee is "first" is computed when reading (stats), so
+the order of imports cannot change it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from nacl.public import PrivateKey
+from sqlalchemy import select
+
+from kiosk.storage.models import (
+    Attendee,
+    CentralDevice,
+    CheckIn,
+    Event,
+    EventSecret,
+    ImportedEntry,
+    Proposal,
+)
+from kiosk.storage.store import Store, UnitOfWork
+from kiosk.sync.bundle import BundleError, Entry, read_bundle, read_manifest
+
+
+@dataclass(frozen=True)
+class ImportOutcome:
+    file: str
+    outcome: str  # accepted | duplicate | rejected
+    reason: str = ""
+    code: str = ""
+    device_id: str = ""
+    from_seq: int = 0
+    to_seq: int = 0
+    new_entries: int = 0
+    gaps: list[tuple[int, int]] = field(default_factory=list)
+
+
+def _when(value: Any) -> dt.datetime | None:
+    return dt.datetime.fromisoformat(value) if isinstance(value, str) else None
+
+
+def _secret_lookup(store: Store) -> Any:
+    def lookup(event_id: str) -> bytes | None:
+        with store.uow(readonly=True) as uow:
+            secret = uow.session.get(EventSecret, event_id)
+            return bytes.fromhex(secret.enrolment_secret) if secret else None
+
+    return lookup
+
+
+def gaps(uow: UnitOfWork, device_id: str) -> list[tuple[int, int]]:
+    seqs = list(
+        uow.session.scalars(
+            select(ImportedEntry.seq)
+            .where(ImportedEntry.device_id == device_id)
+            .order_by(ImportedEntry.seq)
+        )
+    )
+    missing = []
+    expected = 1
+    for seq in seqs:
+        if seq > expected:
+            missing.append((expected, seq - 1))
+        expected = seq + 1
+    return missing
+
+
+def _ensure_attendee(
+    uow: UnitOfWork, attendee_id: str | None, event_id: str, at: dt.datetime
+) -> None:
+    if attendee_id and uow.session.get(Attendee, attendee_id) is None:
+        # A walk-in checked in on another kiosk: its details come with that kiosk's bundle.
+        uow.session.add(
+            Attendee(
+                id=attendee_id,
+                event_id=event_id,
+                kind="walk_in",
+                name="",
+                created_at=at,
+                search_key="",
+            )
+        )
+        uow.session.flush()
+
+
+def _apply(uow: UnitOfWork, entry: Entry, event_id: str) -> None:
+    p = json.loads(entry.payload)
+    s = uow.session
+    if entry.kind == "attendee.registered":
+        values = {
+            k: p.get(k)
+            for k in (
+                "external_id",
+                "kind",
+                "name",
+                "name_latin",
+                "organisation",
+                "category",
+                "province",
+                "phone",
+                "email",
+                "preferred_language",
+                "consent",
+                "search_key",
+                "created_by",
+                "badge_token",
+            )
+        }
+        row = s.get(Attendee, p["id"])
+        if row is None:
+            s.add(
+                Attendee(
+                    id=p["id"],
+                    event_id=event_id,
+                    created_at=_when(p["created_at"]),
+                    **{k: v for k, v in values.items() if v is not None},
+                )
+            )
+        else:  # a stub made by another station's check-in: fill in the details
+            for key, value in values.items():
+                if value is not None:
+                    setattr(row, key, value)
+    elif entry.kind == "checkin.recorded":
+        if s.get(CheckIn, p["id"]) is None:
+            at = _when(p["at"]) or dt.datetime.now(dt.UTC)
+            _ensure_attendee(uow, p.get("attendee_id"), event_id, at)
+            undone = s.scalar(
+                select(ImportedEntry.payload).where(
+                    ImportedEntry.kind == "checkin.undone", ImportedEntry.record_id == p["id"]
+                )
+            )
+            s.add(
+                CheckIn(
+                    id=p["id"],
+                    event_id=event_id,
+                    attendee_id=p.get("attendee_id"),
+                    device_id=p["device_id"],
+                    station=p.get("station", ""),
+                    at=at,
+                    method=p["method"],
+                    outcome=p["outcome"],
+                    detail=p.get("detail", ""),
+                    training=bool(p.get("training")),
+                    undone_at=_when(json.loads(undone)["undone_at"]) if undone else None,
+                )
+            )
+    elif entry.kind == "checkin.undone":
+        checkin = s.get(CheckIn, p["id"])
+        if checkin is not None:
+            checkin.undone_at = _when(p["undone_at"])
+    elif entry.kind == "proposal.submitted":
+        if s.get(Proposal, p["id"]) is None:
+            _ensure_attendee(
+                uow,
+                p.get("attendee_id"),
+                event_id,
+                _when(p["created_at"]) or dt.datetime.now(dt.UTC),
+            )
+            s.add(
+                Proposal(
+                    id=p["id"],
+                    event_id=event_id,
+                    attendee_id=p.get("attendee_id"),
+                    device_id=p["device_id"],
+                    theme_code=p["theme"],
+                    language=p["language"],
+                    title=p["title"],
+                    body=p["body"],
+                    age_band=p.get("age_band", ""),
+                    gender=p.get("gender", ""),
+                    province=p.get("province", ""),
+                    profile=p.get("profile", ""),
+                    consent_publish=bool(p.get("consent_publish")),
+                    receipt_code=p["receipt_code"],
+                    created_at=_when(p["created_at"]),
+                    training=bool(p.get("training")),
+                )
+            )
+    elif entry.kind == "event.pack_imported":
+        device = s.get(CentralDevice, entry.device_id)
+        if device is not None and p.get("device_name"):
+            device.name = p["device_name"]
+    s.flush()
+
+
+def import_bundle(
+    store: Store, path: Path, sealing_key: PrivateKey, quarantine: Path
+) -> ImportOutcome:
+    """Verify and merge one bundle file in one transaction; quarantine it if rejected."""
+    data = path.read_bytes()
+    try:
+        bundle = read_bundle(data, enrolment_secret=_secret_lookup(store), sealing_key=sealing_key)
+        return _merge(store, path, bundle.manifest, bundle.entries)
+    except BundleError as exc:
+        quarantine.mkdir(parents=True, exist_ok=True)
+        target = quarantine / path.name
+        n = 1
+        while target.exists():
+            target = quarantine / f"{path.stem}.{n}{path.suffix}"
+            n += 1
+        shutil.move(path, target)  # out of the way, never deleted
+        device = ""
+        with contextlib.suppress(BundleError):
+            device = str(read_manifest(data)[0].get("device_id", ""))
+        return ImportOutcome(str(path), "rejected", exc.message(), exc.code, device)
+
+
+def _merge(
+    store: Store, path: Path, manifest: dict[str, Any], entries: list[Entry]
+) -> ImportOutcome:
+    device_id = manifest["device_id"]
+    with store.uow() as uow:
+        event = uow.session.get(Event, manifest["event_id"])
+        if event is None:
+            raise BundleError(
+                "Bundle rejected: {reason}.", code="unknown_event", reason="unknown event"
+            )
+        pinned = uow.session.get(CentralDevice, device_id)
+        if pinned is None:
+            uow.session.add(
+                CentralDevice(
+                    device_id=device_id,
+                    event_id=event.id,
+                    public_key=manifest["device_public_key"],
+                    first_seen=dt.datetime.now(dt.UTC),
+                    clock_flags=len(manifest.get("clock_flags", [])),
+                )
+            )
+            uow.session.flush()
+        elif pinned.public_key != manifest["device_public_key"]:
+            raise BundleError(
+                "Bundle rejected: {reason}.",
+                code="key_mismatch",
+                reason="this device id was first seen with another key",
+            )
+        else:
+            pinned.clock_flags = max(pinned.clock_flags, len(manifest.get("clock_flags", [])))
+        known = {
+            seq: digest
+            for seq, digest in uow.session.execute(
+                select(ImportedEntry.seq, ImportedEntry.hash).where(
+                    ImportedEntry.device_id == device_id,
+                    ImportedEntry.seq.between(manifest["from_seq"], manifest["to_seq"]),
+                )
+            )
+        }
+        fresh = []
+        for entry in entries:
+            if entry.seq in known:
+                if known[entry.seq] != entry.hash:
+                    raise BundleError(
+                        "Bundle rejected: {reason}.",
+                        code="conflict",
+                        reason=f"entry {entry.seq} differs from the one merged",
+                    )
+                continue
+            fresh.append(entry)
+        for entry in fresh:
+            uow.session.add(
+                ImportedEntry(
+                    device_id=device_id,
+                    seq=entry.seq,
+                    kind=entry.kind,
+                    record_id=entry.record_id,
+                    payload=entry.payload,
+                    hash=entry.hash,
+                )
+            )
+        uow.session.flush()
+        for entry in fresh:
+            _apply(uow, entry, event.id)
+        missing = gaps(uow, device_id)
+        uow.commit()
+    return ImportOutcome(
+        str(path),
+        "accepted" if fresh else "duplicate",
+        device_id=device_id,
+        from_seq=manifest["from_seq"],
+        to_seq=manifest["to_seq"],
+        new_entries=len(fresh),
+        gaps=missing,
+    )
+
+
+def import_files(
+    store: Store, paths: list[Path], sealing_key: PrivateKey, quarantine: Path
+) -> list[ImportOutcome]:
+    return [import_bundle(store, path, sealing_key, quarantine) for path in paths]
+
+
+def high_water(store: Store, device_id: str) -> int:
+    """The highest seq merged for a device below which nothing is missing."""
+    with store.uow(readonly=True) as uow:
+        seqs = uow.session.scalars(
+            select(ImportedEntry.seq)
+            .where(ImportedEntry.device_id == device_id)
+            .order_by(ImportedEntry.seq)
+        )
+        mark = 0
+        for seq in seqs:
+            if seq != mark + 1:
+                break
+            mark = seq
+        return mark

@@ -1,0 +1,123 @@
+"""Event figures on the central side, computed from merged records (order-free)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select
+
+from kiosk.central.merge import gaps
+from kiosk.central.organiser import find_event
+from kiosk.storage.models import Attendee, CentralDevice, CheckIn, ImportedEntry, Proposal
+from kiosk.storage.store import Store
+
+
+def event_stats(store: Store, event_code: str) -> dict[str, Any]:
+    with store.uow(readonly=True) as uow:
+        s = uow.session
+        event = find_event(uow, event_code)
+        accepted = list(
+            s.execute(
+                select(CheckIn.attendee_id, CheckIn.at, CheckIn.id, CheckIn.station)
+                .where(
+                    CheckIn.event_id == event.id,
+                    CheckIn.outcome == "accepted",
+                    CheckIn.undone_at.is_(None),
+                    CheckIn.training.is_(False),
+                )
+                .order_by(CheckIn.attendee_id, CheckIn.at, CheckIn.id)
+            )
+        )
+        first: dict[str, Any] = {}
+        duplicates = []
+        for row in accepted:
+            if row.attendee_id in first:
+                # The first accepted check-in across all stations wins; later ones are
+                # kept and reported with their station and time.
+                duplicates.append(
+                    {
+                        "attendee_id": row.attendee_id,
+                        "station": row.station,
+                        "at": row.at.isoformat(),
+                        "first_station": first[row.attendee_id].station,
+                    }
+                )
+            else:
+                first[row.attendee_id] = row
+        rejected = int(
+            s.scalar(
+                select(func.count())
+                .select_from(CheckIn)
+                .where(
+                    CheckIn.event_id == event.id,
+                    CheckIn.outcome.not_in(("accepted", "already_checked_in")),
+                )
+            )
+            or 0
+        )
+        already = int(
+            s.scalar(
+                select(func.count())
+                .select_from(CheckIn)
+                .where(CheckIn.event_id == event.id, CheckIn.outcome == "already_checked_in")
+            )
+            or 0
+        )
+
+        def grouped(column: Any) -> dict[str, int]:
+            rows = s.execute(
+                select(column, func.count())
+                .where(Proposal.event_id == event.id, Proposal.training.is_(False))
+                .group_by(column)
+            )
+            return {str(k): int(n) for k, n in rows}
+
+        devices = []
+        for device in s.scalars(
+            select(CentralDevice)
+            .where(CentralDevice.event_id == event.id)
+            .order_by(CentralDevice.name)
+        ):
+            last = (
+                s.scalar(
+                    select(func.max(ImportedEntry.seq)).where(
+                        ImportedEntry.device_id == device.device_id
+                    )
+                )
+                or 0
+            )
+            devices.append(
+                {
+                    "device_id": device.device_id,
+                    "name": device.name,
+                    "last_seq": int(last),
+                    "gaps": [list(g) for g in gaps(uow, device.device_id)],
+                    "clock_warnings": device.clock_flags,
+                }
+            )
+        return {
+            "event": event.code,
+            "attendees": int(
+                s.scalar(
+                    select(func.count()).select_from(Attendee).where(Attendee.event_id == event.id)
+                )
+                or 0
+            ),
+            "walk_ins": int(
+                s.scalar(
+                    select(func.count())
+                    .select_from(Attendee)
+                    .where(Attendee.event_id == event.id, Attendee.kind == "walk_in")
+                )
+                or 0
+            ),
+            "unique_checkins": len(first),
+            "duplicate_checkins": duplicates,
+            "duplicate_scans": len(duplicates) + already,
+            "rejected_scans": rejected,
+            "proposals": sum(grouped(Proposal.theme_code).values()),
+            "proposals_by_theme": grouped(Proposal.theme_code),
+            "proposals_by_language": grouped(Proposal.language),
+            "devices": devices,
+            "devices_with_clock_warnings": [d["device_id"] for d in devices if d["clock_warnings"]],
+        }

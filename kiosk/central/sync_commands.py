@@ -1,0 +1,80 @@
+"""``kiosk-central import`` and ``stats``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+from kiosk.i18n import _
+
+
+def register(sub: Any) -> None:
+    from kiosk.central.cli import add_common
+
+    p = sub.add_parser("import", help="verify and merge kiosk bundles")
+    add_common(p)
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_import)
+
+    p = sub.add_parser("stats", help="figures of an event")
+    add_common(p)
+    p.add_argument("event", metavar="EVENT")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_stats)
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from kiosk.central.cli import open_store
+    from kiosk.central.keys import load_sealing_key
+    from kiosk.central.merge import import_files
+
+    folder, store = open_store(args)
+    results = import_files(
+        store, [Path(f) for f in args.files], load_sealing_key(folder), folder / "quarantine"
+    )
+    if args.json:
+        print(json.dumps([r.__dict__ for r in results], ensure_ascii=False))
+    else:
+        for r in results:
+            line = f"{r.outcome}: {r.file}"
+            if r.reason:
+                line += f" ({r.reason})"
+            if r.gaps:
+                line += " " + _("gaps: {gaps}").format(
+                    gaps=", ".join(f"{a}-{b}" for a, b in r.gaps)
+                )
+            print(line)
+    return 1 if any(r.outcome == "rejected" for r in results) else 0
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    from kiosk.central.cli import open_store
+    from kiosk.central.stats import event_stats
+
+    _folder, store = open_store(args)
+    stats = event_stats(store, args.event)
+    if args.json:
+        print(json.dumps(stats, ensure_ascii=False))
+        return 0
+    for key in (
+        "attendees",
+        "walk_ins",
+        "unique_checkins",
+        "duplicate_scans",
+        "rejected_scans",
+        "proposals",
+    ):
+        print(f"{key}: {stats[key]}")
+    for lang, n in sorted(stats["proposals_by_language"].items()):
+        print(f"  {lang}: {n}")
+    for theme, n in sorted(stats["proposals_by_theme"].items()):
+        print(f"  {theme}: {n}")
+    for device in stats["devices"]:
+        print(
+            f"device {device['name'] or device['device_id']}: last seq {device['last_seq']}, "
+            f"gaps {device['gaps'] or '-'}, clock warnings {device['clock_warnings']}"
+        )
+    return 0

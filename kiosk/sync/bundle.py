@@ -1,0 +1,272 @@
+"""The bundle format: one implementation, written by kiosks and read by the central side.
+
+A bundle is one file: the magic ``LKBUNDLE`` and version byte, then exactly three
+members, each as a 4-byte big-endian length and its bytes, and nothing after them
+(so every byte of the file is checked: a changed byte anywhere is refused):
+
+- ``manifest.json``: canonical JSON in clear: format, version, event, device,
+  seq range, entry count, first ``prev_hash``, last ``hash``, SHA-256 of the
+  sealed member, the device's public key, the enrolment proof, a closing tally
+  and clock warnings;
+- ``manifest.sig``: the device's Ed25519 signature of the manifest (hex);
+- ``entries.sealed``: the journal entries as canonical JSON lines, sealed to the
+  organiser's X25519 key (PyNaCl sealed box): a lost USB stick shows counts only.
+
+:func:`read_bundle` checks everything in that order and raises
+:class:`BundleError` (with a specific code) on the first problem.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import struct
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from nacl.public import PrivateKey
+from nacl.signing import SigningKey
+
+from kiosk import crypto
+from kiosk.domain.errors import KioskError
+from kiosk.i18n import N_
+from kiosk.storage.canonical import canonical_json, chain_hash, entry_document
+from kiosk.storage.journal import verify_entries
+
+FORMAT = "listening-kiosk/bundle"
+VERSION = 1
+DOMAIN = b"listening-kiosk/bundle\x00"
+MEMBERS = ("manifest.json", "manifest.sig", "entries.sealed")
+MAX_BUNDLE_BYTES = 512 * 1024 * 1024
+MAGIC = b"LKBUNDLE" + bytes([VERSION])
+TALLY_KINDS = {
+    "attendee.registered": "attendees",
+    "checkin.recorded": "checkins",
+    "proposal.submitted": "proposals",
+}
+
+
+class BundleError(KioskError):
+    code = "bad_bundle"
+
+
+def _bad(code: str, reason: str) -> BundleError:
+    return BundleError(N_("Bundle rejected: {reason}."), code=code, reason=reason)
+
+
+@dataclass(frozen=True)
+class Entry:
+    device_id: str
+    seq: int
+    kind: str
+    record_id: str
+    payload: str  # canonical JSON text
+    wall_time: str
+    mono_ns: int
+    prev_hash: str
+    hash: str
+
+    def line(self) -> dict[str, Any]:
+        return {
+            "device_id": self.device_id,
+            "seq": self.seq,
+            "kind": self.kind,
+            "record_id": self.record_id,
+            "payload": json.loads(self.payload),
+            "wall_time": self.wall_time,
+            "mono_ns": self.mono_ns,
+            "prev_hash": self.prev_hash,
+            "hash": self.hash,
+        }
+
+
+def tally(entries: Iterable[Entry]) -> dict[str, int]:
+    counts = {"attendees": 0, "checkins": 0, "proposals": 0}
+    for entry in entries:
+        key = TALLY_KINDS.get(entry.kind)
+        if key:
+            counts[key] += 1
+    return counts
+
+
+def file_name(event_code: str, device_id: str, first: int, last: int) -> str:
+    return f"{event_code}-{device_id}-{first}-{last}.kbundle"
+
+
+def write_bundle(
+    entries: list[Entry],
+    *,
+    event_id: str,
+    event_code: str,
+    device_key: SigningKey,
+    organiser_seal_pk: bytes,
+    enrolment_secret: bytes,
+    created_at: str,
+    clock_flags: list[dict[str, Any]] | None = None,
+) -> bytes:
+    if not entries:
+        raise ValueError("a bundle holds at least one entry")
+    device_id = entries[0].device_id
+    device_pk = bytes(device_key.verify_key)
+    body = "".join(canonical_json(e.line()) + "\n" for e in entries).encode("utf-8")
+    sealed = crypto.seal(organiser_seal_pk, body)
+    manifest = {
+        "format": FORMAT,
+        "version": VERSION,
+        "event_id": event_id,
+        "event_code": event_code,
+        "device_id": device_id,
+        "device_public_key": device_pk.hex(),
+        "enrolment_proof": crypto.enrolment_proof(enrolment_secret, device_id, device_pk),
+        "from_seq": entries[0].seq,
+        "to_seq": entries[-1].seq,
+        "count": len(entries),
+        "first_prev_hash": entries[0].prev_hash,
+        "last_hash": entries[-1].hash,
+        "members": {"entries.sealed": hashlib.sha256(sealed).hexdigest()},
+        "tally": tally(entries),
+        "clock_flags": clock_flags or [],
+        "created_at": created_at,
+    }
+    manifest_bytes = canonical_json(manifest).encode("utf-8")
+    signature = crypto.sign(device_key, DOMAIN + manifest_bytes).hex().encode("ascii")
+    parts = [MAGIC]
+    for data in (manifest_bytes, signature, sealed):
+        parts += [struct.pack(">I", len(data)), data]
+    return b"".join(parts)
+
+
+def split_members(data: bytes) -> dict[str, bytes]:
+    """The three members of a bundle file; every byte accounted for."""
+    if not data.startswith(MAGIC):
+        raise _bad("bad_format", "not a bundle file of this version")
+    members: dict[str, bytes] = {}
+    offset = len(MAGIC)
+    for name in MEMBERS:
+        if offset + 4 > len(data):
+            raise _bad("truncated", "not a complete bundle file")
+        (size,) = struct.unpack_from(">I", data, offset)
+        offset += 4
+        if offset + size > len(data):
+            raise _bad("truncated", "not a complete bundle file")
+        members[name] = bytes(data[offset : offset + size])
+        offset += size
+    if offset != len(data):
+        raise _bad("trailing_data", "unexpected bytes after the bundle")
+    return members
+
+
+@dataclass(frozen=True)
+class VerifiedBundle:
+    manifest: dict[str, Any]
+    entries: list[Entry]
+    digest: str  # SHA-256 of the whole file
+
+
+def read_manifest(data: bytes) -> tuple[dict[str, Any], bytes, bytes, bytes]:
+    """Open the archive and check the manifest's signature (no secrets needed)."""
+    if not isinstance(data, bytes | bytearray) or len(data) > MAX_BUNDLE_BYTES:
+        raise _bad("too_large", "file too large or unreadable")
+    members = split_members(bytes(data))
+    manifest_bytes = members["manifest.json"]
+    try:
+        manifest = json.loads(manifest_bytes.decode("utf-8"))
+        signature = bytes.fromhex(members["manifest.sig"].decode("ascii"))
+        device_pk = bytes.fromhex(manifest["device_public_key"])
+    except (UnicodeDecodeError, ValueError, TypeError, KeyError, RecursionError) as exc:
+        raise _bad("bad_manifest", "unreadable manifest") from exc
+    if (
+        not isinstance(manifest, dict)
+        or manifest.get("format") != FORMAT
+        or manifest.get("version") != VERSION
+    ):
+        raise _bad("bad_manifest", "not a bundle of this version")
+    if canonical_json(manifest).encode("utf-8") != manifest_bytes:
+        raise _bad("bad_manifest", "manifest not in canonical form")
+    try:
+        crypto.verify(device_pk, DOMAIN + manifest_bytes, signature)
+    except crypto.CryptoError as exc:
+        raise _bad("bad_signature", "the manifest signature does not match") from exc
+    return manifest, device_pk, members["entries.sealed"], manifest_bytes
+
+
+def _field(manifest: dict[str, Any], key: str, kind: type) -> Any:
+    value = manifest.get(key)
+    if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
+        raise _bad("bad_manifest", f"field {key}")
+    return value
+
+
+def read_bundle(
+    data: bytes, *, enrolment_secret: Callable[[str], bytes | None], sealing_key: PrivateKey
+) -> VerifiedBundle:
+    """Verify signature, enrolment, digests, seal, chain and tally; return the entries."""
+    manifest, device_pk, sealed, _raw = read_manifest(data)
+    device_id = _field(manifest, "device_id", str)
+    event_id = _field(manifest, "event_id", str)
+    secret = enrolment_secret(event_id)
+    if secret is None:
+        raise _bad("unknown_event", "unknown event")
+    proof = _field(manifest, "enrolment_proof", str)
+    if not crypto.check_enrolment_proof(secret, device_id, device_pk, proof):
+        raise _bad("bad_enrolment", "the kiosk was not set up with this event's pack")
+    members = _field(manifest, "members", dict)
+    if members.get("entries.sealed") != hashlib.sha256(sealed).hexdigest():
+        raise _bad("bad_digest", "the entries do not match the manifest")
+    try:
+        body = crypto.unseal(sealing_key, sealed)
+    except crypto.CryptoError as exc:
+        raise _bad("cannot_unseal", "sealed to another organiser key") from exc
+    entries = []
+    try:
+        for line in body.decode("utf-8").splitlines():
+            item = json.loads(line)
+            entries.append(
+                Entry(
+                    device_id=str(item["device_id"]),
+                    seq=int(item["seq"]),
+                    kind=str(item["kind"]),
+                    record_id=str(item["record_id"]),
+                    payload=canonical_json(item["payload"]),
+                    wall_time=str(item["wall_time"]),
+                    mono_ns=int(item["mono_ns"]),
+                    prev_hash=str(item["prev_hash"]),
+                    hash=str(item["hash"]),
+                )
+            )
+    except (UnicodeDecodeError, ValueError, TypeError, KeyError, RecursionError) as exc:
+        raise _bad("bad_entries", "unreadable entries") from exc
+    if any(e.device_id != device_id for e in entries):
+        raise _bad("wrong_device", "entries of another device")
+    first, last = _field(manifest, "from_seq", int), _field(manifest, "to_seq", int)
+    if (
+        len(entries) != _field(manifest, "count", int)
+        or not entries
+        or entries[0].seq != first
+        or entries[-1].seq != last
+    ):
+        raise _bad("count_mismatch", "entry count or range differs from the manifest")
+    result = verify_entries(
+        entries, device_id, start_prev_hash=str(manifest.get("first_prev_hash")), start_seq=first
+    )
+    if not result.ok:
+        raise _bad("chain_broken", f"hash chain broken at entry {result.broken_seq}")
+    if entries[-1].hash != manifest.get("last_hash"):
+        raise _bad("chain_broken", "last hash differs from the manifest")
+    if tally(entries) != manifest.get("tally"):
+        raise _bad("tally_mismatch", "closing tally differs from the entries")
+    return VerifiedBundle(manifest, entries, hashlib.sha256(bytes(data)).hexdigest())
+
+
+def recompute_hash(entry: Entry) -> str:
+    document = entry_document(
+        entry.device_id,
+        entry.seq,
+        entry.kind,
+        entry.record_id,
+        json.loads(entry.payload),
+        entry.wall_time,
+        entry.mono_ns,
+    )
+    return chain_hash(entry.prev_hash, document)
