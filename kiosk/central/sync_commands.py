@@ -19,6 +19,12 @@ def register(sub: Any) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_import)
 
+    p = sub.add_parser("serve", help="HTTP API for kiosk sync (OpenAPI at /docs)")
+    add_common(p)
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8080)
+    p.set_defaults(handler=cmd_serve)
+
     p = sub.add_parser("stats", help="figures of an event")
     add_common(p)
     p.add_argument("event", metavar="EVENT")
@@ -77,4 +83,15 @@ def cmd_stats(args: argparse.Namespace) -> int:
             f"device {device['name'] or device['device_id']}: last seq {device['last_seq']}, "
             f"gaps {device['gaps'] or '-'}, clock warnings {device['clock_warnings']}"
         )
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from kiosk.central.cli import open_store
+    from kiosk.central.server import create_app
+
+    folder, store = open_store(args)
+    uvicorn.run(create_app(store, folder), host=args.host, port=args.port, log_level="warning")
     return 0

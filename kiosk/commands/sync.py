@@ -19,6 +19,13 @@ def register(sub: Any) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_export)
 
+    p = sub.add_parser("sync", help="upload to the central platform what it lacks")
+    add_common(p)
+    p.add_argument("--url", required=True)
+    p.add_argument("--chunk", type=int, default=5000, help="entries per bundle")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_sync)
+
 
 def cmd_export(args: argparse.Namespace) -> int:
     from kiosk.cli import emit, open_store
@@ -41,5 +48,30 @@ def cmd_export(args: argparse.Namespace) -> int:
         _("Bundle written: {path} (entries {first} to {last}).").format(
             path=result.path, first=result.from_seq, last=result.to_seq
         ),
+    )
+    return 0
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    from kiosk.cli import emit, open_store
+    from kiosk.services.upload import sync
+
+    settings, store = open_store(args)
+    report = sync(store, settings.keys_dir, args.url, chunk=args.chunk)
+    if report.rejected:
+        emit(
+            args,
+            {"ok": False, "uploaded": report.uploaded, "rejected": report.rejected},
+            _(
+                "The central platform refused a bundle: {reason}. Everything stays on this kiosk."
+            ).format(reason=report.rejected.get("reason")),
+        )
+        return 1
+    emit(
+        args,
+        {"ok": True, "uploaded": report.uploaded, "high_water": report.high_water},
+        _(
+            "In sync: {n} bundle(s) uploaded; the central platform has every entry up to {seq}."
+        ).format(n=len(report.uploaded), seq=report.high_water),
     )
     return 0
