@@ -25,6 +25,15 @@ def register(sub: Any) -> None:
     p.add_argument("--port", type=int, default=8080)
     p.set_defaults(handler=cmd_serve)
 
+    p = sub.add_parser("export", help="proposals and attendance for spreadsheets or Decidim")
+    add_common(p)
+    p.add_argument("event", metavar="EVENT")
+    p.add_argument("--format", choices=("csv", "xlsx", "json", "decidim"), required=True)
+    p.add_argument("--out", required=True, metavar="FILE")
+    p.add_argument("--with-contacts", action="store_true")
+    p.add_argument("--include-training", action="store_true")
+    p.set_defaults(handler=cmd_export)
+
     p = sub.add_parser("stats", help="figures of an event")
     add_common(p)
     p.add_argument("event", metavar="EVENT")
@@ -94,4 +103,21 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     folder, store = open_store(args)
     uvicorn.run(create_app(store, folder), host=args.host, port=args.port, log_level="warning")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from kiosk.central.cli import open_store
+    from kiosk.central.exports import export
+
+    _folder, store = open_store(args)
+    for path in export(
+        store,
+        args.event,
+        args.format,
+        Path(args.out),
+        with_contacts=args.with_contacts,
+        include_training=args.include_training,
+    ):
+        print(_("Written: {path}").format(path=path))
     return 0

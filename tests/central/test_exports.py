@@ -1,0 +1,66 @@
+"""Central exports: BOM CSV, neutralised formulas, contacts only on request, Decidim."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+from openpyxl import load_workbook
+
+from kiosk.central.exports import export
+from kiosk.central.keys import load_sealing_key
+from kiosk.central.merge import import_files
+from kiosk.domain.proposal import ProposalDraft
+from kiosk.services.proposals import submit_proposal
+from kiosk.services.sync import export_bundle
+from kiosk.storage import Store
+from tests.sync.test_bundles import kiosk
+
+
+def test_exports(organiser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    csv_file = tmp_path / "people.csv"
+    csv_file.write_text("external_id,full_name,category,phone\nF-1,=SUM(A1),citizen,+2126\n")
+    organiser("roster", "import", "SM-2026", str(csv_file))
+    pack = tmp_path / "event.kpack"
+    organiser("pack", "SM-2026", "--out", str(pack))
+    a, cfg = kiosk(tmp_path, "k", pack)
+    submit_proposal(
+        a,
+        ProposalDraft(
+            "skills", "ar", "\u0641\u0643\u0631\u0629", "@cmd body", consent_publish=True
+        ),
+    )
+    submit_proposal(a, ProposalDraft("other", "fr", "Secret", "pas de publication"))
+    bundle = export_bundle(a, cfg.keys_dir, tmp_path / "usb")
+    assert bundle is not None
+    central = Store(f"sqlite:///{organiser.folder / 'central.db'}")
+    import_files(central, [bundle.path], load_sealing_key(organiser.folder), tmp_path / "q")
+
+    written = export(central, "SM-2026", "csv", tmp_path / "out.csv")
+    raw = written[0].read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert {r["title"] for r in rows} == {"\u0641\u0643\u0631\u0629", "Secret"}
+    assert any(r["body"] == "'@cmd body" for r in rows)
+    people = list(csv.DictReader(io.StringIO(written[1].read_bytes().decode("utf-8-sig"))))
+    assert any(p["name"] == "'=SUM(A1)" for p in people)
+    assert "phone" not in people[0]
+    with_contacts = export(central, "SM-2026", "json", tmp_path / "out.json", with_contacts=True)
+    data = json.loads(with_contacts[0].read_text("utf-8"))
+    assert any(p.get("phone") == "+2126" for p in data["attendance"])
+
+    export(central, "SM-2026", "xlsx", tmp_path / "out.xlsx")
+    book = load_workbook(tmp_path / "out.xlsx")
+    assert book.sheetnames == ["proposals", "attendance"]
+    values = [c.value for row in book["attendance"].iter_rows() for c in row]
+    assert "'=SUM(A1)" in values and "=SUM(A1)" not in values
+
+    export(central, "SM-2026", "decidim", tmp_path / "decidim.csv")
+    dec = list(
+        csv.DictReader(io.StringIO((tmp_path / "decidim.csv").read_bytes().decode("utf-8-sig")))
+    )
+    assert len(dec) == 1  # only the consented proposal
+    assert dec[0]["title/ar"] == "\u0641\u0643\u0631\u0629" and "body/fr" in dec[0]
+    central.close()
