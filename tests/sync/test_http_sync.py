@@ -30,22 +30,22 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_server(folder: Path, port: int) -> subprocess.Popen[bytes]:
+def start_server(
+    folder: Path, port: int, extra: list[str] | None = None
+) -> subprocess.Popen[bytes]:
+    command = [
+        sys.executable,
+        "-m",
+        "kiosk.central.cli",
+        "--data-dir",
+        str(folder),
+        *(extra or []),
+        "serve",
+        "--port",
+        str(port),
+    ]
     proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "kiosk.central.cli",
-            "--data-dir",
-            str(folder),
-            "serve",
-            "--port",
-            str(port),
-        ],
-        env=cli_env(),
-        cwd=REPO_ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        command, env=cli_env(), cwd=REPO_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
