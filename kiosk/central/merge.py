@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from nacl.public import PrivateKey
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from kiosk.storage.models import (
     Attendee,
@@ -195,6 +195,112 @@ def _apply(uow: UnitOfWork, entry: Entry, event_id: str) -> None:
     s.flush()
 
 
+def _existing(uow: UnitOfWork, column: Any, ids: list[str]) -> set[str]:
+    found: set[str] = set()
+    for start in range(0, len(ids), 500):
+        found.update(
+            uow.session.scalars(select(column).where(column.in_(ids[start : start + 500])))
+        )
+    return found
+
+
+def _proposal_row(p: dict[str, Any], event_id: str) -> dict[str, Any]:
+    return {
+        "id": p["id"],
+        "event_id": event_id,
+        "attendee_id": p.get("attendee_id"),
+        "device_id": p["device_id"],
+        "theme_code": p["theme"],
+        "language": p["language"],
+        "title": p["title"],
+        "body": p["body"],
+        "age_band": p.get("age_band", ""),
+        "gender": p.get("gender", ""),
+        "province": p.get("province", ""),
+        "profile": p.get("profile", ""),
+        "consent_publish": bool(p.get("consent_publish")),
+        "receipt_code": p["receipt_code"],
+        "created_at": _when(p["created_at"]),
+        "training": bool(p.get("training")),
+    }
+
+
+def _apply_all(uow: UnitOfWork, entries: list[Entry], event_id: str) -> None:
+    """Apply entries; proposals and check-ins (nearly all of a day) in bulk statements."""
+    s = uow.session
+    conn = uow.connection
+    proposals = [json.loads(e.payload) for e in entries if e.kind == "proposal.submitted"]
+    checkins = [json.loads(e.payload) for e in entries if e.kind == "checkin.recorded"]
+    # Attendee details first, so that check-ins and proposals find their people.
+    for entry in entries:
+        if entry.kind not in ("proposal.submitted", "checkin.recorded"):
+            _apply(uow, entry, event_id)
+    now = dt.datetime.now(dt.UTC)
+    people = sorted({p["attendee_id"] for p in proposals + checkins if p.get("attendee_id")})
+    known_people = _existing(uow, Attendee.id, people)
+    stubs = [
+        {
+            "id": a,
+            "event_id": event_id,
+            "kind": "walk_in",
+            "name": "",
+            "created_at": now,
+            "search_key": "",
+            "external_id": None,
+            "name_latin": "",
+            "organisation": "",
+            "category": "citizen",
+            "province": "",
+            "phone": "",
+            "email": "",
+            "preferred_language": "",
+            "consent": False,
+            "created_by": None,
+            "badge_token": None,
+        }
+        for a in people
+        if a not in known_people
+    ]
+    if stubs:
+        conn.execute(insert(Attendee), stubs)
+    if proposals:
+        known = _existing(uow, Proposal.id, [p["id"] for p in proposals])
+        rows = [_proposal_row(p, event_id) for p in proposals if p["id"] not in known]
+        if rows:
+            conn.execute(insert(Proposal), rows)
+    if checkins:
+        ids = [c["id"] for c in checkins]
+        known = _existing(uow, CheckIn.id, ids)
+        undone: dict[str, Any] = {}
+        for start in range(0, len(ids), 500):
+            for record_id, payload in s.execute(
+                select(ImportedEntry.record_id, ImportedEntry.payload).where(
+                    ImportedEntry.kind == "checkin.undone",
+                    ImportedEntry.record_id.in_(ids[start : start + 500]),
+                )
+            ):
+                undone[record_id] = _when(json.loads(payload)["undone_at"])
+        rows = [
+            {
+                "id": c["id"],
+                "event_id": event_id,
+                "attendee_id": c.get("attendee_id"),
+                "device_id": c["device_id"],
+                "station": c.get("station", ""),
+                "at": _when(c["at"]) or now,
+                "method": c["method"],
+                "outcome": c["outcome"],
+                "detail": c.get("detail", ""),
+                "training": bool(c.get("training")),
+                "undone_at": undone.get(c["id"]),
+            }
+            for c in checkins
+            if c["id"] not in known
+        ]
+        if rows:
+            conn.execute(insert(CheckIn), rows)
+
+
 def import_bundle(
     store: Store, path: Path, sealing_key: PrivateKey, quarantine: Path
 ) -> ImportOutcome:
@@ -267,20 +373,22 @@ def _merge(
                     )
                 continue
             fresh.append(entry)
-        for entry in fresh:
-            uow.session.add(
-                ImportedEntry(
-                    device_id=device_id,
-                    seq=entry.seq,
-                    kind=entry.kind,
-                    record_id=entry.record_id,
-                    payload=entry.payload,
-                    hash=entry.hash,
-                )
+        if fresh:
+            uow.connection.execute(
+                insert(ImportedEntry),
+                [
+                    {
+                        "device_id": device_id,
+                        "seq": e.seq,
+                        "kind": e.kind,
+                        "record_id": e.record_id,
+                        "payload": e.payload,
+                        "hash": e.hash,
+                    }
+                    for e in fresh
+                ],
             )
-        uow.session.flush()
-        for entry in fresh:
-            _apply(uow, entry, event.id)
+        _apply_all(uow, fresh, event.id)
         missing = gaps(uow, device_id)
         uow.commit()
     return ImportOutcome(
