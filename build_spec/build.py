@@ -42,7 +42,7 @@ def main() -> int:
         check=True,
     )
     out = Path(args.dist) / "kiosk"
-    size = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
+    size = sum(p.stat().st_size for p in out.rglob("*") if p.is_file() and not p.is_symlink())
     print(f"built {out} ({size / 1e6:.1f} MB)")
     return 0
 

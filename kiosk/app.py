@@ -68,6 +68,11 @@ def run(args: argparse.Namespace) -> int:
 
         window.setWindowFlag(Qt.WindowType.FramelessWindowHint, True)
         window.showFullScreen()
+    shot = os.environ.get("KIOSK_SCREENSHOT")
+    if shot:  # look at what a frozen build shows: save the first screen and leave
+        from kiosk.ui.qt import QTimer
+
+        QTimer.singleShot(800, lambda: (window.grab().save(shot), app.exit(0)))
     if os.environ.get("KIOSK_QUIT_AFTER_MS"):  # start-up measurements
         from kiosk.ui.qt import QTimer
 

@@ -63,10 +63,114 @@ def check_proposal(tmp: Path) -> str:
         store.close()
 
 
+def check_badge_and_bundle(tmp: Path) -> str:
+    """An organiser, a pack, a kiosk set up from it, a badge verified, a bundle read back."""
+    import datetime as dt
+
+    from kiosk.central.keys import create_keys, load_sealing_key
+    from kiosk.central.merge import import_bundle
+    from kiosk.central.organiser import build_pack, create_event, import_roster, roster_tokens
+    from kiosk.services.checkin import check_in, setup_from_pack
+    from kiosk.services.sync import export_bundle
+    from kiosk.storage import Store
+
+    central = Store(f"sqlite:///{tmp / 'central.db'}")
+    create_keys(tmp / "central")
+    start = dt.datetime(2026, 1, 1, 8, tzinfo=dt.UTC)
+    create_event(
+        central,
+        code="SELFTEST",
+        name="Self-test",
+        region="",
+        venue="",
+        starts=start,
+        ends=start + dt.timedelta(hours=8),
+        languages=["ar", "fr", "zgh", "en"],
+    )
+    roster = "external_id,full_name,category\nS-1,\u0633\u0644\u0645\u0649,citizen\n"
+    import_roster(central, "SELFTEST", roster.encode("utf-8"), tmp / "central")
+    token = roster_tokens(central, "SELFTEST")[0].token
+    kiosk = Store(f"sqlite:///{tmp / 'kiosk-badge.db'}")
+    setup_from_pack(
+        kiosk,
+        build_pack(central, "SELFTEST", tmp / "central"),
+        name="self-test",
+        role="both",
+        keys_dir=tmp / "keys",
+    )
+    result = check_in(kiosk, token)
+    if result.outcome != "accepted":
+        raise RuntimeError(f"badge refused: {result.outcome}")
+    bundle = export_bundle(kiosk, tmp / "keys", tmp / "usb")
+    if bundle is None:
+        raise RuntimeError("no bundle written")
+    outcome = import_bundle(
+        central, bundle.path, load_sealing_key(tmp / "central"), tmp / "quarantine"
+    )
+    if outcome.outcome != "accepted":
+        raise RuntimeError(f"bundle {outcome.outcome}: {outcome.reason}")
+    kiosk.close()
+    central.close()
+    return f"badge verified offline; bundle of {bundle.count} entries written and read back"
+
+
+def check_screens(tmp: Path) -> str:
+    """Fonts load, the welcome screen and a check-in render offscreen."""
+    import os
+
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from kiosk.app import build_window
+    from kiosk.config import load_settings
+    from kiosk.services.setup import init_demo
+    from kiosk.storage import Store
+    from kiosk.ui.background import run_now
+    from kiosk.ui.qt import QApplication
+    from kiosk.ui.style import apply_style, load_fonts
+
+    app = QApplication.instance() or QApplication([])
+    assert isinstance(app, QApplication)
+    families = load_fonts()
+    needed = {"Noto Sans", "Noto Sans Arabic", "Noto Sans Tifinagh"}
+    if not needed <= set(families):
+        raise RuntimeError(f"fonts missing: {sorted(needed - set(families))}")
+    apply_style(app)
+    settings = load_settings(tmp / "ui")
+    store = Store(settings.db_url)
+    init_demo(store)
+    window = build_window(store, settings, run_now)
+    window.resize(1280, 800)
+    window.show()
+    app.processEvents()
+    image = window.grab()
+    if image.isNull() or image.width() < 100:
+        raise RuntimeError("welcome screen did not render")
+    image.save(str(tmp / "welcome.png"))
+    window._apply(window.flow.choose_language("ar"))
+    window._apply(window.flow.skip_badge())
+    app.processEvents()
+    if window.grab().isNull():
+        raise RuntimeError("theme screen did not render")
+    from kiosk.services.dashboard import dashboard_figures
+    from kiosk.ui.dashboard import DashboardView
+
+    view = DashboardView(lambda: dashboard_figures(store), run_now)
+    view.start()
+    view.stop()
+    app.processEvents()
+    if view.grab().isNull():
+        raise RuntimeError("check-in figures did not render")
+    window.unlocked = True
+    window.close()
+    store.close()
+    return f"fonts {', '.join(sorted(needed))}; welcome, theme and check-in figures rendered"
+
+
 CHECKS: list[tuple[str, Check]] = [
     ("migrations", check_migrations),
     ("catalogs", check_catalogs),
     ("proposal", check_proposal),
+    ("badge and bundle", check_badge_and_bundle),
+    ("screens", check_screens),
 ]
 
 
