@@ -16,7 +16,7 @@ def build_window(
 ) -> Any:
     """The attendee window wired to the real services (used by run() and tests)."""
     from kiosk.domain.flow import Timeouts
-    from kiosk.services.checkin import check_in
+    from kiosk.services.checkin import identify_badge
     from kiosk.services.context import event_info
     from kiosk.services.proposals import submit_proposal
     from kiosk.services.staff import check_pin
@@ -27,7 +27,7 @@ def build_window(
         event = event_info(uow)
     services = Services(
         submit=lambda draft: submit_proposal(store, draft, settings.limits),
-        check_in_badge=lambda text: check_in(store, text, method="kiosk"),
+        check_in_badge=lambda text: identify_badge(store, text),
         check_pin=lambda pin: check_pin(store, pin),
     )
     timeouts = Timeouts(

@@ -423,6 +423,32 @@ def _judge(
     return ACCEPTED, attendee
 
 
+def identify_badge(store: Store, scanned: str) -> AttendeeInfo | None:
+    """Who a genuine badge of this event belongs to, without recording a check-in
+    (the proposal kiosk links a proposal to its author this way)."""
+    try:
+        token = badges.decode_scanned(scanned)
+        badge = badges.parse_token(token)
+    except badges.BadgeError:
+        return None
+    with store.uow(readonly=True) as uow:
+        keys = _keys(uow)
+        if badge.event_tag != keys.event_tag:
+            return None
+        try:
+            badges.verify_badge(badge, keys.verify)
+        except badges.BadgeError:
+            return None
+        if uow.session.get(RevokedBadge, (keys.event_id, badges.token_digest(token))):
+            return None
+        attendee = uow.session.get(Attendee, badge.attendee_id)
+        if attendee is not None:
+            return _info(attendee)
+        if badge.is_walk_in:  # registered at another kiosk: genuine, details elsewhere
+            return AttendeeInfo(badge.attendee_id, "", "", "", "", "walk_in")
+        return None
+
+
 def check_in_attendee(store: Store, attendee_id: str) -> CheckInResult:
     """One-tap check-in from a name search (method ``search``)."""
     with store.uow(readonly=True) as uow:

@@ -343,8 +343,8 @@ class KioskWindow(QMainWindow):
     def _badge_scanned(self, text: str) -> None:
         def done(result: Any) -> None:
             self.badge.field.clear()
-            if result.attendee is not None and result.outcome in ("accepted", "already_checked_in"):
-                self._apply(self.flow.badge_scanned(result.attendee.id, result.attendee.name))
+            if result is not None:
+                self._apply(self.flow.badge_scanned(result.id, result.name))
             else:
                 self._apply(
                     self.flow.badge_refused(

@@ -163,3 +163,42 @@ def test_right_pin_lets_staff_out(qtbot, kiosk_window) -> None:  # type: ignore[
         tap(qtbot, window.pin_pad.digit_buttons[digit])
     tap(qtbot, window.pin_pad.ok)
     assert window.unlocked and not window.isVisible()
+
+
+def test_badge_links_the_proposal_without_a_check_in(
+    qtbot, kiosk_window, demo_store, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    from nacl.signing import SigningKey
+    from sqlalchemy import func
+
+    from kiosk import badges, crypto
+    from kiosk.ids import new_id
+    from kiosk.storage.models import Attendee, CheckIn
+
+    organiser = SigningKey.generate()
+    with demo_store.uow() as uow:
+        event_id = uow.get_setting("event_id")
+        uow.set_setting(crypto.ORGANISER_SIGN_PK, bytes(organiser.verify_key).hex())
+        person = Attendee(
+            id=new_id(),
+            event_id=event_id,
+            name="Amina",
+            search_key="amina",
+            created_at=demo_store.clock.now(),
+        )
+        uow.session.add(person)
+        uow.commit()
+        person_id = person.id
+    demo_store.forget_cached()
+    token = badges.make_token(organiser, badges.KIND_INVITEE, event_id, person_id)
+    window = kiosk_window
+    tap(qtbot, window.welcome.buttons["fr"])
+    window.badge.field.setText("not a badge")
+    window.badge.field.returnPressed.emit()
+    assert window.flow.state.step == Step.BADGE and window.badge.error.text()
+    window.badge.field.setText(token)
+    window.badge.field.returnPressed.emit()
+    assert window.flow.state.step == Step.THEME
+    assert window.flow.state.draft.attendee_id == person_id
+    with demo_store.uow(readonly=True) as uow:
+        assert uow.session.scalar(select(func.count()).select_from(CheckIn)) == 0
