@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import time
 from typing import Any
 
 from kiosk.config import setup_logging
@@ -68,6 +69,22 @@ def run(args: argparse.Namespace) -> int:
 
         window.setWindowFlag(Qt.WindowType.FramelessWindowHint, True)
         window.showFullScreen()
+    if os.environ.get("KIOSK_EXIT_ON_FIRST_PAINT"):  # start-up measurement (bench)
+        from kiosk.ui.qt import QEvent, QObject, QTimer
+
+        class FirstPaint(QObject):
+            done = False
+
+            def eventFilter(self, watched: Any, event: Any) -> bool:
+                if event.type() == QEvent.Type.Paint and not self.done:
+                    self.done = True
+                    QTimer.singleShot(
+                        0, lambda: (print("PAINTED", time.monotonic(), flush=True), app.exit(0))
+                    )
+                return False
+
+        probe = FirstPaint(window)
+        window.welcome.installEventFilter(probe)
     shot = os.environ.get("KIOSK_SCREENSHOT")
     if shot:  # look at what a frozen build shows: save the first screen and leave
         from kiosk.ui.qt import QTimer

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from nacl.signing import SigningKey
-from sqlalchemy import case, func, insert, literal, literal_column, select, text
+from sqlalchemy import bindparam, case, func, insert, literal, literal_column, select, text
 
 from kiosk import badges, crypto
 from kiosk.domain.errors import KioskError, ValidationError
@@ -577,6 +577,55 @@ class SearchHit:
     checked_in: bool
 
 
+def _search_statement(fts: bool) -> Any:
+    """Built once; only parameters change per query, so SQLAlchemy's compiled cache hits."""
+    padded = literal(" ") + Attendee.search_key + literal(" ")
+    tier = case((padded.like(bindparam("whole")), 0), (padded.like(bindparam("start")), 1), else_=2)
+    if fts:
+        # A phrase query on the trigram index is a substring match, and much faster
+        # than LIKE for names many attendees share. The unary "+" keeps SQLite from
+        # scanning the event's index instead of the matches.
+        where: tuple[Any, ...] = (
+            text("+attendee.event_id = :event"),
+            literal_column("attendee.rowid").in_(
+                text("SELECT rowid FROM attendee_search WHERE attendee_search MATCH :phrase")
+            ),
+        )
+    else:
+        where = (
+            Attendee.event_id == bindparam("event"),
+            Attendee.search_key.like(bindparam("pattern"), escape="\\"),
+        )
+    top = (
+        select(Attendee.id)
+        .where(*where)
+        .order_by(tier, func.length(Attendee.search_key), Attendee.name)
+        .limit(bindparam("limit"))
+    )
+    checked = (
+        select(CheckIn.id)
+        .where(
+            CheckIn.attendee_id == Attendee.id,
+            CheckIn.outcome == ACCEPTED,
+            CheckIn.undone_at.is_(None),
+        )
+        .exists()
+    )
+    return select(
+        Attendee.id,
+        Attendee.name,
+        Attendee.name_latin,
+        Attendee.organisation,
+        Attendee.category,
+        Attendee.kind,
+        Attendee.search_key,
+        checked.label("checked_in"),
+    ).where(Attendee.id.in_(top))
+
+
+_SEARCH = {True: _search_statement(True), False: _search_statement(False)}
+
+
 def search_attendees(store: Store, query: str, limit: int = 20) -> list[SearchHit]:
     """Substring search over names (see :mod:`kiosk.domain.search`), best first:
     whole word, then start of a word, then anywhere; shorter names first.
@@ -587,52 +636,18 @@ def search_attendees(store: Store, query: str, limit: int = 20) -> list[SearchHi
     key = search_key(query).replace("%", "").replace("_", "")
     if not key:
         return []
-    padded = literal(" ") + Attendee.search_key + literal(" ")
-    tier = case((padded.like(f"% {key} %"), 0), (padded.like(f"% {key}%"), 1), else_=2)
-    checked = (
-        select(CheckIn.id)
-        .where(
-            CheckIn.attendee_id == Attendee.id,
-            CheckIn.outcome == ACCEPTED,
-            CheckIn.undone_at.is_(None),
-        )
-        .exists()
-    )
     with store.uow(readonly=True) as uow:
         event_id = uow.get_setting(EVENT_KEY)
-        in_event: Any = Attendee.event_id == event_id
-        if uow.connection.dialect.name == "sqlite" and len(key) >= 3:
-            # A phrase query on the trigram index is a substring match, and much
-            # faster than LIKE for names that many attendees share. The unary "+"
-            # keeps SQLite from scanning the event's index instead of the matches.
-            phrase = '"' + key.replace('"', '""') + '"'
-            matches: Any = literal_column("attendee.rowid").in_(
-                text(
-                    "SELECT rowid FROM attendee_search WHERE attendee_search MATCH :phrase"
-                ).bindparams(phrase=phrase)
-            )
-            in_event = text("+attendee.event_id = :event").bindparams(event=event_id)
-        else:
-            matches = Attendee.search_key.contains(key, autoescape=True)
-        # Rank on the narrow columns first; fetch details for the top rows only.
-        top = (
-            select(Attendee.id)
-            .where(in_event, matches)
-            .order_by(tier, func.length(Attendee.search_key), Attendee.name)
-            .limit(limit)
-        )
-        rows = uow.connection.execute(
-            select(
-                Attendee.id,
-                Attendee.name,
-                Attendee.name_latin,
-                Attendee.organisation,
-                Attendee.category,
-                Attendee.kind,
-                Attendee.search_key,
-                checked.label("checked_in"),
-            ).where(Attendee.id.in_(top))
-        ).all()
+        fts = uow.connection.dialect.name == "sqlite" and len(key) >= 3
+        params = {
+            "event": event_id,
+            "whole": f"% {key} %",
+            "start": f"% {key}%",
+            "limit": limit,
+            "phrase": '"' + key.replace('"', '""') + '"',
+            "pattern": f"%{key}%",
+        }
+        rows = uow.connection.execute(_SEARCH[fts], params).all()
         rows = sorted(rows, key=lambda r: (rank(key, r.search_key), r.name))
         return [
             SearchHit(
