@@ -69,27 +69,25 @@ def build_bundle(
                 code="no_organiser_key",
             )
         event = current_event(uow)
+        j = JournalEntry
         query = (
-            select(JournalEntry)
-            .where(JournalEntry.device_id == uow.device_id, JournalEntry.seq > after_seq)
-            .order_by(JournalEntry.seq)
+            select(
+                j.device_id,
+                j.seq,
+                j.kind,
+                j.record_id,
+                j.payload,
+                j.wall_time,
+                j.mono_ns,
+                j.prev_hash,
+                j.hash,
+            )
+            .where(j.device_id == uow.device_id, j.seq > after_seq)
+            .order_by(j.seq)
         )
         if limit:
             query = query.limit(limit)
-        entries = [
-            Entry(
-                r.device_id,
-                r.seq,
-                r.kind,
-                r.record_id,
-                r.payload,
-                r.wall_time,
-                r.mono_ns,
-                r.prev_hash,
-                r.hash,
-            )
-            for r in uow.session.scalars(query)
-        ]
+        entries = [Entry(*row) for row in uow.connection.execute(query)]
         if not entries:
             return None
         flags = [

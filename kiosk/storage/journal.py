@@ -16,7 +16,12 @@ from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from kiosk.clock import Clock
-from kiosk.storage.canonical import GENESIS_HASH, canonical_json, chain_hash, entry_document
+from kiosk.storage.canonical import (
+    GENESIS_HASH,
+    canonical_json,
+    chain_hash_text,
+    document_text,
+)
 from kiosk.storage.models import Device, JournalEntry
 
 
@@ -67,8 +72,10 @@ def append(
     prev_hash = head.journal_hash
     wall_time = clock.now().isoformat(timespec="microseconds")
     mono_ns = clock.monotonic_ns()
-    document = entry_document(device_id, seq, kind, record_id, payload, wall_time, mono_ns)
-    digest = chain_hash(prev_hash, document)
+    payload_text = canonical_json(payload)
+    digest = chain_hash_text(
+        prev_hash, document_text(device_id, seq, kind, record_id, payload_text, wall_time, mono_ns)
+    )
     conn.execute(
         _INSERT_ENTRY,
         {
@@ -110,6 +117,7 @@ def verify_entries(
     expected_head: tuple[int, str] | None = None,
     start_prev_hash: str = GENESIS_HASH,
     start_seq: int = 1,
+    payloads_canonical: bool = False,
 ) -> VerifyResult:
     """Walk entries (ordered by seq) and report the first broken link."""
     prev_hash = start_prev_hash
@@ -125,22 +133,23 @@ def verify_entries(
             )
         if entry.prev_hash != prev_hash:
             return VerifyResult(False, count, entry.seq, "prev_hash does not match previous entry")
-        try:
-            payload = json.loads(entry.payload)
-        except ValueError:
-            return VerifyResult(False, count, entry.seq, "payload is not valid JSON")
-        if canonical_json(payload) != entry.payload:
-            return VerifyResult(False, count, entry.seq, "payload is not in canonical form")
-        document = entry_document(
+        if not payloads_canonical:  # else the caller has just made them canonical
+            try:
+                payload = json.loads(entry.payload)
+            except ValueError:
+                return VerifyResult(False, count, entry.seq, "payload is not valid JSON")
+            if canonical_json(payload) != entry.payload:
+                return VerifyResult(False, count, entry.seq, "payload is not in canonical form")
+        document = document_text(
             device_id,
             entry.seq,
             entry.kind,
             entry.record_id,
-            payload,
+            entry.payload,
             entry.wall_time,
             entry.mono_ns,
         )
-        if chain_hash(prev_hash, document) != entry.hash:
+        if chain_hash_text(prev_hash, document) != entry.hash:
             return VerifyResult(False, count, entry.seq, "hash does not match contents")
         prev_hash = entry.hash
         expected_seq += 1

@@ -31,7 +31,7 @@ from nacl.signing import SigningKey
 from kiosk import crypto
 from kiosk.domain.errors import KioskError
 from kiosk.i18n import N_
-from kiosk.storage.canonical import canonical_json, chain_hash, entry_document
+from kiosk.storage.canonical import bundle_line, canonical_json, chain_hash, entry_document
 from kiosk.storage.journal import verify_entries
 
 FORMAT = "listening-kiosk/bundle"
@@ -109,7 +109,21 @@ def write_bundle(
         raise ValueError("a bundle holds at least one entry")
     device_id = entries[0].device_id
     device_pk = bytes(device_key.verify_key)
-    body = "".join(canonical_json(e.line()) + "\n" for e in entries).encode("utf-8")
+    body = "".join(
+        bundle_line(
+            e.device_id,
+            e.seq,
+            e.kind,
+            e.record_id,
+            e.payload,
+            e.wall_time,
+            e.mono_ns,
+            e.prev_hash,
+            e.hash,
+        )
+        + "\n"
+        for e in entries
+    ).encode("utf-8")
     sealed = crypto.seal(organiser_seal_pk, body)
     manifest = {
         "format": FORMAT,
@@ -248,7 +262,11 @@ def read_bundle(
     ):
         raise _bad("count_mismatch", "entry count or range differs from the manifest")
     result = verify_entries(
-        entries, device_id, start_prev_hash=str(manifest.get("first_prev_hash")), start_seq=first
+        entries,
+        device_id,
+        start_prev_hash=str(manifest.get("first_prev_hash")),
+        start_seq=first,
+        payloads_canonical=True,
     )
     if not result.ok:
         raise _bad("chain_broken", f"hash chain broken at entry {result.broken_seq}")
