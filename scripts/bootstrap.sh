@@ -50,7 +50,7 @@ if [ ! -x "$VENV/bin/python" ] || [ "$(cat "$STAMP" 2>/dev/null)" != "$want" ]; 
   echo "bootstrap: installing Python packages into $VENV"
   [ -x "$VENV/bin/python" ] || "$PYTHON" -m venv "$VENV"
   "$VENV/bin/python" -m pip install -q --upgrade pip
-  "$VENV/bin/python" -m pip install -q -e ".[ui,central,dev]"
+  "$VENV/bin/python" -m pip install -q -e ".[ui,central,dev,build]"
   echo "$want" >"$STAMP"
 fi
 
