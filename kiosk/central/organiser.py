@@ -23,6 +23,7 @@ from kiosk.event_pack import write_pack
 from kiosk.i18n import LANGUAGES, N_, Msg
 from kiosk.ids import new_id
 from kiosk.services.context import default_themes
+from kiosk.services.setup import event_payload
 from kiosk.storage.models import Attendee, Event, EventSecret, RevokedBadge, Theme
 from kiosk.storage.store import Store, UnitOfWork
 
@@ -306,29 +307,12 @@ def build_pack(store: Store, event_code: str, data_dir: Path) -> bytes:
                 select(RevokedBadge.token_digest).where(RevokedBadge.event_id == event.id)
             )
         )
+        shared = event_payload(event, themes)
         document = {
             "pack_id": new_id(),
             "issued_at": store.clock.now().isoformat(),
-            "event": {
-                "id": event.id,
-                "code": event.code,
-                "name": event.name,
-                "region": event.region,
-                "venue": event.venue,
-                "starts_at": event.starts_at.isoformat() if event.starts_at else None,
-                "ends_at": event.ends_at.isoformat() if event.ends_at else None,
-                "languages": event.language_list,
-            },
-            "themes": [
-                {
-                    "code": t.code,
-                    "position": t.position,
-                    "icon": t.icon,
-                    "names": t.names,
-                    "descriptions": t.descriptions,
-                }
-                for t in themes
-            ],
+            "event": {k: v for k, v in shared.items() if k != "themes"},
+            "themes": shared["themes"],
             # Contacts (phone, e-mail) stay on the organiser's side.
             "attendees": [
                 {

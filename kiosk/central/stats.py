@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from kiosk.central.merge import gaps
 from kiosk.central.organiser import find_event
 from kiosk.storage.models import Attendee, CentralDevice, CheckIn, ImportedEntry, Proposal
+from kiosk.storage.queries import count_rows
 from kiosk.storage.store import Store
 
 
@@ -44,24 +45,14 @@ def event_stats(store: Store, event_code: str) -> dict[str, Any]:
                 )
             else:
                 first[row.attendee_id] = row
-        rejected = int(
-            s.scalar(
-                select(func.count())
-                .select_from(CheckIn)
-                .where(
-                    CheckIn.event_id == event.id,
-                    CheckIn.outcome.not_in(("accepted", "already_checked_in")),
-                )
-            )
-            or 0
+        rejected = count_rows(
+            s,
+            CheckIn,
+            CheckIn.event_id == event.id,
+            CheckIn.outcome.not_in(("accepted", "already_checked_in")),
         )
-        already = int(
-            s.scalar(
-                select(func.count())
-                .select_from(CheckIn)
-                .where(CheckIn.event_id == event.id, CheckIn.outcome == "already_checked_in")
-            )
-            or 0
+        already = count_rows(
+            s, CheckIn, CheckIn.event_id == event.id, CheckIn.outcome == "already_checked_in"
         )
 
         def grouped(column: Any) -> dict[str, int]:
@@ -97,19 +88,9 @@ def event_stats(store: Store, event_code: str) -> dict[str, Any]:
             )
         return {
             "event": event.code,
-            "attendees": int(
-                s.scalar(
-                    select(func.count()).select_from(Attendee).where(Attendee.event_id == event.id)
-                )
-                or 0
-            ),
-            "walk_ins": int(
-                s.scalar(
-                    select(func.count())
-                    .select_from(Attendee)
-                    .where(Attendee.event_id == event.id, Attendee.kind == "walk_in")
-                )
-                or 0
+            "attendees": count_rows(s, Attendee, Attendee.event_id == event.id),
+            "walk_ins": count_rows(
+                s, Attendee, Attendee.event_id == event.id, Attendee.kind == "walk_in"
             ),
             "unique_checkins": len(first),
             "duplicate_checkins": duplicates,

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from kiosk.services.context import current_event
 from kiosk.storage.models import Attendee, CheckIn, Device, JournalEntry, Proposal
+from kiosk.storage.queries import count_rows
 from kiosk.storage.store import Store
 
 BUCKET = dt.timedelta(minutes=15)
@@ -85,43 +86,21 @@ def dashboard_figures(store: Store, *, include_training: bool = False) -> Dashbo
         figures = DashboardFigures(
             event_code=event.code,
             event_name=event.name,
-            expected=int(
-                s.scalar(
-                    select(func.count())
-                    .select_from(Attendee)
-                    .where(Attendee.event_id == event.id, Attendee.kind == "invited")
-                )
-                or 0
+            expected=count_rows(
+                s, Attendee, Attendee.event_id == event.id, Attendee.kind == "invited"
             ),
             checked_in=checked_in,
-            walk_ins=int(
-                s.scalar(
-                    select(func.count())
-                    .select_from(Attendee)
-                    .where(Attendee.event_id == event.id, Attendee.kind == "walk_in")
-                )
-                or 0
+            walk_ins=count_rows(
+                s, Attendee, Attendee.event_id == event.id, Attendee.kind == "walk_in"
             ),
-            rejected_scans=int(
-                s.scalar(
-                    select(func.count())
-                    .select_from(CheckIn)
-                    .where(
-                        CheckIn.event_id == event.id,
-                        CheckIn.outcome.not_in(("accepted", "already_checked_in")),
-                        *training,
-                    )
-                )
-                or 0
+            rejected_scans=count_rows(
+                s,
+                CheckIn,
+                CheckIn.event_id == event.id,
+                CheckIn.outcome.not_in(("accepted", "already_checked_in")),
+                *training,
             ),
-            proposals=int(
-                s.scalar(
-                    select(func.count())
-                    .select_from(Proposal)
-                    .where(Proposal.event_id == event.id, *p_training)
-                )
-                or 0
-            ),
+            proposals=count_rows(s, Proposal, Proposal.event_id == event.id, *p_training),
             checkins_per_quarter=tuple(sorted(buckets.items())),
             proposals_per_theme=grouped(
                 Proposal.theme_code, Proposal.event_id == event.id, *p_training

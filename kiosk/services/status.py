@@ -6,12 +6,13 @@ import datetime as dt
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from kiosk.domain.clock_check import ClockAnomaly, find_clock_anomalies
 from kiosk.services.context import current_event
 from kiosk.storage import journal
 from kiosk.storage.models import Attendee, CheckIn, Device, JournalEntry, Proposal
+from kiosk.storage.queries import count_rows
 from kiosk.storage.store import Store, UnitOfWork
 
 
@@ -39,25 +40,21 @@ def kiosk_status(store: Store) -> Status:
         device = uow.session.get(Device, uow.device_id)
         assert device is not None
 
-        def count(model: Any, *where: Any) -> int:
-            return int(
-                uow.session.scalar(select(func.count()).select_from(model).where(*where)) or 0
-            )
-
         return Status(
             event_code=event.code,
             event_name=event.name,
             device_id=device.id,
             device_name=device.name,
             role=device.role,
-            attendees=count(Attendee, Attendee.event_id == event.id),
-            checkins=count(
+            attendees=count_rows(uow.session, Attendee, Attendee.event_id == event.id),
+            checkins=count_rows(
+                uow.session,
                 CheckIn,
                 CheckIn.event_id == event.id,
                 CheckIn.outcome == "accepted",
                 CheckIn.undone_at.is_(None),
             ),
-            proposals=count(Proposal, Proposal.event_id == event.id),
+            proposals=count_rows(uow.session, Proposal, Proposal.event_id == event.id),
             journal_length=device.journal_seq,
             last_exported_seq=device.exported_seq,
             clock_warnings=tuple(a.as_dict() for a in clock_anomalies(uow, event.starts_at)),
