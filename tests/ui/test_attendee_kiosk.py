@@ -202,3 +202,36 @@ def test_badge_links_the_proposal_without_a_check_in(
     assert window.flow.state.draft.attendee_id == person_id
     with demo_store.uow(readonly=True) as uow:
         assert uow.session.scalar(select(func.count()).select_from(CheckIn)) == 0
+
+
+def test_full_disk_keeps_the_draft_and_recovers(
+    qtbot, kiosk_window, demo_store, settings, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    import sqlite3
+
+    from kiosk.storage.engine import MAX_PAGES_ENV
+
+    with sqlite3.connect(settings.db_path) as con:
+        pages = con.execute("PRAGMA page_count").fetchone()[0]
+    monkeypatch.setenv(MAX_PAGES_ENV, str(pages + 2))
+    demo_store.engine.dispose()
+    from kiosk.domain.proposal import ProposalDraft
+    from kiosk.services.proposals import submit_proposal
+
+    with pytest.raises(StorageFull):  # fill what is left: the disk is now full
+        for i in range(1000):
+            submit_proposal(demo_store, ProposalDraft("other", "en", f"filler {i}", "x" * 3000))
+    window = kiosk_window
+    full_session(qtbot, window, "fr")
+    state = window.flow.state
+    assert state.step == Step.REVIEW and state.draft.title == "Wifi"
+    assert "full" in window.review.error.text() or "pleine" in window.review.error.text()
+    assert window.receipt.code.text() == ""
+    with demo_store.uow(readonly=True) as uow:
+        assert uow.session.scalar(select(Proposal).where(Proposal.title == "Wifi")) is None
+    monkeypatch.delenv(MAX_PAGES_ENV)  # space is back
+    demo_store.engine.dispose()
+    tap(qtbot, window.review.submit)
+    assert window.flow.state.step == Step.RECEIPT
+    with demo_store.uow(readonly=True) as uow:
+        assert uow.session.scalar(select(Proposal).where(Proposal.title == "Wifi")) is not None
