@@ -13,14 +13,18 @@ from kiosk.i18n import set_language
 
 
 def build_window(
-    store: Any, settings: Any, runner: Any = None, default_language: str = "ar"
+    store: Any,
+    settings: Any,
+    runner: Any = None,
+    default_language: str = "ar",
+    on_staff: Any = None,
 ) -> Any:
     """The attendee window wired to the real services (used by run() and tests)."""
     from kiosk.domain.flow import Timeouts
     from kiosk.services.checkin import identify_badge
     from kiosk.services.context import event_info
     from kiosk.services.proposals import submit_proposal
-    from kiosk.services.staff import check_pin
+    from kiosk.services.staff import check_pin, load_staff_settings
     from kiosk.ui.background import run_in_background
     from kiosk.ui.window import KioskWindow, Services
 
@@ -32,11 +36,112 @@ def build_window(
         check_pin=lambda pin: check_pin(store, pin),
     )
     timeouts = Timeouts(
-        idle_s=settings.idle_timeout_s,
+        idle_s=load_staff_settings(store, settings.idle_timeout_s).idle_timeout_s,
         countdown_s=settings.idle_countdown_s,
         receipt_s=settings.receipt_timeout_s,
     )
-    return KioskWindow(event, services, runner or run_in_background, timeouts, default_language)
+    return KioskWindow(
+        event, services, runner or run_in_background, timeouts, default_language, on_staff
+    )
+
+
+def door_services(store: Any, settings: Any, sound: Any = None) -> Any:
+    """The check-in screen's services, wired to the real store."""
+    from kiosk.services.checkin import (
+        check_in,
+        check_in_attendee,
+        register_walk_in,
+        search_attendees,
+        undo_check_in,
+    )
+    from kiosk.services.door import door_counters, walk_in_badge
+    from kiosk.ui.checkin_screen import DoorServices
+    from kiosk.ui.printing import print_badge, save_badge_pdf
+
+    return DoorServices(
+        check_in=lambda text, method: check_in(store, text, method=method),
+        check_in_attendee=lambda attendee_id: check_in_attendee(store, attendee_id),
+        undo=lambda checkin_id: undo_check_in(store, checkin_id),
+        search=lambda query: search_attendees(store, query),
+        counters=lambda: door_counters(store),
+        register_walk_in=lambda **fields: register_walk_in(store, **fields),
+        badge=lambda attendee_id: walk_in_badge(store, attendee_id),
+        save_badge_pdf=lambda card: save_badge_pdf(card, settings.data_dir / "badges"),
+        print_badge=print_badge,
+        sound=sound,
+    )
+
+
+def staff_services(store: Any, settings: Any, sound: Any = None) -> Any:
+    """Everything the staff area does, as plain callables over the real store."""
+    from kiosk.services.context import event_info
+    from kiosk.services.dashboard import dashboard_figures
+    from kiosk.services.removable import removable_folders
+    from kiosk.services.staff import (
+        change_pin,
+        check_pin,
+        load_staff_settings,
+        save_staff_settings,
+    )
+    from kiosk.services.status import kiosk_status, station_notices, verify_journal
+    from kiosk.services.sync import export_bundle
+    from kiosk.services.upload import sync
+    from kiosk.ui.printing import write_event_report
+    from kiosk.ui.staff import StaffServices
+
+    with store.uow(readonly=True) as uow:
+        event = event_info(uow)
+    theme_names = {t.code: dict(t.names) for t in event.themes}
+    return StaffServices(
+        door=door_services(store, settings, sound),
+        dashboard=lambda: dashboard_figures(store),
+        status=lambda: kiosk_status(store),
+        notices=lambda: station_notices(store, settings.damaged_dir),
+        destinations=lambda: [*removable_folders(), settings.data_dir / "exports"],
+        export_to=lambda folder: export_bundle(store, settings.keys_dir, folder),
+        sync_now=lambda url: sync(store, settings.keys_dir, url),
+        write_report=lambda lang, folder, training: write_event_report(
+            store, lang, folder, training
+        ),
+        verify_journal=lambda: verify_journal(store),
+        load_settings=lambda: load_staff_settings(store, settings.idle_timeout_s),
+        save_settings=lambda new: save_staff_settings(store, new),
+        change_pin=lambda current, new, repeat: change_pin(store, current, new, repeat),
+        check_pin=lambda pin: check_pin(store, pin),
+        theme_names=theme_names,
+    )
+
+
+def build_staff_window(
+    store: Any,
+    settings: Any,
+    runner: Any = None,
+    language: str = "ar",
+    locked: bool = False,
+    on_attendee_kiosk: Any = None,
+    on_quit: Any = None,
+    sound: Any = None,
+) -> Any:
+    from kiosk.ui.background import run_in_background
+    from kiosk.ui.staff import StaffWindow
+
+    return StaffWindow(
+        staff_services(store, settings, sound),
+        runner or run_in_background,
+        language=language,
+        locked=locked,
+        on_attendee_kiosk=on_attendee_kiosk,
+        on_quit=on_quit,
+    )
+
+
+def make_sound() -> Any:
+    """Plays the check-in sounds where audio exists; silent (never failing) otherwise."""
+    if os.environ.get("QT_QPA_PLATFORM") == "offscreen":
+        return None
+    from kiosk.ui.sound import Sounds
+
+    return Sounds()
 
 
 def run(args: argparse.Namespace) -> int:
@@ -60,15 +165,27 @@ def run(args: argparse.Namespace) -> int:
     assert isinstance(app, QApplication)
     load_fonts()
     apply_style(app)
-    window = build_window(store, settings)
-    if getattr(args, "windowed", False):
-        window.resize(1280, 800)
-        window.show()
-    else:
-        from kiosk.ui.qt import Qt
+    from kiosk.services.staff import load_staff_settings
+    from kiosk.ui.station import Station
 
-        window.setWindowFlag(Qt.WindowType.FramelessWindowHint, True)
-        window.showFullScreen()
+    language = getattr(args, "ui_language", "ar")
+    sound = make_sound()
+    station = Station(
+        app,
+        lambda on_staff: build_window(store, settings, on_staff=on_staff),
+        lambda locked, to_kiosk, on_quit: build_staff_window(
+            store,
+            settings,
+            language=language,
+            locked=locked,
+            on_attendee_kiosk=to_kiosk,
+            on_quit=on_quit,
+            sound=sound,
+        ),
+        windowed=getattr(args, "windowed", False),
+    )
+    role = load_staff_settings(store, settings.idle_timeout_s).role
+    window = station.start(role)
     if os.environ.get("KIOSK_EXIT_ON_FIRST_PAINT"):  # start-up measurement (bench)
         from kiosk.ui.qt import QEvent, QObject, QTimer
 
@@ -84,7 +201,7 @@ def run(args: argparse.Namespace) -> int:
                 return False
 
         probe = FirstPaint(window)
-        window.welcome.installEventFilter(probe)
+        getattr(window, "welcome", window).installEventFilter(probe)
     shot = os.environ.get("KIOSK_SCREENSHOT")
     if shot:  # look at what a frozen build shows: save the first screen and leave
         from kiosk.ui.qt import QTimer

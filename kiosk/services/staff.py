@@ -3,17 +3,25 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
-from kiosk.domain.errors import KioskError
+from kiosk.domain.errors import KioskError, ValidationError
+from kiosk.domain.text import find_control_character, normalize_text
 from kiosk.i18n import N_
-from kiosk.services.checkin import PIN_KEY, hash_pin, pin_matches
-from kiosk.storage.store import Store
+from kiosk.services.checkin import PIN_KEY, STATION_KEY, hash_pin, pin_matches
+from kiosk.services.proposals import TRAINING_KEY
+from kiosk.storage.models import Device
+from kiosk.storage.store import DEVICE_KEY, Store
 
 DEFAULT_DEMO_PIN = "1234"
 MAX_FAILURES = 5
 LOCK_MINUTES = 5
 FAILURES_KEY = "staff_pin_failures"
 LOCKED_UNTIL_KEY = "staff_pin_locked_until"
+IDLE_KEY = "idle_timeout_s"
+CENTRAL_URL_KEY = "central_url"
+ROLES = ("both", "checkin", "proposals")
+IDLE_RANGE = (30, 900)
 
 
 class PinLocked(KioskError):
@@ -56,3 +64,80 @@ def check_pin(store: Store, pin: str) -> bool:
                 )
         uow.commit()
         return ok
+
+
+@dataclass(frozen=True)
+class StaffSettings:
+    """What staff may change on the kiosk itself (kept in the local settings)."""
+
+    station: str
+    role: str
+    idle_timeout_s: int
+    training: bool
+    central_url: str
+
+
+def load_staff_settings(store: Store, default_idle_s: int = 90) -> StaffSettings:
+    with store.uow(readonly=True) as uow:
+        values = uow.get_settings(STATION_KEY, IDLE_KEY, TRAINING_KEY, CENTRAL_URL_KEY)
+        device_id = uow.get_setting(DEVICE_KEY)
+        device = uow.session.get(Device, device_id) if device_id else None
+        try:
+            idle = int(values.get(IDLE_KEY) or default_idle_s)
+        except ValueError:
+            idle = default_idle_s
+        return StaffSettings(
+            station=values.get(STATION_KEY) or (device.name if device else ""),
+            role=device.role if device else "both",
+            idle_timeout_s=idle,
+            training=values.get(TRAINING_KEY) == "1",
+            central_url=values.get(CENTRAL_URL_KEY) or "",
+        )
+
+
+def save_staff_settings(store: Store, new: StaffSettings) -> StaffSettings:
+    """Check every field, then store them all in one transaction (or none)."""
+    station = normalize_text(new.station)
+    if not station:
+        raise ValidationError(N_("The station name is blank."), code="blank_station")
+    if len(station) > 100 or find_control_character(station, allowed=frozenset()) is not None:
+        raise ValidationError(
+            N_("The station name must be 1 to 100 characters, without control characters."),
+            code="bad_station",
+        )
+    if new.role not in ROLES:
+        raise ValidationError(N_("Unknown role {role}."), code="bad_role", role=new.role)
+    low, high = IDLE_RANGE
+    if not low <= new.idle_timeout_s <= high:
+        raise ValidationError(
+            N_("The idle time-out must be between {low} and {high} seconds."),
+            code="bad_idle",
+            low=low,
+            high=high,
+        )
+    url = new.central_url.strip()
+    if url and not url.startswith(("http://", "https://")):
+        raise ValidationError(
+            N_("The central platform address must start with http:// or https://."),
+            code="bad_url",
+        )
+    with store.uow() as uow:
+        uow.set_setting(STATION_KEY, station)
+        uow.set_setting(IDLE_KEY, str(new.idle_timeout_s))
+        uow.set_setting(TRAINING_KEY, "1" if new.training else "0")
+        uow.set_setting(CENTRAL_URL_KEY, url)
+        device_id = uow.get_setting(DEVICE_KEY)
+        device = uow.session.get(Device, device_id) if device_id else None
+        if device is not None:
+            device.role = new.role
+        uow.commit()
+    return StaffSettings(station, new.role, new.idle_timeout_s, new.training, url)
+
+
+def change_pin(store: Store, current: str, new: str, repeat: str) -> None:
+    """Change the staff PIN: the current one first, the new one twice."""
+    if not check_pin(store, current):
+        raise KioskError(N_("Wrong PIN."), code="wrong_pin")
+    if new != repeat:
+        raise ValidationError(N_("The two new PINs differ."), code="pin_mismatch")
+    set_pin(store, new)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 
 from kiosk.domain.clock_check import ClockAnomaly, find_clock_anomalies
+from kiosk.i18n import N_
 from kiosk.services.context import current_event
 from kiosk.storage import journal
 from kiosk.storage.models import Attendee, CheckIn, Device, JournalEntry, Proposal
@@ -74,3 +76,57 @@ def clock_anomalies(uow: UnitOfWork, event_start: dt.datetime | None) -> list[Cl
 def verify_journal(store: Store) -> journal.VerifyResult:
     with store.uow(readonly=True) as uow:
         return journal.verify(uow.session, uow.device_id)
+
+
+CLOCK_TEXT = {
+    "backwards": N_("The clock went back in time at journal entry {seq} ({time})."),
+    "before_event": N_("Journal entry {seq} is dated before the event ({time}): check the clock."),
+    "unreadable": N_("Journal entry {seq} has an unreadable time."),
+}
+MAX_CLOCK_NOTICES = 5
+
+
+@dataclass(frozen=True)
+class Notice:
+    """Something staff should see on the staff screens (text translated when shown)."""
+
+    level: str  # "warning" | "error"
+    message: str  # source text, marked with N_
+    values: dict[str, object]
+
+
+def station_notices(store: Store, damaged_dir: Path) -> list[Notice]:
+    """Damaged databases moved aside, and clock problems in this kiosk's journal."""
+    notices: list[Notice] = []
+    if damaged_dir.is_dir():
+        for path in sorted(damaged_dir.glob("*.db")):
+            notices.append(
+                Notice(
+                    "error",
+                    N_(
+                        "A damaged database was moved aside ({path}); this kiosk runs on a "
+                        "restored or new one. Give that file to the organiser."
+                    ),
+                    {"path": str(path)},
+                )
+            )
+    with store.uow(readonly=True) as uow:
+        event = current_event(uow)
+        anomalies = clock_anomalies(uow, event.starts_at)
+    for anomaly in anomalies[:MAX_CLOCK_NOTICES]:
+        notices.append(
+            Notice(
+                "warning",
+                CLOCK_TEXT.get(anomaly.kind, CLOCK_TEXT["unreadable"]),
+                {"seq": anomaly.seq, "time": anomaly.wall_time[:19].replace("T", " ")},
+            )
+        )
+    if len(anomalies) > MAX_CLOCK_NOTICES:
+        notices.append(
+            Notice(
+                "warning",
+                N_("{n} more clock warnings: see kiosk status."),
+                {"n": len(anomalies) - MAX_CLOCK_NOTICES},
+            )
+        )
+    return notices

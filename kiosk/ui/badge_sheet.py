@@ -9,6 +9,7 @@ from PySide6.QtGui import (
     QColor,
     QFont,
     QImage,
+    QPagedPaintDevice,
     QPageLayout,
     QPageSize,
     QPainter,
@@ -61,14 +62,20 @@ def write_badges_pdf(cards: list[BadgeCard], out: Path) -> Path:
         )
     )
     writer.setTitle("Badges")
-    painter = QPainter(writer)
-    width, height = writer.width(), writer.height()
+    paint_badges(writer, cards)
+    return out
+
+
+def paint_badges(device: QPagedPaintDevice, cards: list[BadgeCard]) -> None:
+    """Draw the badges, eight to a page, on a PDF writer or a printer."""
+    painter = QPainter(device)
+    width, height = device.width(), device.height()
     cell_w, cell_h = width / COLUMNS, height / ROWS
     pad = cell_w * 0.04
     for index, card in enumerate(cards):
         slot = index % (COLUMNS * ROWS)
         if index and slot == 0:
-            writer.newPage()
+            device.newPage()
         x = (slot % COLUMNS) * cell_w
         y = (slot // COLUMNS) * cell_h
         painter.setPen(QPen(QColor("#9aa5ad"), 2, Qt.PenStyle.DashLine))
@@ -102,4 +109,3 @@ def write_badges_pdf(cards: list[BadgeCard], out: Path) -> Path:
             7,
         )
     painter.end()
-    return out

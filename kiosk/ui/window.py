@@ -146,9 +146,11 @@ class KioskWindow(QMainWindow):
         runner: Runner,
         timeouts: Timeouts | None = None,
         default_language: str = "ar",
+        on_staff: Callable[[], None] | None = None,
     ) -> None:
         super().__init__()
         self.setWindowTitle("Listening Kiosk")
+        self.on_staff = on_staff
         self.event_info = event
         self.services = services
         self.runner = runner
@@ -292,6 +294,10 @@ class KioskWindow(QMainWindow):
             self._cleared = self.flow.resets
             self.clear_session()
 
+    def resume(self) -> None:
+        """Shown again after the staff area: a fresh welcome screen."""
+        self._apply(self.flow.reset())
+
     def clear_session(self) -> None:
         """Nothing of the previous attendee stays in any widget, undo stack or clipboard."""
         self.write.clear()
@@ -384,6 +390,10 @@ class KioskWindow(QMainWindow):
         def done(ok: Any) -> None:
             if ok:
                 self.pin_pad.close_pad()
+                if self.on_staff is not None:  # the staff area of this kiosk
+                    self._apply(self.flow.reset())
+                    self.on_staff()
+                    return
                 self.unlocked = True
                 self.staff_menu_requested = True
                 self.close()

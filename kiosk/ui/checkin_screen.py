@@ -1,0 +1,659 @@
+"""The check-in screen at the door: always ready to scan, never a dialog in the way.
+
+Three pages in one place: the scan page (result, counters, name search, undo,
+camera), the walk-in form, and the new walk-in's badge. A scan is taken on
+every page; its result replaces whatever the scan page showed before.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from kiosk.domain.errors import KioskError
+from kiosk.domain.vocab import CATEGORIES, PROVINCES
+from kiosk.i18n import N_, _, current_language, format_number, format_time, gettext_for
+from kiosk.services.badge_sheet import BadgeCard
+from kiosk.services.checkin import CheckInResult, SearchHit, WalkIn
+from kiosk.services.door import DoorCounters
+from kiosk.ui.attendee import button, label, qr_pixmap
+from kiosk.ui.camera import CameraScanner
+from kiosk.ui.keyboard import OnScreenKeyboard
+from kiosk.ui.qt import (
+    QCheckBox,
+    QComboBox,
+    QEvent,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QObject,
+    QStackedWidget,
+    Qt,
+    QTimer,
+    QVBoxLayout,
+    QWidget,
+)
+from kiosk.ui.scanner import ScannerCapture
+
+log = logging.getLogger(__name__)
+
+Runner = Callable[[Callable[[], Any], Callable[[Any], None], Callable[[BaseException], None]], None]
+
+REFUSED_TEXT = {
+    "revoked": N_("This badge has been revoked."),
+    "wrong_event": N_("This badge is for another event."),
+    "invalid_signature": N_("This badge is not genuine (invalid signature)."),
+    "malformed": N_("This is not a readable badge."),
+    "unknown_attendee": N_("This badge is genuine but the person is not on this kiosk's roster."),
+}
+CAMERA_PROBLEM = {
+    "no_backend": N_("No camera support on this kiosk: use the USB scanner."),
+    "no_camera": N_("No camera found: use the USB scanner."),
+}
+SEARCH_DELAY_MS = 150
+COUNTER_DELAY_MS = 400
+
+
+@dataclass
+class DoorServices:
+    """What the check-in screen asks of the core (plain callables; easy to fake)."""
+
+    check_in: Callable[[str, str], CheckInResult]  # (scanned text, method)
+    check_in_attendee: Callable[[str], CheckInResult]
+    undo: Callable[[str], str]
+    search: Callable[[str], list[SearchHit]]
+    counters: Callable[[], DoorCounters]
+    register_walk_in: Callable[..., WalkIn]
+    badge: Callable[[str], BadgeCard]
+    save_badge_pdf: Callable[[BadgeCard], Path]
+    print_badge: Callable[[BadgeCard, QWidget], bool] | None = None
+    sound: Callable[[str], None] | None = None
+
+
+def category_name(code: str) -> str:
+    return gettext_for(current_language(), CATEGORIES[code]) if code in CATEGORIES else code
+
+
+class ResultPanel(QFrame):
+    """Fills the screen's middle: idle, accepted (green), already (amber), refused (red)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("scanResult")
+        self.state = "idle"
+        self.headline = label(name="resultHeadline")
+        self.name = label(name="resultName")
+        self.detail = label(name="resultDetail")
+        for w in (self.headline, self.name, self.detail):
+            w.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout = QVBoxLayout(self)
+        layout.addStretch(1)
+        layout.addWidget(self.headline)
+        layout.addWidget(self.name)
+        layout.addWidget(self.detail)
+        layout.addStretch(1)
+        self.confirm_row = QHBoxLayout()
+        self.confirm_yes = button("", "primary")
+        self.confirm_no = button()
+        self.confirm_row.addStretch(1)
+        self.confirm_row.addWidget(self.confirm_yes)
+        self.confirm_row.addWidget(self.confirm_no)
+        self.confirm_row.addStretch(1)
+        layout.addLayout(self.confirm_row)
+        self.show_confirm(False)
+
+    def show_state(self, state: str, headline: str, name: str = "", detail: str = "") -> None:
+        self.state = state
+        self.setProperty("state", state)
+        self.style().unpolish(self)
+        self.style().polish(self)
+        for w in (self.headline, self.name, self.detail):
+            w.style().unpolish(w)
+            w.style().polish(w)
+        self.headline.setText(headline)
+        self.name.setText(name)
+        self.name.setVisible(bool(name))
+        self.detail.setText(detail)
+        self.detail.setVisible(bool(detail))
+        self.show_confirm(False)
+
+    def show_confirm(self, on: bool) -> None:
+        self.confirm_yes.setVisible(on)
+        self.confirm_no.setVisible(on)
+
+
+class Counters(QFrame):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("doorCounters")
+        row = QHBoxLayout(self)
+        self.values: list[QLabel] = []
+        self.captions: list[QLabel] = []
+        for _i in range(3):
+            column = QVBoxLayout()
+            value = label("-", "counterValue", wrap=False)
+            caption = label(name="subtitle")
+            value.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+            caption.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+            column.addWidget(value)
+            column.addWidget(caption)
+            row.addLayout(column)
+            self.values.append(value)
+            self.captions.append(caption)
+        self.last: DoorCounters | None = None
+
+    def show_counters(self, c: DoorCounters | None) -> None:
+        self.last = c
+        captions = (_("Checked in / expected"), _("Walk-ins"), _("Rejected scans"))
+        for caption, text in zip(self.captions, captions, strict=True):
+            caption.setText(text)
+        if c is None:
+            return
+        self.values[0].setText(f"{format_number(c.checked_in)} / {format_number(c.expected)}")
+        self.values[1].setText(format_number(c.walk_ins))
+        self.values[2].setText(format_number(c.rejected))
+
+
+class WalkInForm(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.title = label(name="title")
+        self.name = QLineEdit()
+        self.organisation = QLineEdit()
+        self.category = QComboBox()
+        self.province = QComboBox()
+        self.province.setEditable(True)
+        self.phone = QLineEdit()
+        self.phone.setInputMethodHints(Qt.InputMethodHint.ImhDialableCharactersOnly)
+        self.consent = QCheckBox()
+        self.error = label(name="error")
+        self.submit = button("", "primary")
+        self.cancel = button()
+        self.captions = [label() for _i in range(5)]
+        grid = QGridLayout()
+        fields = (self.name, self.organisation, self.category, self.province, self.phone)
+        for row, (caption, field) in enumerate(zip(self.captions, fields, strict=True)):
+            grid.addWidget(caption, row, 0)
+            grid.addWidget(field, row, 1)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.cancel)
+        buttons.addStretch(1)
+        buttons.addWidget(self.submit)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addLayout(grid)
+        layout.addWidget(self.consent)
+        layout.addWidget(self.error)
+        layout.addStretch(1)
+        layout.addLayout(buttons)
+
+    def retranslate(self) -> None:
+        self.title.setText(_("Register a walk-in"))
+        texts = (
+            _("Name"),
+            _("Organisation"),
+            _("Category"),
+            _("Province"),
+            _("Phone (optional)"),
+        )
+        for caption, text in zip(self.captions, texts, strict=True):
+            caption.setText(text)
+        chosen = self.category.currentData()
+        self.category.clear()
+        for code in CATEGORIES:
+            self.category.addItem(category_name(code), code)
+        if chosen:
+            self.category.setCurrentIndex(max(0, self.category.findData(chosen)))
+        if self.province.count() == 0:
+            self.province.addItem("")
+            self.province.addItems(list(PROVINCES))
+        self.consent.setText(
+            _("The person agrees that their details are kept for this consultation.")
+        )
+        self.submit.setText(_("Register and check in"))
+        self.cancel.setText(_("Cancel"))
+
+    def clear(self) -> None:
+        for field in (self.name, self.organisation, self.phone):
+            field.clear()
+        self.category.setCurrentIndex(0)
+        self.province.setCurrentIndex(0)
+        self.province.setEditText("")
+        self.consent.setChecked(False)
+        self.error.clear()
+
+    def values(self) -> dict[str, Any]:
+        return {
+            "name": self.name.text(),
+            "organisation": self.organisation.text(),
+            "category": self.category.currentData() or "citizen",
+            "province": self.province.currentText(),
+            "phone": self.phone.text(),
+            "consent": self.consent.isChecked(),
+        }
+
+
+class BadgePage(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.card: BadgeCard | None = None
+        self.title = label(name="title")
+        self.name = label(name="resultName")
+        self.qr = QLabel()
+        self.qr.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.status = label()
+        self.print_button = button()
+        self.pdf_button = button()
+        self.done = button("", "primary")
+        for w in (self.title, self.name, self.status):
+            w.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        row = QHBoxLayout()
+        row.addWidget(self.print_button)
+        row.addWidget(self.pdf_button)
+        row.addStretch(1)
+        row.addWidget(self.done)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addWidget(self.name)
+        layout.addWidget(self.qr, 1)
+        layout.addWidget(self.status)
+        layout.addLayout(row)
+
+    def show_card(self, card: BadgeCard) -> None:
+        self.card = card
+        self.name.setText(card.name)
+        self.qr.setPixmap(qr_pixmap(card.token, 320))
+        self.status.clear()
+
+    def retranslate(self) -> None:
+        self.title.setText(_("New badge: checked in"))
+        self.print_button.setText(_("Print badge"))
+        self.pdf_button.setText(_("Save badge as PDF"))
+        self.done.setText(_("Done"))
+
+
+class CheckInScreen(QWidget):
+    """Scan page, walk-in form and new badge, with the scanner captured throughout."""
+
+    def __init__(
+        self, services: DoorServices, runner: Runner, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("checkinScreen")
+        self.services = services
+        self.runner = runner
+        self.last_accepted: tuple[str, str] | None = None  # (checkin id, name)
+        self.confirming_undo = False
+        self.results: list[SearchHit] = []
+        self._result: tuple[str, Any] = ("idle", None)
+        self.scans = 0
+
+        self.counters = Counters(self)
+        self.panel = ResultPanel(self)
+        self.panel.confirm_yes.clicked.connect(self._undo_confirmed)
+        self.panel.confirm_no.clicked.connect(self._undo_cancelled)
+        self.search_field = QLineEdit()
+        self.search_field.setObjectName("searchField")
+        self.search_field.setClearButtonEnabled(True)
+        self.search_field.textChanged.connect(lambda _t: self.search_timer.start())
+        self.search_title = label(name="subtitle")
+        self.search_list = QListWidget()
+        self.search_list.setObjectName("searchHits")
+        self.search_list.setWordWrap(True)
+        self.search_list.setVerticalScrollMode(QListWidget.ScrollMode.ScrollPerPixel)
+        self.search_list.itemClicked.connect(
+            lambda item: self.check_in_found(item.data(Qt.ItemDataRole.UserRole))
+        )
+        self.undo_button = button()
+        self.undo_button.clicked.connect(self._undo_asked)
+        self.walk_in_button = button("", "primary")
+        self.walk_in_button.clicked.connect(self.open_walk_in)
+        self.camera_button = button()
+        self.camera_button.setCheckable(True)
+        self.camera_button.toggled.connect(self._toggle_camera)
+        self.keyboard_button = button("\u2328")
+        self.keyboard_button.setCheckable(True)
+        self.keyboard_button.toggled.connect(self._toggle_keyboard)
+        self.camera_note = label(name="subtitle")
+
+        self.camera = CameraScanner(self._camera_found, runner, parent=self)
+        self.preview: QWidget | None = None
+        self.preview_box = QVBoxLayout()
+
+        side = QVBoxLayout()
+        side.addWidget(self.search_title)
+        side.addWidget(self.search_field)
+        side.addWidget(self.search_list, 1)
+        side.addLayout(self.preview_box)
+        side.addWidget(self.camera_note)
+        middle = QHBoxLayout()
+        middle.addWidget(self.panel, 3)
+        middle.addLayout(side, 2)
+        actions = QHBoxLayout()
+        actions.addWidget(self.undo_button)
+        actions.addWidget(self.camera_button)
+        actions.addWidget(self.keyboard_button)
+        actions.addStretch(1)
+        actions.addWidget(self.walk_in_button)
+        scan_page = QWidget()
+        scan_layout = QVBoxLayout(scan_page)
+        scan_layout.setContentsMargins(0, 0, 0, 0)
+        scan_layout.addLayout(middle, 1)
+        scan_layout.addLayout(actions)
+
+        self.form = WalkInForm()
+        self.form.submit.clicked.connect(self._register_walk_in)
+        self.form.cancel.clicked.connect(self.show_scan_page)
+        self.badge_page = BadgePage()
+        self.badge_page.done.clicked.connect(self.show_scan_page)
+        self.badge_page.pdf_button.clicked.connect(self._save_badge_pdf)
+        self.badge_page.print_button.clicked.connect(self._print_badge)
+
+        self.pages = QStackedWidget()
+        self.scan_page = scan_page
+        for page in (scan_page, self.form, self.badge_page):
+            self.pages.addWidget(page)
+        self.keyboard = OnScreenKeyboard()
+        self.keyboard.hide()
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.counters)
+        layout.addWidget(self.pages, 1)
+        layout.addWidget(self.keyboard)
+        for field in (
+            self.search_field,
+            self.form.name,
+            self.form.organisation,
+            self.form.phone,
+        ):
+            field.installEventFilter(self)
+
+        self.search_timer = QTimer(self)
+        self.search_timer.setSingleShot(True)
+        self.search_timer.setInterval(SEARCH_DELAY_MS)
+        self.search_timer.timeout.connect(self._search)
+        self.counter_timer = QTimer(self)
+        self.counter_timer.setSingleShot(True)
+        self.counter_timer.setInterval(COUNTER_DELAY_MS)
+        self.counter_timer.timeout.connect(self.refresh_counters)
+        self.scanner = ScannerCapture(self.scanned, self)
+        self.retranslate()
+
+    # -- life cycle ----------------------------------------------------------------------
+    def activate(self) -> None:
+        """The screen is shown: take scans, read the counters."""
+        self.scanner.set_active(True)
+        self.refresh_counters()
+
+    def deactivate(self) -> None:
+        self.scanner.set_active(False)
+        self.camera_button.setChecked(False)
+
+    def retranslate(self) -> None:
+        self.search_title.setText(_("Lost badge? Search by name"))
+        self.search_field.setPlaceholderText(_("Name (any script)"))
+        self.undo_button.setText(_("Undo last check-in"))
+        self.walk_in_button.setText(_("Register a walk-in"))
+        self.camera_button.setText(_("Camera"))
+        self.keyboard.set_language(current_language() if current_language() != "en" else "en")
+        self.form.retranslate()
+        self.badge_page.retranslate()
+        self.counters.show_counters(self.counters.last)
+        self._render_result()
+        self._render_search()
+        if self.confirming_undo:
+            self._undo_asked()
+
+    # -- scans ---------------------------------------------------------------------------
+    def scanned(self, text: str, method: str = "scan") -> None:
+        """A badge from the USB scanner or the camera, on whatever page is showing."""
+        self.scans += 1
+        self.confirming_undo = False
+        self.show_scan_page()
+        self.runner(lambda: self.services.check_in(text, method), self._show_result, self._failed)
+
+    def _camera_found(self, text: str) -> None:
+        self.scanned(text, "camera")
+
+    def _show_result(self, result: CheckInResult) -> None:
+        self._result = ("result", result)
+        if result.accepted and result.attendee is not None:
+            self.last_accepted = (result.checkin_id, result.attendee.name)
+        self._render_result()
+        if self.services.sound is not None:
+            tone = {"accepted": "accepted", "already_checked_in": "already"}
+            self.services.sound(tone.get(result.outcome, "refused"))
+        self.counter_timer.start()
+        if self.search_field.text():
+            self.search_timer.start()
+
+    def _failed(self, error: BaseException) -> None:
+        if isinstance(error, KioskError):
+            self._result = ("error", error)
+        else:
+            log.exception("check-in failed", exc_info=error)
+            self._result = ("error", None)
+        self._render_result()
+
+    def _render_result(self) -> None:
+        kind, value = self._result
+        panel = self.panel
+        if kind == "idle":
+            panel.show_state("idle", _("Ready to scan"), "", _("Scan a badge, or search by name."))
+        elif kind == "error":
+            message = (
+                value.message()
+                if isinstance(value, KioskError)
+                else _("The check-in could not be saved. Try again.")
+            )
+            panel.show_state("refused", _("Not checked in"), "", message)
+        elif kind == "walk_in":
+            panel.show_state("accepted", _("Welcome: checked in"), value, _("New badge"))
+        elif kind == "undone":
+            panel.show_state("idle", _("Check-in undone"), value, "")
+        elif kind == "result":
+            r: CheckInResult = value
+            person = r.attendee
+            name = (person.name or person.name_latin) if person else ""
+            if r.accepted:
+                if person is not None and not name:
+                    name = _("Walk-in registered at another kiosk")
+                details = []
+                if person is not None and person.category:
+                    details.append(category_name(person.category))
+                if person is not None and person.organisation:
+                    details.append(person.organisation)
+                panel.show_state(
+                    "accepted", _("Welcome: checked in"), name, " \u00b7 ".join(details)
+                )
+            elif r.outcome == "already_checked_in":
+                when = format_time(r.first_at.astimezone()) if r.first_at else "-"
+                panel.show_state(
+                    "already",
+                    _("Already checked in"),
+                    name,
+                    _("at {time}, station {station}").format(
+                        time=when, station=r.first_station or "-"
+                    ),
+                )
+            else:
+                text = gettext_for(current_language(), REFUSED_TEXT.get(r.outcome, r.outcome))
+                panel.show_state("refused", _("Not checked in"), name, text)
+
+    # -- undo ----------------------------------------------------------------------------
+    def _undo_asked(self) -> None:
+        if self.last_accepted is None:
+            self.panel.show_state("idle", _("Nothing to undo"), "", "")
+            return
+        self.confirming_undo = True
+        self.panel.show_state("confirm", _("Undo this check-in?"), self.last_accepted[1], "")
+        self.panel.confirm_yes.setText(_("Yes, undo"))
+        self.panel.confirm_no.setText(_("No"))
+        self.panel.show_confirm(True)
+
+    def _undo_cancelled(self) -> None:
+        self.confirming_undo = False
+        self._render_result()
+
+    def _undo_confirmed(self) -> None:
+        if self.last_accepted is None:
+            return
+        checkin_id, name = self.last_accepted
+        self.confirming_undo = False
+
+        def done(_id: str) -> None:
+            self.last_accepted = None
+            self._result = ("undone", name)
+            self._render_result()
+            self.counter_timer.start()
+
+        self.runner(lambda: self.services.undo(checkin_id), done, self._failed)
+
+    # -- search --------------------------------------------------------------------------
+    def _search(self) -> None:
+        query = self.search_field.text()
+        if not query.strip():
+            self.results = []
+            self._render_search()
+            return
+
+        def done(hits: list[SearchHit]) -> None:
+            if self.search_field.text() == query:  # an older answer arriving late is dropped
+                self.results = hits
+                self._render_search()
+
+        self.runner(lambda: self.services.search(query), done, self._failed)
+
+    def _render_search(self) -> None:
+        """One row per person; one tap on a row checks them in."""
+        self.search_list.clear()
+        for hit in self.results:
+            a = hit.attendee
+            parts = [a.name]
+            if a.name_latin and a.name_latin != a.name:
+                parts.append(a.name_latin)
+            if a.organisation:
+                parts.append(a.organisation)
+            text = " \u00b7 ".join(parts)
+            if hit.checked_in:
+                text += "  \u2713 " + _("checked in")
+            item = QListWidgetItem(text)
+            item.setData(Qt.ItemDataRole.UserRole, a.id)
+            self.search_list.addItem(item)
+
+    def result_items(self) -> list[QListWidgetItem]:
+        return [self.search_list.item(i) for i in range(self.search_list.count())]
+
+    def check_in_found(self, attendee_id: str) -> None:
+        """One tap on a search result checks the person in (method ``search``)."""
+        self.confirming_undo = False
+        self.runner(
+            lambda: self.services.check_in_attendee(attendee_id), self._show_result, self._failed
+        )
+
+    # -- walk-ins ------------------------------------------------------------------------
+    def open_walk_in(self) -> None:
+        self.form.clear()
+        self.form.retranslate()
+        self.pages.setCurrentWidget(self.form)
+        self.form.name.setFocus()
+
+    def show_scan_page(self) -> None:
+        self.pages.setCurrentWidget(self.scan_page)
+
+    def _register_walk_in(self) -> None:
+        values = self.form.values()
+
+        def done(walk_in: WalkIn) -> None:
+            card = self.services.badge(walk_in.attendee_id)
+            self.form.clear()
+            self.badge_page.show_card(card)
+            self.badge_page.print_button.setEnabled(self.services.print_badge is not None)
+            self.pages.setCurrentWidget(self.badge_page)
+            self.last_accepted = (walk_in.checkin_id, card.name)
+            self._result = ("walk_in", card.name)
+            self._render_result()
+            self.counter_timer.start()
+
+        def failed(error: BaseException) -> None:
+            if isinstance(error, KioskError):
+                self.form.error.setText(error.message())
+            else:
+                log.exception("walk-in failed", exc_info=error)
+                self.form.error.setText(_("The walk-in could not be saved. Try again."))
+
+        self.runner(lambda: self.services.register_walk_in(**values), done, failed)
+
+    def _save_badge_pdf(self) -> None:
+        card = self.badge_page.card
+        if card is None:
+            return
+
+        def done(path: Path) -> None:
+            self.badge_page.status.setText(_("Badge saved: {path}").format(path=str(path)))
+
+        def failed(error: BaseException) -> None:
+            log.exception("badge PDF failed", exc_info=error)
+            self.badge_page.status.setText(_("The badge could not be saved."))
+
+        # Drawn on the UI thread: Qt's painter and fonts are not used elsewhere.
+        try:
+            done(self.services.save_badge_pdf(card))
+        except Exception as exc:
+            failed(exc)
+
+    def _print_badge(self) -> None:
+        card = self.badge_page.card
+        if card is None or self.services.print_badge is None:
+            return
+        try:
+            printed = self.services.print_badge(card, self)
+        except KioskError as exc:
+            self.badge_page.status.setText(exc.message())
+            return
+        if printed:
+            self.badge_page.status.setText(_("Badge sent to the printer."))
+
+    # -- counters, camera, keyboard ------------------------------------------------------
+    def refresh_counters(self) -> None:
+        self.runner(self.services.counters, self.counters.show_counters, lambda _e: None)
+
+    def _toggle_camera(self, on: bool) -> None:
+        if not on:
+            self.camera.stop()
+            if self.preview is not None:
+                self.preview.hide()
+            self.camera_note.clear()
+            return
+        ok, why = self.camera.available()
+        if not ok:
+            self.camera_note.setText(gettext_for(current_language(), CAMERA_PROBLEM[why]))
+            self.camera_button.blockSignals(True)
+            self.camera_button.setChecked(False)
+            self.camera_button.blockSignals(False)
+            return
+        if self.preview is None:
+            self.preview = self.camera.make_preview(self)
+            self.preview.setMinimumHeight(200)
+            self.preview_box.addWidget(self.preview)
+        self.preview.show()
+        self.camera_note.setText(why)
+        if not self.camera.start():
+            self.camera_note.setText(_("The camera could not be started: use the USB scanner."))
+
+    def _toggle_keyboard(self, on: bool) -> None:
+        self.keyboard.setVisible(on)
+        if on and self.keyboard.target is None:
+            self.keyboard.set_target(self.search_field)
+            self.search_field.setFocus()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.FocusIn and isinstance(watched, QLineEdit):
+            self.keyboard.set_target(watched)
+        return False

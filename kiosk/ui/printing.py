@@ -1,0 +1,62 @@
+"""Badges and reports on paper or in PDF (Qt's painter; UI thread)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from kiosk.domain.errors import KioskError
+from kiosk.i18n import N_
+from kiosk.services.badge_sheet import BadgeCard
+from kiosk.ui.qt import QWidget
+
+
+def save_badge_pdf(card: BadgeCard, folder: Path) -> Path:
+    """One badge as an A4 PDF in ``folder`` (named by the attendee id, any script safe)."""
+    from kiosk.ui.badge_sheet import write_badges_pdf
+
+    folder.mkdir(parents=True, exist_ok=True)
+    out = folder / f"badge-{card.attendee_id}.pdf"
+    tmp = out.with_suffix(".pdf.part")
+    write_badges_pdf([card], tmp)
+    tmp.replace(out)
+    return out
+
+
+def printers_available() -> bool:
+    from PySide6.QtPrintSupport import QPrinterInfo
+
+    return bool(QPrinterInfo.availablePrinters())
+
+
+def print_badge(card: BadgeCard, parent: QWidget) -> bool:
+    """The system print dialog, then the badge; False if staff cancelled."""
+    from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+
+    from kiosk.ui.badge_sheet import paint_badges
+    from kiosk.ui.report_pdf import load_bundled_fonts
+
+    if not printers_available():
+        raise KioskError(N_("No printer found: save the badge as PDF."), code="no_printer")
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    dialog = QPrintDialog(printer, parent)
+    if dialog.exec() != QPrintDialog.DialogCode.Accepted:
+        return False
+    load_bundled_fonts()
+    paint_badges(printer, [card])
+    return True
+
+
+def write_event_report(store: Any, lang: str, folder: Path, include_training: bool) -> Path:
+    from kiosk.services.report import report_data
+    from kiosk.ui.report_pdf import write_report_pdf
+
+    data = report_data(store, include_training=include_training)
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M")
+    out = folder / f"report-{data.event.code}-{lang}-{stamp}.pdf"
+    tmp = out.with_suffix(".pdf.part")
+    write_report_pdf(data, lang, tmp)
+    tmp.replace(out)
+    return out

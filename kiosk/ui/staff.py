@@ -1,0 +1,688 @@
+"""The staff area: check-in, dashboard, data and sync, settings; in four languages.
+
+Reached from the attendee kiosk with the staff PIN, or opened straight on the
+check-in screen on a kiosk whose role is ``checkin`` (then every other page,
+and leaving, needs the PIN). Nothing here opens a dialog that blocks scans,
+except the system print dialog that staff ask for.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kiosk.domain.errors import KioskError
+from kiosk.i18n import N_, NATIVE_NAMES, _, is_rtl, set_language
+from kiosk.services.dashboard import DashboardFigures
+from kiosk.services.staff import IDLE_RANGE, ROLES, StaffSettings
+from kiosk.services.status import Notice, Status
+from kiosk.ui.attendee import LANGUAGE_ORDER, button, label
+from kiosk.ui.checkin_screen import CheckInScreen, DoorServices
+from kiosk.ui.keyboard import OnScreenKeyboard
+from kiosk.ui.qt import (
+    QApplication,
+    QCheckBox,
+    QComboBox,
+    QEvent,
+    QGridLayout,
+    QGuiApplication,
+    QHBoxLayout,
+    QLineEdit,
+    QMainWindow,
+    QObject,
+    QPushButton,
+    QSpinBox,
+    QStackedWidget,
+    Qt,
+    QTimer,
+    QVBoxLayout,
+    QWidget,
+)
+from kiosk.ui.window import PinPad
+
+log = logging.getLogger(__name__)
+
+Runner = Callable[[Callable[[], Any], Callable[[Any], None], Callable[[BaseException], None]], None]
+STAFF_IDLE_S = 300  # an unattended staff area locks itself after five minutes
+
+ROLE_TEXT = {
+    "both": N_("Check-in and proposals"),
+    "checkin": N_("Check-in only"),
+    "proposals": N_("Proposals only"),
+}
+
+
+@dataclass
+class StaffServices:
+    door: DoorServices
+    dashboard: Callable[[], DashboardFigures]
+    status: Callable[[], Status]
+    notices: Callable[[], list[Notice]]
+    destinations: Callable[[], list[Path]]
+    export_to: Callable[[Path], Any]
+    sync_now: Callable[[str], Any]
+    write_report: Callable[[str, Path, bool], Path]
+    verify_journal: Callable[[], Any]
+    load_settings: Callable[[], StaffSettings]
+    save_settings: Callable[[StaffSettings], StaffSettings]
+    change_pin: Callable[[str, str, str], None]
+    check_pin: Callable[[str], bool]
+    theme_names: dict[str, dict[str, str]] = field(default_factory=dict)
+
+
+def error_text(error: BaseException, fallback: str) -> str:
+    if isinstance(error, KioskError):
+        return error.message()
+    log.error("staff action failed: %r", error)
+    return fallback
+
+
+class DataPage(QWidget):
+    """What is on this kiosk, warnings, and taking the data off: USB, sync, report."""
+
+    def __init__(self, services: StaffServices, runner: Runner) -> None:
+        super().__init__()
+        self.services = services
+        self.runner = runner
+        self.status: Status | None = None
+        self.notices: list[Notice] = []
+        self.title = label(name="title")
+        self.summary = label()
+        self.notice_box = QVBoxLayout()
+        self.notice_labels: list[Any] = []
+        self.destination_caption = label()
+        self.destination = QComboBox()
+        self.destination.setLayoutDirection(Qt.LayoutDirection.LeftToRight)  # paths read LTR
+        self.export_button = button("", "primary")
+        self.export_button.clicked.connect(self.export)
+        self.sync_button = button()
+        self.sync_button.clicked.connect(self.sync)
+        self.report_caption = label()
+        self.report_language = QComboBox()
+        for lang in LANGUAGE_ORDER:
+            self.report_language.addItem(NATIVE_NAMES[lang], lang)
+        self.report_training = QCheckBox()
+        self.report_button = button()
+        self.report_button.clicked.connect(self.report)
+        self.verify_button = button()
+        self.verify_button.clicked.connect(self.verify)
+        self.result = label(name="actionResult")
+        grid = QGridLayout()
+        grid.addWidget(self.destination_caption, 0, 0)
+        grid.addWidget(self.destination, 0, 1)
+        grid.addWidget(self.export_button, 0, 2)
+        grid.addWidget(self.sync_button, 1, 2)
+        grid.addWidget(self.report_caption, 2, 0)
+        grid.addWidget(self.report_language, 2, 1)
+        grid.addWidget(self.report_button, 2, 2)
+        grid.addWidget(self.report_training, 3, 1)
+        grid.addWidget(self.verify_button, 4, 2)
+        grid.setColumnStretch(1, 1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addWidget(self.summary)
+        layout.addLayout(self.notice_box)
+        layout.addLayout(grid)
+        layout.addWidget(self.result)
+        layout.addStretch(1)
+
+    def retranslate(self) -> None:
+        self.title.setText(_("Data on this kiosk"))
+        self.destination_caption.setText(_("Save to"))
+        self.export_button.setText(_("Export to USB"))
+        self.sync_button.setText(_("Sync now"))
+        self.report_caption.setText(_("Event report"))
+        self.report_button.setText(_("Event report (PDF)"))
+        self.report_training.setText(_("Include training records"))
+        self.verify_button.setText(_("Check the journal"))
+        self._fill_destinations()
+        self._show_status()
+
+    def refresh(self) -> None:
+        self._fill_destinations()
+        self.runner(
+            lambda: (self.services.status(), self.services.notices()),
+            self._got_status,
+            lambda e: self.result.setText(error_text(e, _("The status could not be read."))),
+        )
+
+    def _got_status(self, value: tuple[Status, list[Notice]]) -> None:
+        self.status, self.notices = value
+        self._show_status()
+
+    def _show_status(self) -> None:
+        s = self.status
+        if s is not None:
+            lines = [
+                _("Event: {code} ({name})").format(code=s.event_code, name=s.event_name),
+                _("Device: {name} ({id}), role {role}").format(
+                    name=s.device_name, id=s.device_id[:8], role=_(ROLE_TEXT.get(s.role, s.role))
+                ),
+                _("Attendees: {n}").format(n=s.attendees),
+                _("Check-ins: {n}").format(n=s.checkins),
+                _("Proposals: {n}").format(n=s.proposals),
+                _("Journal entries: {n}, last exported: {seq}").format(
+                    n=s.journal_length, seq=s.last_exported_seq
+                ),
+            ]
+            self.summary.setText("\n".join(lines))
+        for old in self.notice_labels:
+            self.notice_box.removeWidget(old)
+            old.deleteLater()
+        self.notice_labels = []
+        for notice in self.notices:
+            widget = label(_(notice.message).format(**notice.values), "notice")
+            widget.setProperty("level", notice.level)
+            self.notice_box.addWidget(widget)
+            self.notice_labels.append(widget)
+
+    def _fill_destinations(self) -> None:
+        chosen = self.destination.currentData()
+        self.destination.clear()
+        for path in self.services.destinations():
+            self.destination.addItem(str(path), str(path))
+        if self.destination.count() == 0:
+            self.destination.addItem(_("No USB drive found: plug one in"), "")
+        elif chosen:
+            # Keep the choice, unless it was the kiosk's own folder and a USB drive appeared.
+            index = self.destination.findData(chosen)
+            last = self.destination.count() - 1
+            self.destination.setCurrentIndex(0 if index in (-1, last) else index)
+
+    def _target(self) -> Path | None:
+        value = self.destination.currentData()
+        if not value:
+            self.result.setText(_("No USB drive found: plug one in"))
+            self._fill_destinations()
+            return None
+        return Path(value)
+
+    def export(self) -> None:
+        target = self._target()
+        if target is None:
+            return
+        self.result.setText(_("Exporting..."))
+
+        def done(result: Any) -> None:
+            if result is None:
+                self.result.setText(_("Nothing new to export."))
+            else:
+                self.result.setText(
+                    _("Bundle written: {path} (entries {first} to {last}).").format(
+                        path=result.path, first=result.from_seq, last=result.to_seq
+                    )
+                )
+            self.refresh()
+
+        self.runner(
+            lambda: self.services.export_to(target),
+            done,
+            lambda e: self.result.setText(
+                error_text(e, _("The export failed; nothing on this kiosk was changed."))
+            ),
+        )
+
+    def sync(self) -> None:
+        url = self.services.load_settings().central_url
+        if not url:
+            self.result.setText(_("Set the central platform address in Settings first."))
+            return
+        self.result.setText(_("Sending to the central platform..."))
+
+        def done(report: Any) -> None:
+            if report.rejected:
+                self.result.setText(
+                    _(
+                        "The central platform refused a bundle: {reason}. "
+                        "Everything stays on this kiosk."
+                    ).format(reason=report.rejected.get("reason"))
+                )
+            else:
+                self.result.setText(
+                    _(
+                        "In sync: {n} bundle(s) uploaded; the central platform has every "
+                        "entry up to {seq}."
+                    ).format(n=len(report.uploaded), seq=report.high_water)
+                )
+            self.refresh()
+
+        self.runner(
+            lambda: self.services.sync_now(url),
+            done,
+            lambda e: self.result.setText(
+                error_text(e, _("The sync failed; everything stays on this kiosk."))
+            ),
+        )
+
+    def report(self) -> None:
+        target = self._target()
+        if target is None:
+            return
+        lang = self.report_language.currentData()
+        training = self.report_training.isChecked()
+        try:  # drawn on the UI thread (Qt's painter); a few hundred ms
+            path = self.services.write_report(lang, target, training)
+        except Exception as exc:  # shown to staff and logged
+            self.result.setText(error_text(exc, _("The report could not be written.")))
+            return
+        self.result.setText(_("Report saved: {path}").format(path=str(path)))
+
+    def verify(self) -> None:
+        def done(result: Any) -> None:
+            if result.ok:
+                self.result.setText(_("Journal OK: {n} entries.").format(n=result.count))
+            else:
+                self.result.setText(
+                    _("Journal broken at entry {seq}: {reason}").format(
+                        seq=result.broken_seq, reason=result.reason
+                    )
+                )
+
+        self.runner(
+            self.services.verify_journal,
+            done,
+            lambda e: self.result.setText(error_text(e, _("The journal could not be read."))),
+        )
+
+
+class SettingsPage(QWidget):
+    def __init__(self, services: StaffServices, runner: Runner) -> None:
+        super().__init__()
+        self.services = services
+        self.runner = runner
+        self.on_saved: Callable[[StaffSettings], None] = lambda _s: None
+        self.title = label(name="title")
+        self.station = QLineEdit()
+        self.role = QComboBox()
+        self.idle = QSpinBox()
+        self.idle.setRange(*IDLE_RANGE)
+        self.idle.setSingleStep(15)
+        self.training = QCheckBox()
+        self.url = QLineEdit()
+        self.url.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
+        self.save = button("", "primary")
+        self.save.clicked.connect(self.save_settings)
+        self.message = label(name="actionResult")
+        self.captions = [label() for _i in range(4)]
+        grid = QGridLayout()
+        for row, (caption, widget) in enumerate(
+            zip(self.captions, (self.station, self.role, self.idle, self.url), strict=True)
+        ):
+            grid.addWidget(caption, row, 0)
+            grid.addWidget(widget, row, 1)
+        grid.addWidget(self.training, 4, 1)
+        grid.addWidget(self.save, 5, 1)
+        grid.setColumnStretch(1, 1)
+
+        self.pin_title = label(name="subtitle")
+        self.pin_fields = [QLineEdit() for _i in range(3)]
+        self.pin_captions = [label() for _i in range(3)]
+        pins = QGridLayout()
+        for row, (caption, widget) in enumerate(
+            zip(self.pin_captions, self.pin_fields, strict=True)
+        ):
+            widget.setEchoMode(QLineEdit.EchoMode.Password)
+            widget.setMaxLength(12)
+            widget.setInputMethodHints(Qt.InputMethodHint.ImhDigitsOnly)
+            pins.addWidget(caption, row, 0)
+            pins.addWidget(widget, row, 1)
+        self.pin_button = button()
+        self.pin_button.clicked.connect(self.change_pin)
+        self.pin_message = label(name="actionResult")
+        pins.addWidget(self.pin_button, 3, 1)
+        pins.setColumnStretch(1, 1)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addLayout(grid)
+        layout.addWidget(self.message)
+        layout.addWidget(self.pin_title)
+        layout.addLayout(pins)
+        layout.addWidget(self.pin_message)
+        layout.addStretch(1)
+
+    def retranslate(self) -> None:
+        self.title.setText(_("Settings of this kiosk"))
+        texts = (
+            _("Station name"),
+            _("Role"),
+            _("Idle time-out (seconds)"),
+            _("Central platform address"),
+        )
+        for caption, text in zip(self.captions, texts, strict=True):
+            caption.setText(text)
+        chosen = self.role.currentData()
+        self.role.clear()
+        for role in ROLES:
+            self.role.addItem(_(ROLE_TEXT[role]), role)
+        if chosen:
+            self.role.setCurrentIndex(max(0, self.role.findData(chosen)))
+        self.training.setText(
+            _("Training mode (records are flagged and left out of exports and reports)")
+        )
+        self.save.setText(_("Save settings"))
+        self.pin_title.setText(_("Change the staff PIN"))
+        for caption, text in zip(
+            self.pin_captions, (_("Current PIN"), _("New PIN"), _("New PIN again")), strict=True
+        ):
+            caption.setText(text)
+        self.pin_button.setText(_("Change PIN"))
+
+    def load(self) -> None:
+        self.message.clear()
+        self.pin_message.clear()
+        self.runner(self.services.load_settings, self.show_settings, lambda _e: None)
+
+    def show_settings(self, s: StaffSettings) -> None:
+        self.station.setText(s.station)
+        self.role.setCurrentIndex(max(0, self.role.findData(s.role)))
+        self.idle.setValue(s.idle_timeout_s)
+        self.training.setChecked(s.training)
+        self.url.setText(s.central_url)
+
+    def values(self) -> StaffSettings:
+        return StaffSettings(
+            station=self.station.text(),
+            role=self.role.currentData() or "both",
+            idle_timeout_s=self.idle.value(),
+            training=self.training.isChecked(),
+            central_url=self.url.text(),
+        )
+
+    def save_settings(self) -> None:
+        new = self.values()
+
+        def done(saved: StaffSettings) -> None:
+            self.message.setText(_("Settings saved."))
+            self.on_saved(saved)
+
+        self.runner(
+            lambda: self.services.save_settings(new),
+            done,
+            lambda e: self.message.setText(error_text(e, _("The settings could not be saved."))),
+        )
+
+    def change_pin(self) -> None:
+        current, new, repeat = (f.text() for f in self.pin_fields)
+
+        def done(_none: None) -> None:
+            for f in self.pin_fields:
+                f.clear()
+            self.pin_message.setText(_("The staff PIN was changed."))
+
+        def failed(error: BaseException) -> None:
+            for f in self.pin_fields:
+                f.clear()
+            self.pin_message.setText(error_text(error, _("The PIN could not be changed.")))
+
+        self.runner(lambda: self.services.change_pin(current, new, repeat), done, failed)
+
+
+class StaffWindow(QMainWindow):
+    """Navigation, banners, the four pages, an on-screen keyboard, the PIN pad."""
+
+    PAGES = ("checkin", "dashboard", "data", "settings")
+
+    def __init__(
+        self,
+        services: StaffServices,
+        runner: Runner,
+        *,
+        language: str = "ar",
+        locked: bool = False,
+        on_attendee_kiosk: Callable[[], None] | None = None,
+        on_quit: Callable[[], None] | None = None,
+    ) -> None:
+        super().__init__()
+        self.setWindowTitle("Listening Kiosk: staff")
+        self.services = services
+        self.runner = runner
+        self.language = language
+        self.locked = locked
+        self.on_attendee_kiosk = on_attendee_kiosk
+        self.on_quit = on_quit
+        self.may_close = False
+        self.settings: StaffSettings | None = None
+        self._pending: Callable[[], None] | None = None
+        self.last_input = time.monotonic()
+
+        central = QWidget()
+        self.setCentralWidget(central)
+        root = QVBoxLayout(central)
+        root.setContentsMargins(12, 6, 12, 6)
+        bar = QHBoxLayout()
+        self.nav: dict[str, QPushButton] = {}
+        for name in self.PAGES:
+            b = button("", "toolbar")
+            b.setCheckable(True)
+            b.clicked.connect(lambda _=False, page=name: self.request_page(page))
+            bar.addWidget(b)
+            self.nav[name] = b
+        bar.addStretch(1)
+        self.language_buttons: dict[str, QPushButton] = {}
+        for lang, text in (("ar", "\u0639"), ("fr", "FR"), ("zgh", "\u2d63"), ("en", "EN")):
+            b = button(text, "toolbar")
+            b.clicked.connect(lambda _=False, code=lang: self.set_language(code))
+            bar.addWidget(b)
+            self.language_buttons[lang] = b
+        self.kiosk_button = button("", "toolbar")
+        self.kiosk_button.clicked.connect(lambda: self._guarded(self._to_attendee_kiosk))
+        self.quit_button = button("", "toolbar")
+        self.quit_button.clicked.connect(lambda: self._guarded(self._quit))
+        bar.addWidget(self.kiosk_button)
+        bar.addWidget(self.quit_button)
+        root.addLayout(bar)
+        self.training_banner = label(name="trainingBanner")
+        self.training_banner.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.training_banner.hide()
+        root.addWidget(self.training_banner)
+
+        self.checkin = CheckInScreen(services.door, runner)
+        from kiosk.ui.dashboard import DashboardView
+
+        self.dashboard = DashboardView(services.dashboard, runner, services.theme_names)
+        self.data = DataPage(services, runner)
+        self.settings_page = SettingsPage(services, runner)
+        self.settings_page.on_saved = self._settings_saved
+        self.stack = QStackedWidget()
+        self.pages: dict[str, QWidget] = {
+            "checkin": self.checkin,
+            "dashboard": self.dashboard,
+            "data": self.data,
+            "settings": self.settings_page,
+        }
+        for page in self.pages.values():
+            self.stack.addWidget(page)
+        root.addWidget(self.stack, 1)
+        self.keyboard = OnScreenKeyboard()
+        self.keyboard.hide()
+        self.keyboard_button = button("\u2328", "toolbar")
+        self.keyboard_button.setCheckable(True)
+        self.keyboard_button.toggled.connect(self.keyboard.setVisible)
+        bar.insertWidget(len(self.PAGES), self.keyboard_button)
+        root.addWidget(self.keyboard)
+        self.pin_pad = PinPad(central, self._pin_entered)
+
+        self.idle_timer = QTimer(self)
+        self.idle_timer.setInterval(1000)
+        self.idle_timer.timeout.connect(self._check_idle)
+        self.idle_timer.start()
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self)
+        self.current = ""
+        self.set_language(language)
+        self.show_page("checkin")
+        self.reload_settings()
+
+    # -- pages ---------------------------------------------------------------------------
+    def request_page(self, name: str) -> None:
+        if name == "checkin" or not self.locked:
+            self.show_page(name)
+        else:
+            self._guarded(lambda: self.show_page(name))
+        for page, b in self.nav.items():
+            b.setChecked(page == self.current)
+
+    def show_page(self, name: str) -> None:
+        if self.current == "checkin" and name != "checkin":
+            self.checkin.deactivate()
+        if self.current == "dashboard" and name != "dashboard":
+            self.dashboard.stop()
+        self.current = name
+        self.stack.setCurrentWidget(self.pages[name])
+        for page, b in self.nav.items():
+            b.setChecked(page == name)
+        # The check-in screen has its own keyboard, next to the search and the form.
+        self.keyboard_button.setVisible(name != "checkin")
+        if name == "checkin":
+            self.keyboard_button.setChecked(False)
+        if name == "checkin":
+            self.checkin.activate()
+        elif name == "dashboard":
+            self.dashboard.start()
+        elif name == "data":
+            self.data.refresh()
+        elif name == "settings":
+            self.settings_page.load()
+
+    def set_language(self, lang: str) -> None:
+        self.language = set_language(lang)
+        direction = (
+            Qt.LayoutDirection.RightToLeft
+            if is_rtl(self.language)
+            else Qt.LayoutDirection.LeftToRight
+        )
+        QGuiApplication.setLayoutDirection(direction)
+        self.setLayoutDirection(direction)
+        titles = {
+            "checkin": _("Check-in"),
+            "dashboard": _("Dashboard"),
+            "data": _("Data and sync"),
+            "settings": _("Settings"),
+        }
+        for name, b in self.nav.items():
+            b.setText(titles[name])
+        self.kiosk_button.setText(_("Attendee kiosk"))
+        self.quit_button.setText(_("Quit"))
+        self.training_banner.setText(
+            _("TRAINING MODE: records are flagged and left out of exports and reports")
+        )
+        self.keyboard.set_language(self.language)
+        self.checkin.retranslate()
+        self.dashboard.retranslate()
+        self.data.retranslate()
+        self.settings_page.retranslate()
+        self._update_role()
+
+    def reload_settings(self) -> None:
+        self.runner(self.services.load_settings, self._settings_saved, lambda _e: None)
+
+    def _settings_saved(self, saved: StaffSettings) -> None:
+        self.settings = saved
+        self.training_banner.setVisible(saved.training)
+        self._update_role()
+        self.checkin.refresh_counters()
+
+    def _update_role(self) -> None:
+        role = self.settings.role if self.settings else "both"
+        self.kiosk_button.setVisible(role != "checkin" and self.on_attendee_kiosk is not None)
+
+    # -- the PIN -------------------------------------------------------------------------
+    def _guarded(self, action: Callable[[], None]) -> None:
+        """Run ``action`` now if unlocked, else after the staff PIN."""
+        if not self.locked:
+            action()
+            return
+        self._pending = action
+        self.pin_pad.open_pad()
+
+    def _pin_entered(self, pin: str) -> None:
+        def done(ok: Any) -> None:
+            if ok:
+                self.pin_pad.close_pad()
+                self.locked = False
+                action, self._pending = self._pending, None
+                if action is not None:
+                    action()
+            else:
+                self.pin_pad.display.clear()
+                self.pin_pad.message.setText(_("Wrong PIN."))
+
+        def failed(error: BaseException) -> None:
+            self.pin_pad.display.clear()
+            self.pin_pad.message.setText(error_text(error, _("Wrong PIN.")))
+
+        self.runner(lambda: self.services.check_pin(pin), done, failed)
+
+    def lock(self) -> None:
+        """Back to the check-in screen behind the PIN (or to the attendee kiosk)."""
+        self.locked = True
+        self.pin_pad.close_pad()
+        role = self.settings.role if self.settings else "both"
+        if role != "checkin" and self.on_attendee_kiosk is not None:
+            self._to_attendee_kiosk()
+        else:
+            self.show_page("checkin")
+
+    def _to_attendee_kiosk(self) -> None:
+        self.checkin.deactivate()
+        self.dashboard.stop()
+        self.current = ""
+        if self.on_attendee_kiosk is not None:
+            self.on_attendee_kiosk()
+
+    def _quit(self) -> None:
+        self.may_close = True
+        if self.on_quit is not None:
+            self.on_quit()
+        else:
+            self.close()
+
+    def _check_idle(self) -> None:
+        idle = time.monotonic() - self.last_input
+        if self.isVisible() and not self.locked and idle > STAFF_IDLE_S:
+            self.lock()
+
+    # -- events --------------------------------------------------------------------------
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        kind = event.type()
+        if kind in (QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin, QEvent.Type.KeyPress):
+            self.last_input = time.monotonic()
+        if (
+            kind == QEvent.Type.FocusIn
+            and isinstance(watched, QLineEdit)
+            and watched.window() is self
+        ):
+            self.keyboard.set_target(watched)
+        return False
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        if self.pin_pad.isVisible():
+            self.pin_pad.cover()
+
+    def closeEvent(self, event: Any) -> None:
+        if self.may_close:
+            self.detach()
+            event.accept()
+        else:
+            event.ignore()
+
+    def detach(self) -> None:
+        self.idle_timer.stop()
+        self.checkin.deactivate()
+        self.checkin.scanner.detach()
+        self.dashboard.stop()
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self)
+
+    def keyPressEvent(self, event: Any) -> None:
+        if event.key() == Qt.Key.Key_Escape:
+            return
+        super().keyPressEvent(event)

@@ -1,0 +1,78 @@
+"""One kiosk, two faces: the attendee kiosk and the staff area, one shown at a time."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from kiosk.ui.qt import QApplication, QMainWindow, Qt
+
+
+class Station:
+    """Switches between the attendee window and the staff window (both built once).
+
+    A kiosk whose role is ``checkin`` starts on the staff window's check-in
+    screen, locked: every other page, and leaving, needs the staff PIN.
+    """
+
+    def __init__(
+        self,
+        app: QApplication,
+        make_kiosk: Callable[[Callable[[], None]], QMainWindow],
+        make_staff: Callable[[bool, Callable[[], None], Callable[[], None]], QMainWindow],
+        windowed: bool = False,
+    ) -> None:
+        self.app = app
+        self.make_kiosk = make_kiosk
+        self.make_staff = make_staff
+        self.windowed = windowed
+        self.kiosk: Any = None
+        self.staff: Any = None
+
+    def start(self, role: str) -> QMainWindow:
+        if role == "checkin":
+            return self.show_staff(locked=True)
+        return self.show_kiosk()
+
+    def _present(self, window: QMainWindow) -> None:
+        if self.windowed:
+            window.resize(1280, 800)
+            window.show()
+        else:
+            window.setWindowFlag(Qt.WindowType.FramelessWindowHint, True)
+            window.showFullScreen()
+        window.raise_()
+        window.activateWindow()
+
+    def show_kiosk(self) -> QMainWindow:
+        if self.kiosk is None:
+            self.kiosk = self.make_kiosk(lambda: self.show_staff(locked=False))
+        else:
+            self.kiosk.resume()
+        self._present(self.kiosk)
+        if self.staff is not None:
+            self.staff.hide()
+        return self.kiosk  # type: ignore[no-any-return]
+
+    def show_staff(self, locked: bool) -> QMainWindow:
+        if self.staff is None:
+            self.staff = self.make_staff(locked, self.show_kiosk, self.quit)
+        else:
+            self.staff.locked = locked
+            self.staff.reload_settings()
+            self.staff.show_page("checkin")
+        self._present(self.staff)
+        if self.kiosk is not None:
+            self.kiosk.hide()
+        return self.staff  # type: ignore[no-any-return]
+
+    def quit(self) -> None:
+        for window in (self.kiosk, self.staff):
+            if window is None:
+                continue
+            if hasattr(window, "may_close"):
+                window.may_close = True
+            if hasattr(window, "unlocked"):
+                window.unlocked = True
+            window.close()
+        self.app.exit(0)
