@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import sys
 import time
@@ -135,6 +136,35 @@ def build_staff_window(
     )
 
 
+def setup_demo_door(store: Any, settings: Any) -> Any:
+    """The demo event with a signed roster of 48 people (badges printable from
+    ``demo-badges.pdf`` in the data folder), walk-ins, the demo PIN 1234.
+
+    Returns where the badge sheet goes, or None if only the plain demo event
+    could be set up (a build without the organiser's side).
+    """
+    from kiosk.services.setup import init_demo
+
+    try:
+        from kiosk.central.demo import demo_pack
+    except ImportError:
+        init_demo(store)
+        return None
+    from kiosk.services.checkin import setup_from_pack
+
+    pack = demo_pack(settings.data_dir / "demo-organiser", store.clock.now())
+    setup_from_pack(store, pack, name="demo-kiosk", role="both", keys_dir=settings.keys_dir)
+    return settings.data_dir / "demo-badges.pdf"
+
+
+def set_role(store: Any, role: str) -> None:
+    from kiosk.services.staff import load_staff_settings, save_staff_settings
+
+    current = load_staff_settings(store)
+    if current.role != role:
+        save_staff_settings(store, dataclasses.replace(current, role=role))
+
+
 def make_sound() -> Any:
     """Plays the check-in sounds where audio exists; silent (never failing) otherwise."""
     if os.environ.get("QT_QPA_PLATFORM") == "offscreen":
@@ -146,15 +176,17 @@ def make_sound() -> Any:
 
 def run(args: argparse.Namespace) -> int:
     from kiosk.cli import open_store
-    from kiosk.services.setup import init_demo
     from kiosk.storage.health import take_backup
     from kiosk.ui.qt import QApplication
     from kiosk.ui.style import apply_style, load_fonts
 
     settings, store = open_store(args)
     setup_logging(settings)
+    demo_badges = None
     if getattr(args, "demo", False) and store.event_id is None:
-        init_demo(store)
+        demo_badges = setup_demo_door(store, settings)
+    if getattr(args, "role", None):
+        set_role(store, args.role)
     take_backup(settings.db_path, settings.backups_dir, "start")
     set_language(getattr(args, "ui_language", "ar"))
     if not (
@@ -165,6 +197,11 @@ def run(args: argparse.Namespace) -> int:
     assert isinstance(app, QApplication)
     load_fonts()
     apply_style(app)
+    if demo_badges is not None:  # printable badges of the demo roster, made once
+        from kiosk.services.badge_sheet import badge_cards
+        from kiosk.ui.badge_sheet import write_badges_pdf
+
+        write_badges_pdf(badge_cards(store), demo_badges)
     from kiosk.services.staff import load_staff_settings
     from kiosk.ui.station import Station
 

@@ -36,6 +36,11 @@ def register(sub: Any) -> None:
     add_common(p)
     p.add_argument("--demo", action="store_true", help="set up the demo event first if needed")
     p.add_argument("--windowed", action="store_true", help="not full screen (development)")
+    p.add_argument(
+        "--role",
+        choices=("both", "checkin", "proposals"),
+        help="set this kiosk's role first (checkin: open on the check-in screen)",
+    )
     p.set_defaults(handler=run_ui)
 
 

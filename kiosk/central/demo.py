@@ -1,0 +1,50 @@
+"""The demo door: an organiser folder inside the kiosk's data folder, so that
+``kiosk run --demo`` can check people in with real signed badges, register
+walk-ins and hand its bundles to a real central import, with no set-up at all.
+
+Only for demonstrations: a real kiosk never holds the organiser's keys.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from sqlalchemy import select
+
+from kiosk.central.keys import create_keys
+from kiosk.central.organiser import build_pack, create_event, import_roster
+from kiosk.config import assets_dir
+from kiosk.i18n import LANGUAGES
+from kiosk.services.setup import DEMO_EVENT_CODE, DEMO_EVENT_NAME
+from kiosk.storage import Store
+from kiosk.storage.models import Event
+
+DEMO_ROSTER = "demo_roster.csv"
+
+
+def demo_pack(folder: Path, today: dt.datetime) -> bytes:
+    """Create (once) the demo organiser, event and roster in ``folder``; return a pack."""
+    folder.mkdir(parents=True, exist_ok=True)
+    create_keys(folder)
+    store = Store(f"sqlite:///{folder / 'central.db'}", backups_dir=folder / "backups")
+    try:
+        with store.uow(readonly=True) as uow:
+            exists = uow.session.scalar(select(Event.id).where(Event.code == DEMO_EVENT_CODE))
+        if exists is None:
+            start = today.replace(hour=8, minute=0, second=0, microsecond=0)
+            create_event(
+                store,
+                code=DEMO_EVENT_CODE,
+                name=DEMO_EVENT_NAME,
+                region="Souss-Massa",
+                venue="Agadir",
+                starts=start,
+                ends=start + dt.timedelta(hours=10),
+                languages=list(LANGUAGES),
+            )
+            roster = (assets_dir() / "data" / DEMO_ROSTER).read_bytes()
+            import_roster(store, DEMO_EVENT_CODE, roster, folder)
+        return build_pack(store, DEMO_EVENT_CODE, folder)
+    finally:
+        store.close()
