@@ -157,6 +157,60 @@ def setup_demo_door(store: Any, settings: Any) -> Any:
     return settings.data_dir / "demo-badges.pdf"
 
 
+def ensure_app() -> Any:
+    from kiosk.ui.qt import QApplication
+
+    if not (
+        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+    ) and sys.platform.startswith("linux"):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    return QApplication.instance() or QApplication(sys.argv[:1])
+
+
+def database_problem(problem: Any, args: argparse.Namespace) -> bool:
+    """Say a damaged or missing database on the screen; True once a backup is back."""
+    from kiosk.config import load_settings
+    from kiosk.services.staff import pin_matches_backup
+    from kiosk.storage.health import backups, restore
+    from kiosk.ui.problem import ProblemWindow
+    from kiosk.ui.style import apply_style, load_fonts
+
+    set_language(getattr(args, "ui_language", "ar"))
+    settings = load_settings(args.data_dir)
+    latest = next(iter(backups(settings.backups_dir)), None)
+    app = ensure_app()
+    load_fonts()
+    apply_style(app)
+
+    def put_back() -> None:  # the damaged file was moved aside already: nothing is lost
+        assert latest is not None
+        restore(settings.db_path, latest, settings.damaged_dir)
+
+    window = ProblemWindow(
+        problem,
+        latest,
+        lambda pin: latest is not None and pin_matches_backup(latest, pin),
+        put_back,
+        on_done=lambda: app.exit(0),
+    )
+    if getattr(args, "windowed", False):
+        window.resize(1280, 800)
+        window.show()
+    else:
+        window.showFullScreen()
+    shot = os.environ.get("KIOSK_SCREENSHOT")
+    if shot:
+        from kiosk.ui.qt import QTimer
+
+        QTimer.singleShot(800, lambda: (window.grab().save(shot), app.exit(0)))
+    if os.environ.get("KIOSK_QUIT_AFTER_MS"):
+        from kiosk.ui.qt import QTimer
+
+        QTimer.singleShot(int(os.environ["KIOSK_QUIT_AFTER_MS"]), lambda: app.exit(0))
+    app.exec()
+    return bool(window.restored)
+
+
 def set_role(store: Any, role: str) -> None:
     from kiosk.services.staff import load_staff_settings, save_staff_settings
 
@@ -176,11 +230,16 @@ def make_sound() -> Any:
 
 def run(args: argparse.Namespace) -> int:
     from kiosk.cli import open_store
-    from kiosk.storage.health import take_backup
+    from kiosk.storage.health import DatabaseDamaged, DatabaseMissing, take_backup
     from kiosk.ui.qt import QApplication
     from kiosk.ui.style import apply_style, load_fonts
 
-    settings, store = open_store(args)
+    try:
+        settings, store = open_store(args)
+    except (DatabaseDamaged, DatabaseMissing) as problem:
+        if not database_problem(problem, args):
+            return 3
+        settings, store = open_store(args)
     setup_logging(settings)
     demo_badges = None
     if getattr(args, "demo", False) and store.event_id is None:
@@ -189,11 +248,7 @@ def run(args: argparse.Namespace) -> int:
         set_role(store, args.role)
     take_backup(settings.db_path, settings.backups_dir, "start")
     set_language(getattr(args, "ui_language", "ar"))
-    if not (
-        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
-    ) and sys.platform.startswith("linux"):
-        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app = ensure_app()
     assert isinstance(app, QApplication)
     load_fonts()
     apply_style(app)

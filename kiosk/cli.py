@@ -51,17 +51,20 @@ def add_common(parser: argparse.ArgumentParser, top: bool = False) -> None:
 
 
 def open_store(args: argparse.Namespace, migrate: bool = True) -> tuple[Settings, Store]:
-    from kiosk.storage.health import guard_database
+    from kiosk.storage.health import guard_database, marker_path
 
     settings = load_settings(args.data_dir)
     setup_logging(settings)
     guard_database(settings.db_path, settings.backups_dir, settings.damaged_dir)
-    return settings, Store(
+    store = Store(
         settings.db_url,
         backups_dir=settings.backups_dir,
         busy_timeout_ms=settings.busy_timeout_ms,
         migrate=migrate,
     )
+    if settings.db_path.exists():  # from now on, a missing file is a loss, not a fresh start
+        marker_path(settings.db_path).touch()
+    return settings, store
 
 
 def emit(args: argparse.Namespace, data: dict[str, Any], text: str) -> None:

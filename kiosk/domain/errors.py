@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from kiosk.i18n import Msg, current_language, gettext_for
+from kiosk.i18n import Msg, current_language, gettext_for, is_rtl
+
+FSI, PDI = "\u2068", "\u2069"  # Unicode bidi: first-strong isolate, pop isolate
 
 
 class KioskError(Exception):
@@ -29,6 +31,12 @@ class KioskError(Exception):
             key: gettext_for(lang, value) if isinstance(value, Msg) else value
             for key, value in self.params.items()
         }
+        if is_rtl(lang):
+            # A path or a name inside Arabic text keeps its own direction (Unicode
+            # first-strong isolate), so "/tmp/x.db" never reads "x.db/tmp/".
+            params = {
+                k: FSI + v + PDI if isinstance(v, str) and v else v for k, v in params.items()
+            }
         return gettext_for(lang, self.msgid).format(**params)
 
     def __str__(self) -> str:

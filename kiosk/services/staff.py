@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 from dataclasses import dataclass
+from pathlib import Path
 
 from kiosk.domain.errors import KioskError, ValidationError
 from kiosk.domain.text import find_control_character, normalize_text
@@ -141,3 +143,22 @@ def change_pin(store: Store, current: str, new: str, repeat: str) -> None:
     if new != repeat:
         raise ValidationError(N_("The two new PINs differ."), code="pin_mismatch")
     set_pin(store, new)
+
+
+def pin_matches_backup(backup: Path, pin: str) -> bool:
+    """Check ``pin`` against the staff PIN kept in a backup file (read-only).
+
+    When the database is damaged or missing, the PIN to restore a backup is the
+    one that backup holds (the demo PIN if it holds none).
+    """
+    try:
+        con = sqlite3.connect(f"file:{backup}?mode=ro", uri=True)
+        try:
+            row = con.execute(
+                "SELECT value FROM local_setting WHERE key = ?", (PIN_KEY,)
+            ).fetchone()
+        finally:
+            con.close()
+    except sqlite3.Error:
+        return False
+    return pin_matches(row[0], pin) if row else pin == DEFAULT_DEMO_PIN

@@ -80,6 +80,7 @@ def guard_database(db_path: Path, backups_dir: Path, damaged_dir: Path) -> None:
             marker_path(db_path).touch()
             return
         moved = move_aside(db_path, damaged_dir)
+        marker_path(db_path).touch()  # the next start must not begin on an empty one
         log.error("database damaged (%s); moved to %s", problem, moved)
         raise DatabaseDamaged(
             N_(

@@ -480,6 +480,12 @@ class StaffWindow(QMainWindow):
         self.training_banner.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.training_banner.hide()
         root.addWidget(self.training_banner)
+        # Damaged database moved aside, clock problems: seen on every staff page.
+        self.notice_banner = button("", "noticeBanner")
+        self.notice_banner.clicked.connect(lambda: self.request_page("data"))
+        self.notice_banner.hide()
+        root.addWidget(self.notice_banner)
+        self.notices: list[Notice] = []
 
         self.checkin = CheckInScreen(services.door, runner)
         from kiosk.ui.dashboard import DashboardView
@@ -578,9 +584,30 @@ class StaffWindow(QMainWindow):
         self.data.retranslate()
         self.settings_page.retranslate()
         self._update_role()
+        if hasattr(self, "notices"):
+            self._render_notices()
 
     def reload_settings(self) -> None:
         self.runner(self.services.load_settings, self._settings_saved, lambda _e: None)
+        self.runner(self.services.notices, self._show_notices, lambda _e: None)
+
+    def _show_notices(self, notices: list[Notice]) -> None:
+        self.notices = notices
+        self._render_notices()
+
+    def _render_notices(self) -> None:
+        if not self.notices:
+            self.notice_banner.hide()
+            return
+        first = self.notices[0]
+        text = _(first.message).format(**first.values)
+        if len(self.notices) > 1:
+            text += "  (+" + str(len(self.notices) - 1) + ")"
+        self.notice_banner.setText(text)
+        self.notice_banner.setProperty("level", first.level)
+        self.notice_banner.style().unpolish(self.notice_banner)
+        self.notice_banner.style().polish(self.notice_banner)
+        self.notice_banner.show()
 
     def _settings_saved(self, saved: StaffSettings) -> None:
         self.settings = saved

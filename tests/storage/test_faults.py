@@ -158,3 +158,30 @@ def test_damaged_database_is_moved_aside_and_backup_offered(data_dir: Path, wher
     status = json.loads(run(data_dir, "status", "--json").stdout)
     assert status["proposals"] == 3  # the backup's data
     assert json.loads(run(data_dir, "journal", "verify", "--json").stdout)["ok"]
+
+
+def test_a_database_lost_after_its_first_start_is_never_replaced_by_an_empty_one(
+    data_dir: Path,
+) -> None:
+    assert run(data_dir, "init", "--demo").returncode == 0  # the very first start
+    db = data_dir / "kiosk.db"
+    db.unlink()
+    for suffix in ("-wal", "-shm"):
+        Path(str(db) + suffix).unlink(missing_ok=True)
+    out = run(data_dir, "status", "--json")
+    assert out.returncode == 2 and json.loads(out.stdout)["error"] == "database_missing"
+    assert not db.exists()
+
+
+def test_a_damaged_first_database_stays_missing_on_the_next_start(data_dir: Path) -> None:
+    assert run(data_dir, "init", "--demo").returncode == 0
+    db = data_dir / "kiosk.db"
+    (data_dir / "kiosk.db.expected").unlink(missing_ok=True)  # as before a second start
+    for suffix in ("-wal", "-shm"):
+        Path(str(db) + suffix).unlink(missing_ok=True)
+    raw = bytearray(db.read_bytes())
+    raw[0:16] = b"NOT A DATABASE!!"
+    db.write_bytes(bytes(raw))
+    assert json.loads(run(data_dir, "status", "--json").stdout)["error"] == "database_damaged"
+    again = run(data_dir, "status", "--json")
+    assert json.loads(again.stdout)["error"] == "database_missing"

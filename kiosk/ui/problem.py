@@ -1,0 +1,91 @@
+"""What the screen shows when the kiosk cannot start on its database.
+
+A kiosk has no terminal: a damaged or missing database must be said on the
+screen, to staff, with the way back (the latest backup, behind the staff PIN
+that backup holds). Nothing is written over: the damaged file was already moved
+aside, and restoring puts a copy of the backup in place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from kiosk.domain.errors import KioskError
+from kiosk.i18n import _
+from kiosk.ui.attendee import button, label
+from kiosk.ui.qt import QHBoxLayout, QLineEdit, QMainWindow, Qt, QVBoxLayout, QWidget
+
+
+class ProblemWindow(QMainWindow):
+    """The problem, the latest backup, and "restore and start" behind the PIN."""
+
+    def __init__(
+        self,
+        problem: KioskError,
+        latest: Path | None,
+        pin_ok: Callable[[str], bool],
+        restore: Callable[[], None],
+        on_done: Callable[[], None] = lambda: None,
+    ) -> None:
+        super().__init__()
+        self.setWindowTitle("Listening Kiosk")
+        self.restored = False
+        self.may_close = False
+        self.pin_ok = pin_ok
+        self.restore = restore
+        self.on_done = on_done
+        central = QWidget()
+        central.setObjectName("problemScreen")
+        self.setCentralWidget(central)
+        self.title = label(_("This kiosk cannot start: call a staff member."), "title")
+        self.detail = label(problem.message())
+        self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.pin = QLineEdit()
+        self.pin.setEchoMode(QLineEdit.EchoMode.Password)
+        self.pin.setPlaceholderText(_("Staff PIN"))
+        self.pin.setMaxLength(12)
+        self.message = label(name="error")
+        self.restore_button = button(_("Restore the latest backup and start"), "primary")
+        self.restore_button.clicked.connect(self._restore)
+        self.quit_button = button(_("Quit"))
+        self.quit_button.clicked.connect(self._quit)
+        if latest is None:
+            self.message.setText(_("There is no backup on this kiosk."))
+            self.pin.hide()
+            self.restore_button.hide()
+        row = QHBoxLayout()
+        row.addWidget(self.pin, 1)
+        row.addWidget(self.restore_button)
+        row.addWidget(self.quit_button)
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(48, 48, 48, 48)
+        layout.addWidget(self.title)
+        layout.addWidget(self.detail)
+        layout.addStretch(1)
+        layout.addWidget(self.message)
+        layout.addLayout(row)
+
+    def _restore(self) -> None:
+        if not self.pin_ok(self.pin.text()):
+            self.pin.clear()
+            self.message.setText(_("Wrong PIN."))
+            return
+        try:
+            self.restore()
+        except KioskError as exc:
+            self.message.setText(exc.message())
+            return
+        self.restored = True
+        self._quit()
+
+    def _quit(self) -> None:
+        self.may_close = True
+        self.close()
+        self.on_done()
+
+    def closeEvent(self, event: object) -> None:
+        if self.may_close:
+            event.accept()  # type: ignore[attr-defined]
+        else:
+            event.ignore()  # type: ignore[attr-defined]
