@@ -19,6 +19,7 @@ def build_window(
     runner: Any = None,
     default_language: str = "ar",
     on_staff: Any = None,
+    window: Any = None,
 ) -> Any:
     """The attendee window wired to the real services (used by run() and tests)."""
     from kiosk.domain.flow import Timeouts
@@ -41,6 +42,10 @@ def build_window(
         countdown_s=settings.idle_countdown_s,
         receipt_s=settings.receipt_timeout_s,
     )
+    if window is not None:  # the welcome screen painted before the store was open
+        window.on_staff = on_staff
+        window.attach(event, services, timeouts)
+        return window
     return KioskWindow(
         event, services, runner or run_in_background, timeouts, default_language, on_staff
     )
@@ -228,30 +233,112 @@ def make_sound() -> Any:
     return Sounds()
 
 
+def peek_role(db_path: Any) -> str | None:
+    """This kiosk's role read with the standard library only (no SQLAlchemy yet):
+    it decides, before anything heavy is imported, whether the welcome screen
+    can be painted first. None when there is no readable database."""
+    import sqlite3
+
+    if not db_path.exists():
+        return None
+    try:
+        con = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=1)
+        try:
+            row = con.execute(
+                "SELECT d.role FROM device d JOIN local_setting s"
+                " ON s.key = 'device_id' AND s.value = d.id"
+            ).fetchone()
+        finally:
+            con.close()
+    except sqlite3.Error:
+        return None
+    return str(row[0]) if row else None
+
+
+class FirstPaintProbe:
+    """Start-up measurement (``KIOSK_EXIT_ON_FIRST_PAINT``): print the time of the
+    first paint of a widget, and leave once the event loop can."""
+
+    def __init__(self, app: Any, widget: Any) -> None:
+        from kiosk.ui.qt import QEvent, QObject, QTimer
+
+        self.app = app
+        self.painted = False
+        probe = self
+
+        class Filter(QObject):
+            def eventFilter(self, watched: Any, event: Any) -> bool:
+                if event.type() == QEvent.Type.Paint and not probe.painted:
+                    probe.painted = True
+                    # Runs once the paint event has been handled: the screen is painted.
+                    QTimer.singleShot(0, probe.report)
+                return False
+
+        self.filter = Filter(widget)
+        widget.installEventFilter(self.filter)
+
+    def report(self) -> None:
+        print("PAINTED", time.monotonic(), flush=True)
+        self.app.exit(0)
+
+
 def run(args: argparse.Namespace) -> int:
-    from kiosk.cli import open_store
-    from kiosk.storage.health import DatabaseDamaged, DatabaseMissing, take_backup
+    from kiosk.config import load_settings
     from kiosk.ui.qt import QApplication
     from kiosk.ui.style import apply_style, load_fonts
+
+    settings = load_settings(args.data_dir)
+    setup_logging(settings)
+    language = getattr(args, "ui_language", "ar")
+    set_language(language)
+    app = ensure_app()
+    assert isinstance(app, QApplication)
+    load_fonts()
+    apply_style(app)
+    windowed = getattr(args, "windowed", False)
+    measuring = bool(os.environ.get("KIOSK_EXIT_ON_FIRST_PAINT"))
+    probe = None
+
+    # An attendee kiosk paints its welcome screen before the store is opened (the
+    # storage layer takes longer to import than Qt); taps wait in the event queue.
+    early = None
+    if peek_role(settings.db_path) in ("both", "proposals") and getattr(args, "role", None) in (
+        None,
+        "both",
+        "proposals",
+    ):
+        from kiosk.ui.background import run_in_background
+        from kiosk.ui.window import KioskWindow
+
+        early = KioskWindow(None, None, run_in_background, default_language=language)
+        if measuring:
+            probe = FirstPaintProbe(app, early.welcome)
+        present(early, windowed)
+        app.processEvents()  # paints the welcome screen
+        if measuring:
+            app.processEvents()  # the probe's report
+            if probe is not None and probe.painted:
+                return 0
+
+    from kiosk.cli import open_store
+    from kiosk.storage.health import DatabaseDamaged, DatabaseMissing, take_backup
 
     try:
         settings, store = open_store(args)
     except (DatabaseDamaged, DatabaseMissing) as problem:
+        if early is not None:
+            early.unlocked = True
+            early.close()
         if not database_problem(problem, args):
             return 3
+        early = None
         settings, store = open_store(args)
-    setup_logging(settings)
     demo_badges = None
     if getattr(args, "demo", False) and store.event_id is None:
         demo_badges = setup_demo_door(store, settings)
     if getattr(args, "role", None):
         set_role(store, args.role)
     take_backup(settings.db_path, settings.backups_dir, "start")
-    set_language(getattr(args, "ui_language", "ar"))
-    app = ensure_app()
-    assert isinstance(app, QApplication)
-    load_fonts()
-    apply_style(app)
     if demo_badges is not None:  # printable badges of the demo roster, made once
         from kiosk.services.badge_sheet import badge_cards
         from kiosk.ui.badge_sheet import write_badges_pdf
@@ -260,11 +347,12 @@ def run(args: argparse.Namespace) -> int:
     from kiosk.services.staff import load_staff_settings
     from kiosk.ui.station import Station
 
-    language = getattr(args, "ui_language", "ar")
     sound = make_sound()
     station = Station(
         app,
-        lambda on_staff: build_window(store, settings, on_staff=on_staff),
+        lambda on_staff: build_window(
+            store, settings, on_staff=on_staff, default_language=language, window=early
+        ),
         lambda locked, to_kiosk, on_quit: build_staff_window(
             store,
             settings,
@@ -274,26 +362,20 @@ def run(args: argparse.Namespace) -> int:
             on_quit=on_quit,
             sound=sound,
         ),
-        windowed=getattr(args, "windowed", False),
+        windowed=windowed,
     )
     role = load_staff_settings(store, settings.idle_timeout_s).role
+    if early is not None and role == "checkin":
+        early.unlocked = True
+        early.close()
+        station.make_kiosk = lambda on_staff: build_window(
+            store, settings, on_staff=on_staff, default_language=language
+        )
     window = station.start(role)
-    if os.environ.get("KIOSK_EXIT_ON_FIRST_PAINT"):  # start-up measurement (bench)
-        from kiosk.ui.qt import QEvent, QObject, QTimer
-
-        class FirstPaint(QObject):
-            done = False
-
-            def eventFilter(self, watched: Any, event: Any) -> bool:
-                if event.type() == QEvent.Type.Paint and not self.done:
-                    self.done = True
-                    QTimer.singleShot(
-                        0, lambda: (print("PAINTED", time.monotonic(), flush=True), app.exit(0))
-                    )
-                return False
-
-        probe = FirstPaint(window)
-        getattr(window, "welcome", window).installEventFilter(probe)
+    if measuring and probe is None:
+        probe = FirstPaintProbe(app, getattr(window, "welcome", window))
+    if os.environ.get("KIOSK_PRINT_READY"):  # start-up measurement: store open, screens ready
+        print("READY", time.monotonic(), flush=True)
     shot = os.environ.get("KIOSK_SCREENSHOT")
     if shot:  # look at what a frozen build shows: save the first screen and leave
         from kiosk.ui.qt import QTimer
@@ -306,3 +388,14 @@ def run(args: argparse.Namespace) -> int:
     code = app.exec()
     store.close()
     return int(code)
+
+
+def present(window: Any, windowed: bool) -> None:
+    from kiosk.ui.qt import Qt
+
+    if windowed:
+        window.resize(1280, 800)
+        window.show()
+    else:
+        window.setWindowFlag(Qt.WindowType.FramelessWindowHint, True)
+        window.showFullScreen()

@@ -12,13 +12,15 @@ import json
 import os
 import sys
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kiosk import __version__
 from kiosk.config import Settings, load_settings, setup_logging
 from kiosk.domain.errors import KioskError
 from kiosk.i18n import set_language
-from kiosk.storage import Store
+
+if TYPE_CHECKING:  # the storage layer is imported when a command opens the store
+    from kiosk.storage import Store
 
 COMMAND_MODULES = (
     "kiosk.commands.basic",
@@ -51,6 +53,7 @@ def add_common(parser: argparse.ArgumentParser, top: bool = False) -> None:
 
 
 def open_store(args: argparse.Namespace, migrate: bool = True) -> tuple[Settings, Store]:
+    from kiosk.storage import Store
     from kiosk.storage.health import guard_database, marker_path
 
     settings = load_settings(args.data_dir)

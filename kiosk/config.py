@@ -8,13 +8,10 @@ the install folder, which is ``sys._MEIPASS`` when frozen by PyInstaller.
 from __future__ import annotations
 
 import logging
-import logging.handlers
 import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import platformdirs
 
 from kiosk import APP_AUTHOR, APP_NAME
 
@@ -40,6 +37,8 @@ def translations_dir() -> Path:
 
 
 def default_data_dir() -> Path:
+    import platformdirs  # only when no folder is given
+
     return Path(platformdirs.user_data_dir(APP_NAME, APP_AUTHOR))
 
 
@@ -104,6 +103,8 @@ def load_settings(data_dir: str | os.PathLike[str] | None = None) -> Settings:
 
 def setup_logging(settings: Settings, level: int = logging.INFO) -> None:
     """Log to a rotating file in the data folder (never to the attendee's screen)."""
+    import logging.handlers  # here, not at import: it pulls in sockets and pickle
+
     settings.log_path.parent.mkdir(parents=True, exist_ok=True)
     root = logging.getLogger()
     for handler in list(root.handlers):

@@ -17,15 +17,15 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-
-from babel import Locale
-from babel.dates import format_datetime as _babel_format_datetime
-from babel.dates import format_time as _babel_format_time
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
-from babel.numbers import format_decimal
+from typing import TYPE_CHECKING
 
 from kiosk.config import translations_dir
+
+if TYPE_CHECKING:
+    from babel import Locale
+
+# Babel is imported where it is used: the first screen needs gettext only, and
+# importing Babel costs tens of milliseconds of start-up.
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +72,9 @@ def _load_catalog(lang: str, directory: Path | None = None) -> gettext.NullTrans
         with mo.open("rb") as fh:
             return gettext.GNUTranslations(fh)
     if po.exists():
+        from babel.messages.mofile import write_mo
+        from babel.messages.pofile import read_po
+
         with po.open("rb") as fh:
             catalog = read_po(fh, locale=lang)
         buf = io.BytesIO()
@@ -161,16 +164,24 @@ def is_rtl(lang: str | None = None) -> bool:
 
 
 def babel_locale(lang: str | None = None) -> Locale:
+    from babel import Locale
+
     return Locale.parse(FORMAT_LOCALES[normalize_language(lang or _current)])
 
 
 def format_datetime(value: dt.datetime, lang: str | None = None, fmt: str = "medium") -> str:
-    return _babel_format_datetime(value, format=fmt, locale=babel_locale(lang))
+    from babel.dates import format_datetime as babel_format_datetime
+
+    return babel_format_datetime(value, format=fmt, locale=babel_locale(lang))
 
 
 def format_time(value: dt.datetime | dt.time, lang: str | None = None, fmt: str = "short") -> str:
-    return _babel_format_time(value, format=fmt, locale=babel_locale(lang))
+    from babel.dates import format_time as babel_format_time
+
+    return babel_format_time(value, format=fmt, locale=babel_locale(lang))
 
 
 def format_number(value: int | float, lang: str | None = None) -> str:
+    from babel.numbers import format_decimal
+
     return format_decimal(value, locale=babel_locale(lang))

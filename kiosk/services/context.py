@@ -1,47 +1,22 @@
-"""Look-ups shared by services: this kiosk's device and event."""
+"""Look-ups shared by services: this kiosk's device and event.
+
+``EventInfo`` and ``ThemeInfo`` live in :mod:`kiosk.domain.event` (the UI needs
+them without the storage layer); they are re-exported here.
+"""
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
 
 from kiosk.config import assets_dir
 from kiosk.domain.errors import NotSetUp
+from kiosk.domain.event import EventInfo, ThemeInfo
 from kiosk.i18n import N_
 from kiosk.storage.models import Event, Theme
 from kiosk.storage.store import EVENT_KEY, UnitOfWork
-
-
-@dataclass(frozen=True)
-class ThemeInfo:
-    code: str
-    icon: str
-    names: dict[str, str]
-    descriptions: dict[str, str]
-
-    def name(self, lang: str) -> str:
-        return self.names.get(lang) or self.names.get("en") or self.code
-
-    def description(self, lang: str) -> str:
-        return self.descriptions.get(lang) or self.descriptions.get("en") or ""
-
-
-@dataclass(frozen=True)
-class EventInfo:
-    id: str
-    code: str
-    name: str
-    region: str
-    venue: str
-    languages: tuple[str, ...]
-    themes: tuple[ThemeInfo, ...]
-
-    @property
-    def theme_codes(self) -> frozenset[str]:
-        return frozenset(theme.code for theme in self.themes)
 
 
 def current_event(uow: UnitOfWork) -> Event:
@@ -91,3 +66,6 @@ def default_themes() -> list[dict[str, Any]]:
     path = assets_dir() / "data" / "default_themes.json"
     data: list[dict[str, Any]] = json.loads(path.read_text(encoding="utf-8"))
     return data
+
+
+__all__ = ["EventInfo", "ThemeInfo", "current_event", "default_themes", "event_info"]

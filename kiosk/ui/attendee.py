@@ -8,13 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import qrcode
-
 from kiosk.config import assets_dir
+from kiosk.domain.event import EventInfo
 from kiosk.domain.flow import FlowState, Step
 from kiosk.domain.vocab import AGE_BANDS, GENDERS, PROFILES, PROVINCES, UNDISCLOSED
 from kiosk.i18n import N_, NATIVE_NAMES, _, gettext_for
-from kiosk.services.context import EventInfo
 from kiosk.ui.keyboard import OnScreenKeyboard
 from kiosk.ui.qt import (
     QButtonGroup,
@@ -56,6 +54,8 @@ def button(text: str = "", name: str = "") -> QPushButton:
 
 
 def qr_pixmap(text: str, size: int = 260) -> QPixmap:
+    import qrcode  # only for receipts and badges, not at start-up
+
     code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=2)
     code.add_data(text)
     code.make(fit=True)
@@ -149,12 +149,23 @@ class ThemeScreen(Screen):
 
     def __init__(self, event: EventInfo, choose: Callable[[str], None]) -> None:
         super().__init__()
-        self.event_info = event
+        self.choose = choose
         layout = QVBoxLayout(self)
         self.title = label(name="title")
         layout.addWidget(self.title)
-        grid = QGridLayout()
+        self.grid = QGridLayout()
         self.cards: dict[str, QPushButton] = {}
+        layout.addLayout(self.grid)
+        layout.addStretch(1)
+        self.set_event(event)
+
+    def set_event(self, event: EventInfo) -> None:
+        """One card per theme of ``event`` (the kiosk reads the event after its first paint)."""
+        self.event_info = event
+        for card in self.cards.values():
+            self.grid.removeWidget(card)
+            card.deleteLater()
+        self.cards = {}
         for i, theme in enumerate(event.themes):
             card = button("", "themeCard")
             card.setProperty("theme", theme.code)
@@ -162,11 +173,9 @@ class ThemeScreen(Screen):
             if icon.exists():
                 card.setIcon(QIcon(str(icon)))
                 card.setIconSize(QSize(64, 64))
-            card.clicked.connect(lambda _=False, code=theme.code: choose(code))
-            grid.addWidget(card, i // 2, i % 2)
+            card.clicked.connect(lambda _=False, code=theme.code: self.choose(code))
+            self.grid.addWidget(card, i // 2, i % 2)
             self.cards[theme.code] = card
-        layout.addLayout(grid)
-        layout.addStretch(1)
 
     def render(self, state: FlowState) -> None:
         self.title.setText(_("Choose a theme"))

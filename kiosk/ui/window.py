@@ -6,9 +6,9 @@ from collections.abc import Callable
 from typing import Any
 
 from kiosk.domain.errors import KioskError
+from kiosk.domain.event import EventInfo
 from kiosk.domain.flow import AttendeeFlow, FlowState, Step, Timeouts
 from kiosk.i18n import N_, _, is_rtl, set_language
-from kiosk.services.context import EventInfo
 from kiosk.ui.attendee import (
     BadgeScreen,
     ConsentScreen,
@@ -141,8 +141,8 @@ class KioskWindow(QMainWindow):
 
     def __init__(
         self,
-        event: EventInfo,
-        services: Services,
+        event: EventInfo | None,
+        services: Services | None,
         runner: Runner,
         timeouts: Timeouts | None = None,
         default_language: str = "ar",
@@ -151,6 +151,9 @@ class KioskWindow(QMainWindow):
         super().__init__()
         self.setWindowTitle("Listening Kiosk")
         self.on_staff = on_staff
+        # With no event and services yet, the welcome screen paints at once and
+        # attach() brings them in when the store is open (start-up time).
+        event = event or EventInfo("", "", "", "", "", (), ())
         self.event_info = event
         self.services = services
         self.runner = runner
@@ -190,10 +193,42 @@ class KioskWindow(QMainWindow):
         bar.addWidget(self.contrast_button)
         root.addLayout(bar)
 
-        self.keyboard = OnScreenKeyboard()
         self.stack = QStackedWidget()
         f = self.flow
         self.welcome = WelcomeScreen(lambda lang: self._apply(f.choose_language(lang)))
+        self.stack.addWidget(self.welcome)
+        self.screens: dict[Step, Screen] = {Step.WELCOME: self.welcome}
+        root.addWidget(self.stack, 1)
+        self.root = root
+        self.central = central
+        self.built = False
+
+        # A 3-second press on the top-left corner opens the PIN pad.
+        self.corner = QWidget(central)
+        self.corner.setObjectName("staffCorner")
+        self.corner.setStyleSheet("background: transparent;")
+        self.corner.setGeometry(0, 0, 72, 72)
+        self.corner.installEventFilter(self)
+        self.long_press = QTimer(self)
+        self.long_press.setSingleShot(True)
+        self.long_press.setInterval(LONG_PRESS_MS)
+        self.long_press.timeout.connect(self._open_pin_pad)
+
+        self.clock = QTimer(self)
+        self.clock.setInterval(1000)
+        self.clock.timeout.connect(lambda: self._apply(self.flow.tick(1.0)))
+        self.clock.start()
+        QApplication.instance().installEventFilter(self)  # type: ignore[union-attr]
+        if services is not None:
+            self._build_screens(event)
+        self._apply(self.flow.state)
+
+    def _build_screens(self, event: EventInfo) -> None:
+        """Every screen after the welcome, the keyboard and the overlays (on a kiosk
+        starting up, right after the welcome screen is painted)."""
+        f = self.flow
+        central = self.central
+        self.keyboard = OnScreenKeyboard()
         self.badge = BadgeScreen(self._badge_scanned, lambda: self._apply(f.skip_badge()))
         self.theme = ThemeScreen(event, lambda code: self._apply(f.choose_theme(code)))
         self.write = WriteScreen(
@@ -209,9 +244,7 @@ class KioskWindow(QMainWindow):
         )
         self.review = ReviewScreen(event, self._submit)
         self.receipt = ReceiptScreen(lambda: self._apply(f.reset()))
-        self.screens: dict[Step, Screen] = {}
         for screen in (
-            self.welcome,
             self.badge,
             self.theme,
             self.write,
@@ -223,8 +256,7 @@ class KioskWindow(QMainWindow):
             self.stack.addWidget(screen)
             self.screens[screen.step] = screen
         self.screens[Step.SUBMITTING] = self.review
-        root.addWidget(self.stack, 1)
-        root.addWidget(self.keyboard)
+        self.root.addWidget(self.keyboard)
 
         self.countdown = Overlay(central)
         self.countdown_title = label(name="title")
@@ -234,26 +266,14 @@ class KioskWindow(QMainWindow):
         for w in (self.countdown_title, self.countdown_text, self.countdown_button):
             self.countdown.body.addWidget(w)
         self.pin_pad = PinPad(central, self._pin_entered)
-
-        # A 3-second press on the top-left corner opens the PIN pad.
-        self.corner = QWidget(central)
-        self.corner.setObjectName("staffCorner")
-        self.corner.setStyleSheet("background: transparent;")
-        self.corner.setGeometry(0, 0, 72, 72)
-        self.corner.installEventFilter(self)
-        self.long_press = QTimer(self)
-        self.long_press.setSingleShot(True)
-        self.long_press.setInterval(LONG_PRESS_MS)
-        self.long_press.timeout.connect(self.pin_pad.open_pad)
-
-        self.clock = QTimer(self)
-        self.clock.setInterval(1000)
-        self.clock.timeout.connect(lambda: self._apply(self.flow.tick(1.0)))
-        self.clock.start()
+        self.corner.raise_()
         for field in (self.write.title_field, self.write.body_field):
             field.installEventFilter(self)
-        QApplication.instance().installEventFilter(self)  # type: ignore[union-attr]
-        self._apply(self.flow.state)
+        self.built = True
+
+    def _open_pin_pad(self) -> None:
+        if self.built:
+            self.pin_pad.open_pad()
 
     # -- rendering ---------------------------------------------------------------------
     def _apply(self, state: FlowState) -> None:
@@ -265,6 +285,10 @@ class KioskWindow(QMainWindow):
         )
         QGuiApplication.setLayoutDirection(direction)
         self.setLayoutDirection(direction)
+        if not self.built:  # starting up: the welcome screen only; attach() shows the rest
+            self.welcome.render(state)
+            self.back_button.hide()
+            return
         screen = self.screens[state.step]
         if self.stack.currentWidget() is not screen:
             self.stack.setCurrentWidget(screen)
@@ -294,6 +318,18 @@ class KioskWindow(QMainWindow):
             self._cleared = self.flow.resets
             self.clear_session()
 
+    def attach(self, event: EventInfo, services: Services, timeouts: Timeouts | None) -> None:
+        """The event and the core, once the store is open."""
+        self.event_info = event
+        self.services = services
+        if not self.built:
+            self._build_screens(event)
+        self.theme.set_event(event)
+        self.review.event_info = event
+        if timeouts is not None:
+            self.flow.timeouts = timeouts
+        self._apply(self.flow.state)
+
     def resume(self) -> None:
         """Shown again after the staff area: a fresh welcome screen."""
         self._apply(self.flow.reset())
@@ -316,7 +352,7 @@ class KioskWindow(QMainWindow):
 
     def resizeEvent(self, event: Any) -> None:
         super().resizeEvent(event)
-        for overlay in (self.countdown, self.pin_pad):
+        for overlay in (self.countdown, self.pin_pad) if self.built else ():
             if overlay.isVisible():
                 overlay.cover()
         self.corner.raise_()
@@ -340,8 +376,9 @@ class KioskWindow(QMainWindow):
             elif kind == QEvent.Type.MouseButtonRelease:
                 self.long_press.stop()
         if (
-            watched in (self.write.title_field, self.write.body_field)
+            self.built
             and kind == QEvent.Type.FocusIn
+            and watched in (self.write.title_field, self.write.body_field)
         ):
             self.keyboard.set_target(watched)  # type: ignore[arg-type]
         return False
