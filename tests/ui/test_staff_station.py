@@ -315,3 +315,36 @@ def test_data_page_exports_to_usb_and_writes_report(
     assert "R\u00e9glages" in page.result.text()  # no address yet: said where to set it
     qtbot.mouseClick(page.verify_button, Qt.MouseButton.LeftButton)
     assert page.result.text().startswith("Journal correct")
+
+
+def test_sync_now_button_uploads_to_a_running_central_server(
+    qtbot, staff_window, door, organiser
+) -> None:  # type: ignore[no-untyped-def]
+    from kiosk.central.stats import event_stats
+    from kiosk.storage import Store
+    from tests.sync.test_http_sync import free_port, start_server
+
+    store, tokens = door
+    for row in tokens[:5]:
+        check_in(store, row["token"])
+    port = free_port()
+    server = start_server(organiser.folder, port)
+    try:
+        window = staff_window
+        window.locked = False
+        window.request_page("settings")
+        window.settings_page.url.setText(f"http://127.0.0.1:{port}")
+        qtbot.mouseClick(window.settings_page.save, Qt.MouseButton.LeftButton)
+        window.request_page("data")
+        window.set_language("fr")  # the organiser's command line set its own
+        qtbot.mouseClick(window.data.sync_button, Qt.MouseButton.LeftButton)
+        assert window.data.result.text().startswith("Synchronis\u00e9 :"), window.data.result.text()
+    finally:
+        server.terminate()
+        server.wait(10)
+    central = Store(f"sqlite:///{organiser.folder / 'central.db'}")
+    try:
+        stats = event_stats(central, "SM-2026")
+        assert stats["unique_checkins"] == 5, stats
+    finally:
+        central.close()
