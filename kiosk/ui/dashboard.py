@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.domain.vocab import CATEGORIES
-from kiosk.i18n import _, current_language, format_number, format_time, gettext_for
+from kiosk.i18n import NATIVE_NAMES, _, current_language, format_number, format_time, gettext_for
 from kiosk.services.dashboard import DashboardFigures
 
 ACCENT = QColor("#1f6f8b")
@@ -209,7 +209,10 @@ class DashboardView(QWidget):
         titles = (_("Languages used"), _("Categories"), _("Kiosks: last activity"))
         for label, text in zip(self.list_titles, titles, strict=True):
             label.setText(text)
-        self._fill(self.languages, [f"{code}: {format_number(n)}" for code, n in f.languages])
+        self._fill(
+            self.languages,
+            [f"{NATIVE_NAMES.get(code, code)}: {format_number(n)}" for code, n in f.languages],
+        )
         self._fill(
             self.categories,
             [

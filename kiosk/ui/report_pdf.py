@@ -25,7 +25,7 @@ from PySide6.QtGui import (
 
 from kiosk.config import assets_dir
 from kiosk.domain.vocab import CATEGORIES
-from kiosk.i18n import _, direction, format_number, gettext_for, language
+from kiosk.i18n import NATIVE_NAMES, _, direction, format_number, gettext_for, language
 from kiosk.services.report import ReportData
 
 BAR_COLOUR = QColor("#1f6f8b")
@@ -153,7 +153,9 @@ def build_document(data: ReportData, lang: str) -> QTextDocument:
             heading(3, _("By theme")),
             '<p><img src="chart://themes" width="620"></p>',
             heading(3, _("By language")),
-            _table([(lang_code, format_number(n)) for lang_code, n in f.languages], rtl),
+            _table(
+                [(NATIVE_NAMES.get(code, code), format_number(n)) for code, n in f.languages], rtl
+            ),
             heading(2, _("Published proposals")),
             "<p>"
             + html.escape(_("Only proposals whose authors consented to publication appear here."))

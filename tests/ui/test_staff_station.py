@@ -204,7 +204,14 @@ def test_walk_in_form_registers_checks_in_and_badge_verifies(
     assert [(r.outcome, r.method, r.attendee_id) for r in rows] == [("accepted", "walk_in", pid)]
     # The new badge is genuine for this event: scanning it now says already checked in.
     assert check_in(store, page.card.token).outcome == "already_checked_in"
-    # No printer here: the badge goes to PDF.
+    # No printer here (no CUPS queue): printing says so, the badge goes to PDF.
+    from kiosk.ui.printing import printers_available
+
+    if not printers_available():
+        qtbot.mouseClick(page.print_button, Qt.MouseButton.LeftButton)
+        assert page.status.text() == (
+            "Aucune imprimante trouv\u00e9e : enregistrez le badge en PDF."
+        )
     qtbot.mouseClick(page.pdf_button, Qt.MouseButton.LeftButton)
     pdf = settings.data_dir / "badges" / f"badge-{pid}.pdf"
     assert pdf.read_bytes().startswith(b"%PDF")
