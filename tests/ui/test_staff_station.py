@@ -355,3 +355,15 @@ def test_sync_now_button_uploads_to_a_running_central_server(
         assert stats["unique_checkins"] == 5, stats
     finally:
         central.close()
+
+
+def test_search_by_tapping_the_on_screen_keyboard(qtbot, staff_window, door) -> None:  # type: ignore[no-untyped-def]
+    _store, _tokens = door
+    screen = staff_window.checkin
+    qtbot.mouseClick(screen.keyboard_button, Qt.MouseButton.LeftButton)
+    assert screen.keyboard.isVisible() and screen.keyboard.target is screen.search_field
+    for char in "benm":
+        qtbot.mouseClick(screen.keyboard.key_button(char), Qt.MouseButton.LeftButton)
+    assert screen.search_field.text() == "benm"
+    qtbot.waitUntil(lambda: len(screen.result_items()) > 0)
+    assert all("benm" in item.text().lower() for item in screen.result_items())
