@@ -165,12 +165,70 @@ def check_screens(tmp: Path) -> str:
     return f"fonts {', '.join(sorted(needed))}; welcome, theme and check-in figures rendered"
 
 
+def check_staff_station(tmp: Path) -> str:
+    """The demo door: a badge scanned as a USB scanner types it, a walk-in and its
+    badge PDF, the camera and printer back-ends reachable (or said missing)."""
+    from kiosk import badges
+    from kiosk.app import build_staff_window, setup_demo_door
+    from kiosk.config import load_settings
+    from kiosk.services.badge_sheet import badge_cards
+    from kiosk.storage import Store
+    from kiosk.ui.background import run_now
+    from kiosk.ui.camera import CameraScanner
+    from kiosk.ui.printing import printers_available
+    from kiosk.ui.qt import QApplication, QEvent, QKeyEvent, Qt
+
+    app = QApplication.instance() or QApplication([])
+    settings = load_settings(tmp / "door")
+    store = Store(settings.db_url, backups_dir=settings.backups_dir)
+    setup_demo_door(store, settings)
+    window = build_staff_window(store, settings, run_now, language="ar", locked=True)
+    window.resize(1280, 800)
+    window.show()
+    screen = window.checkin
+    token = badge_cards(store)[0].token
+    typed = badges.LAYOUT_DIGITS["fr_azerty"]
+    for i, digit in enumerate(token + "\r"):
+        text = typed[int(digit)] if digit != "\r" else "\r"
+        key = int(Qt.Key.Key_Return) if digit == "\r" else 0
+        event = QKeyEvent(QEvent.Type.KeyPress, key, Qt.KeyboardModifier.NoModifier, 0, 0, 0, text)
+        event.setTimestamp(1000 + 4 * i)
+        QApplication.sendEvent(screen.search_field, event)
+    if screen.panel.state != "accepted":
+        raise RuntimeError(f"scanner burst not accepted: {screen.panel.state}")
+    screen.open_walk_in()
+    screen.form.name.setText("Self Test")
+    screen.form.submit.click()
+    card = screen.badge_page.card
+    if card is None:
+        raise RuntimeError(f"walk-in not registered: {screen.form.error.text()}")
+    screen.badge_page.pdf_button.click()
+    pdf = settings.data_dir / "badges" / f"badge-{card.attendee_id}.pdf"
+    if not pdf.read_bytes().startswith(b"%PDF"):
+        raise RuntimeError("walk-in badge PDF not written")
+    camera, camera_detail = CameraScanner.available()
+    printers = printers_available()
+    app.processEvents()
+    if window.grab().isNull():
+        raise RuntimeError("staff screen did not render")
+    window.may_close = True
+    window.close()
+    window.detach()
+    store.close()
+    return (
+        f"scan (AZERTY burst) accepted, walk-in badge PDF written; camera: "
+        f"{camera_detail if camera else 'none (' + camera_detail + ')'}; "
+        f"printers: {'yes' if printers else 'none'}"
+    )
+
+
 CHECKS: list[tuple[str, Check]] = [
     ("migrations", check_migrations),
     ("catalogs", check_catalogs),
     ("proposal", check_proposal),
     ("badge and bundle", check_badge_and_bundle),
     ("screens", check_screens),
+    ("staff station", check_staff_station),
 ]
 
 
