@@ -105,7 +105,7 @@ def staff_services(store: Any, settings: Any, sound: Any = None) -> Any:
         notices=lambda: station_notices(store, settings.damaged_dir),
         destinations=lambda: [*removable_folders(), settings.data_dir / "exports"],
         export_to=lambda folder: export_bundle(store, settings.keys_dir, folder),
-        sync_now=lambda url: sync(store, settings.keys_dir, url),
+        sync_now=lambda url, progress: sync(store, settings.keys_dir, url, progress=progress),
         write_report=lambda lang, folder, training: write_event_report(
             store, lang, folder, training
         ),

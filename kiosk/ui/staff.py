@@ -34,6 +34,7 @@ from kiosk.ui.qt import (
     QLineEdit,
     QMainWindow,
     QObject,
+    QProgressBar,
     QPushButton,
     QSpinBox,
     QStackedWidget,
@@ -41,6 +42,7 @@ from kiosk.ui.qt import (
     QTimer,
     QVBoxLayout,
     QWidget,
+    Signal,
 )
 from kiosk.ui.window import PinPad
 
@@ -64,7 +66,7 @@ class StaffServices:
     notices: Callable[[], list[Notice]]
     destinations: Callable[[], list[Path]]
     export_to: Callable[[Path], Any]
-    sync_now: Callable[[str], Any]
+    sync_now: Callable[[str, Callable[[int, int], None]], Any]  # (url, progress)
     write_report: Callable[[str, Path, bool], Path]
     verify_journal: Callable[[], Any]
     load_settings: Callable[[], StaffSettings]
@@ -79,6 +81,12 @@ def error_text(error: BaseException, fallback: str) -> str:
         return error.message()
     log.error("staff action failed: %r", error)
     return fallback
+
+
+class ProgressRelay(QObject):
+    """Sync progress from the worker thread, delivered on the UI thread."""
+
+    moved = Signal(int, int)
 
 
 class DataPage(QWidget):
@@ -101,6 +109,13 @@ class DataPage(QWidget):
         self.export_button.clicked.connect(self.export)
         self.sync_button = button()
         self.sync_button.clicked.connect(self.sync)
+        self.choose_button = button()
+        self.choose_button.clicked.connect(self.choose_folder)
+        self.extra_folders: list[str] = []
+        self.progress = QProgressBar()
+        self.progress.hide()
+        self.relay = ProgressRelay()
+        self.relay.moved.connect(self._progress)
         self.report_caption = label()
         self.report_language = QComboBox()
         for lang in LANGUAGE_ORDER:
@@ -115,6 +130,7 @@ class DataPage(QWidget):
         grid.addWidget(self.destination_caption, 0, 0)
         grid.addWidget(self.destination, 0, 1)
         grid.addWidget(self.export_button, 0, 2)
+        grid.addWidget(self.choose_button, 1, 1)
         grid.addWidget(self.sync_button, 1, 2)
         grid.addWidget(self.report_caption, 2, 0)
         grid.addWidget(self.report_language, 2, 1)
@@ -127,11 +143,13 @@ class DataPage(QWidget):
         layout.addWidget(self.summary)
         layout.addLayout(self.notice_box)
         layout.addLayout(grid)
+        layout.addWidget(self.progress)
         layout.addWidget(self.result)
         layout.addStretch(1)
 
     def retranslate(self) -> None:
         self.title.setText(_("Data on this kiosk"))
+        self.choose_button.setText(_("Another folder..."))
         self.destination_caption.setText(_("Save to"))
         self.export_button.setText(_("Export to USB"))
         self.sync_button.setText(_("Sync now"))
@@ -183,7 +201,7 @@ class DataPage(QWidget):
     def _fill_destinations(self) -> None:
         chosen = self.destination.currentData()
         self.destination.clear()
-        for path in self.services.destinations():
+        for path in [*self.services.destinations(), *self.extra_folders]:
             self.destination.addItem(str(path), str(path))
         if self.destination.count() == 0:
             self.destination.addItem(_("No USB drive found: plug one in"), "")
@@ -200,6 +218,22 @@ class DataPage(QWidget):
             self._fill_destinations()
             return None
         return Path(value)
+
+    def choose_folder(self) -> None:
+        """Any folder (a USB drive the kiosk did not list, a network share)."""
+        from kiosk.ui.qt import QFileDialog
+
+        folder = QFileDialog.getExistingDirectory(self, _("Save to"))
+        if folder:
+            if folder not in self.extra_folders:
+                self.extra_folders.append(folder)
+            self._fill_destinations()
+            self.destination.setCurrentIndex(self.destination.findData(folder))
+
+    def _progress(self, done: int, total: int) -> None:
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(min(done, max(total, 1)))
+        self.progress.show()
 
     def export(self) -> None:
         target = self._target()
@@ -232,8 +266,12 @@ class DataPage(QWidget):
             self.result.setText(_("Set the central platform address in Settings first."))
             return
         self.result.setText(_("Sending to the central platform..."))
+        self.progress.setRange(0, 0)  # busy until the first bundle is taken
+        self.progress.show()
+        relay = self.relay
 
         def done(report: Any) -> None:
+            self.progress.hide()
             if report.rejected:
                 self.result.setText(
                     _(
@@ -251,10 +289,13 @@ class DataPage(QWidget):
             self.refresh()
 
         self.runner(
-            lambda: self.services.sync_now(url),
+            lambda: self.services.sync_now(url, relay.moved.emit),
             done,
-            lambda e: self.result.setText(
-                error_text(e, _("The sync failed; everything stays on this kiosk."))
+            lambda e: (
+                self.progress.hide(),
+                self.result.setText(
+                    error_text(e, _("The sync failed; everything stays on this kiosk."))
+                ),
             ),
         )
 

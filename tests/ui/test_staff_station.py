@@ -344,7 +344,11 @@ def test_sync_now_button_uploads_to_a_running_central_server(
         qtbot.mouseClick(window.settings_page.save, Qt.MouseButton.LeftButton)
         window.request_page("data")
         window.set_language("fr")  # the organiser's command line set its own
+        seen: list[tuple[int, int]] = []
+        window.data.relay.moved.connect(lambda done, total: seen.append((done, total)))
         qtbot.mouseClick(window.data.sync_button, Qt.MouseButton.LeftButton)
+        assert seen and seen[-1][0] == seen[-1][1]  # progress reached the end
+        assert not window.data.progress.isVisible()
         assert window.data.result.text().startswith("Synchronis\u00e9 :"), window.data.result.text()
     finally:
         server.terminate()
@@ -367,3 +371,23 @@ def test_search_by_tapping_the_on_screen_keyboard(qtbot, staff_window, door) -> 
     assert screen.search_field.text() == "benm"
     qtbot.waitUntil(lambda: len(screen.result_items()) > 0)
     assert all("benm" in item.text().lower() for item in screen.result_items())
+
+
+def test_export_to_a_folder_chosen_by_staff(
+    qtbot, staff_window, door, tmp_path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    from kiosk.ui.qt import QFileDialog
+
+    store, tokens = door
+    check_in(store, tokens[0]["token"])
+    chosen = tmp_path / "share"
+    chosen.mkdir()
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(chosen))
+    window = staff_window
+    window.locked = False
+    window.request_page("data")
+    qtbot.mouseClick(window.data.choose_button, Qt.MouseButton.LeftButton)
+    assert window.data.destination.currentData() == str(chosen)
+    qtbot.mouseClick(window.data.export_button, Qt.MouseButton.LeftButton)
+    written = list(chosen.glob("*.kbundle"))
+    assert len(written) == 1 and str(written[0]) in window.data.result.text()
