@@ -207,6 +207,8 @@ def check_staff_station(tmp: Path) -> str:
     if not pdf.read_bytes().startswith(b"%PDF"):
         raise RuntimeError("walk-in badge PDF not written")
     camera, camera_detail = CameraScanner.available()
+    if not camera and camera_detail == "no_backend":  # a camera could never work here
+        raise RuntimeError("QtMultimedia cannot be loaded (camera scanning impossible)")
     printers = printers_available()
     app.processEvents()
     if window.grab().isNull():

@@ -63,7 +63,8 @@ class CameraScanner(QObject):
         """(True, device name) or (False, the reason, untranslated key)."""
         try:
             from PySide6.QtMultimedia import QMediaDevices
-        except ImportError:  # a build without the multimedia module
+        except ImportError as exc:  # a build or a machine without the multimedia module
+            log.warning("QtMultimedia unavailable: %s", exc)
             return False, "no_backend"
         inputs = QMediaDevices.videoInputs()
         if not inputs:
