@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError
 
 # Writers take the database lock at BEGIN (BEGIN IMMEDIATE) so that two
 # processes never both read the same journal head; read-only units of work
@@ -41,7 +43,16 @@ def make_engine(url: str, busy_timeout_ms: int = 5000, **kwargs: Any) -> Engine:
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
         mode = conn.get_execution_options().get(BEGIN_OPTION, "IMMEDIATE")
-        conn.exec_driver_sql(f"BEGIN {mode}")
+        statement = f"BEGIN {mode}"
+        # Straight on the driver's connection: every action begins here, and a
+        # full statement execution through SQLAlchemy costs more than the BEGIN.
+        # Errors (a lock held past the busy timeout) are raised as SQLAlchemy's.
+        try:
+            conn.connection.driver_connection.execute(statement)  # type: ignore[union-attr]
+        except sqlite3.Error as exc:
+            raise DBAPIError.instance(
+                statement, (), exc, sqlite3.Error, dialect=conn.dialect
+            ) from exc
 
     return engine
 
