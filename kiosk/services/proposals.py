@@ -14,11 +14,12 @@ from kiosk.domain.proposal import ProposalDraft, validate_proposal
 from kiosk.ids import new_id, new_receipt_code
 from kiosk.services.context import event_info
 from kiosk.storage.errors import storage_errors
-from kiosk.storage.models import Proposal
+from kiosk.storage.models import Proposal, utc_text
+from kiosk.storage.prepared import Prepared
 from kiosk.storage.store import EVENT_KEY, Store
 
 TRAINING_KEY = "training_mode"
-_INSERT_PROPOSAL = insert(Proposal)
+_INSERT_PROPOSAL = Prepared(insert(Proposal))
 
 
 @dataclass(frozen=True)
@@ -76,8 +77,8 @@ def submit_proposal(
             "created_at": now,
             "training": local.get(TRAINING_KEY) == "1",
         }
-        # A Core insert: this is the hot path of every attendee's submit.
-        uow.connection.execute(_INSERT_PROPOSAL, row)
+        # A prepared insert: this is the hot path of every attendee's submit.
+        uow.run(_INSERT_PROPOSAL, {**row, "created_at": utc_text(now)})
         entry = uow.record("proposal.submitted", proposal_id, proposal_payload(row))
         uow.commit()
         return ProposalReceipt(

@@ -23,21 +23,23 @@ from kiosk.storage.canonical import (
     document_text,
 )
 from kiosk.storage.models import Device, JournalEntry
+from kiosk.storage.prepared import Prepared, Runner
 
 
 class JournalError(Exception):
     pass
 
 
-# Built once: on the hot path only parameters change, so compiled forms are reused.
-# FOR UPDATE keeps concurrent writers in line on PostgreSQL (SQLite: BEGIN IMMEDIATE).
-_READ_HEAD = (
+# Built once and run as prepared statements on the unit of work's cursor: this is
+# on every action's hot path. FOR UPDATE keeps concurrent writers in line on
+# PostgreSQL (SQLite: BEGIN IMMEDIATE).
+_READ_HEAD = Prepared(
     select(Device.journal_seq, Device.journal_hash)
     .where(Device.id == bindparam("device_id"))
     .with_for_update()
 )
-_INSERT_ENTRY = insert(JournalEntry)
-_MOVE_HEAD = (
+_INSERT_ENTRY = Prepared(insert(JournalEntry))
+_MOVE_HEAD = Prepared(
     update(Device)
     .where(Device.id == bindparam("device_id"))
     .values(journal_seq=bindparam("seq"), journal_hash=bindparam("hash"))
@@ -51,7 +53,7 @@ class AppendedEntry:
 
 
 def append(
-    session: Session,
+    runner: Runner,
     device_id: str,
     kind: str,
     record_id: str,
@@ -60,41 +62,35 @@ def append(
 ) -> AppendedEntry:
     """Append one entry after the device's current head (the caller commits).
 
-    Runs as three Core statements on the session's connection (read head,
-    insert entry, move head): this is on every action's hot path.
+    Three statements in the caller's transaction: read the head, insert the
+    entry, move the head. The caller flushes its own pending rows first.
     """
-    session.flush()  # pending ORM rows first, so the entry follows what it describes
-    conn = session.connection()
-    head = conn.execute(_READ_HEAD, {"device_id": device_id}).first()
+    head = runner.run(_READ_HEAD, {"device_id": device_id}).fetchone()
     if head is None:
         raise JournalError(f"unknown device {device_id}")
-    seq = head.journal_seq + 1
-    prev_hash = head.journal_hash
+    seq = head[0] + 1
+    prev_hash = head[1]
     wall_time = clock.now().isoformat(timespec="microseconds")
     mono_ns = clock.monotonic_ns()
     payload_text = canonical_json(payload)
     digest = chain_hash_text(
         prev_hash, document_text(device_id, seq, kind, record_id, payload_text, wall_time, mono_ns)
     )
-    conn.execute(
+    runner.run(
         _INSERT_ENTRY,
         {
             "device_id": device_id,
             "seq": seq,
             "kind": kind,
             "record_id": record_id,
-            "payload": canonical_json(payload),
+            "payload": payload_text,
             "wall_time": wall_time,
             "mono_ns": mono_ns,
             "prev_hash": prev_hash,
             "hash": digest,
         },
     )
-    conn.execute(_MOVE_HEAD, {"device_id": device_id, "seq": seq, "hash": digest})
-    # An ORM copy of this device row loaded in the session is now stale.
-    for obj in list(session.identity_map.values()):
-        if isinstance(obj, Device) and obj.id == device_id:
-            session.expire(obj, ["journal_seq", "journal_hash"])
+    runner.run(_MOVE_HEAD, {"device_id": device_id, "seq": seq, "hash": digest})
     return AppendedEntry(seq, digest)
 
 

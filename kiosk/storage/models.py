@@ -28,6 +28,13 @@ from sqlalchemy.types import TypeDecorator
 from kiosk.ids import new_id
 
 
+def utc_text(value: dt.datetime) -> str:
+    """A timezone-aware datetime as the ISO-8601 UTC text the database stores."""
+    if value.tzinfo is None:
+        raise ValueError("naive datetime stored; use UTC-aware datetimes")
+    return value.astimezone(dt.UTC).isoformat(timespec="microseconds")
+
+
 class UTCDateTime(TypeDecorator[dt.datetime]):
     """Timezone-aware UTC datetime stored as ISO-8601 text."""
 
@@ -37,9 +44,7 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
     def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> str | None:
         if value is None:
             return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime stored; use UTC-aware datetimes")
-        return value.astimezone(dt.UTC).isoformat(timespec="microseconds")
+        return utc_text(value)
 
     def process_result_value(self, value: str | None, dialect: Dialect) -> dt.datetime | None:
         if value is None:

@@ -2,25 +2,33 @@
 
 from __future__ import annotations
 
+import functools
 import logging
+from collections.abc import Mapping
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from sqlalchemy import Connection, Engine, bindparam, select
+from sqlalchemy import Connection, Engine, RootTransaction, String, bindparam, select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from kiosk.clock import SYSTEM_CLOCK, Clock
 from kiosk.storage import journal
 from kiosk.storage.engine import BEGIN_OPTION, make_engine
 from kiosk.storage.migrate import upgrade
-from kiosk.storage.models import JournalEntry, LocalSetting
+from kiosk.storage.models import Device, JournalEntry, LocalSetting
+from kiosk.storage.prepared import Prepared
 
 log = logging.getLogger(__name__)
 
-_READ_SETTINGS = select(LocalSetting.key, LocalSetting.value).where(
-    LocalSetting.key.in_(bindparam("keys", expanding=True))
-)
+
+@functools.lru_cache(maxsize=16)
+def _read_settings(count: int) -> Prepared:
+    """``SELECT key, value FROM local_setting WHERE key IN (?, ...)`` for ``count`` keys."""
+    keys = [bindparam(f"key{i}", type_=String) for i in range(count)]
+    return Prepared(select(LocalSetting.key, LocalSetting.value).where(LocalSetting.key.in_(keys)))
+
 
 DEVICE_KEY = "device_id"
 EVENT_KEY = "event_id"
@@ -42,6 +50,10 @@ class Store:
         self.url = url
         self.clock = clock
         self.engine: Engine = make_engine(url, busy_timeout_ms=busy_timeout_ms, **engine_kwargs)
+        # Read-only units of work on SQLite begin DEFERRED (writers: IMMEDIATE).
+        self._read_engine: Engine = self.engine
+        if self.engine.dialect.name == "sqlite":
+            self._read_engine = self.engine.execution_options(**{BEGIN_OPTION: "DEFERRED"})
         self.last_backup: Path | None = None
         if migrate:
             self.last_backup = upgrade(self.engine, backups_dir=backups_dir)
@@ -52,6 +64,9 @@ class Store:
 
     def forget_cached(self) -> None:
         self.cache.clear()
+
+    def bind(self, *, readonly: bool = False) -> Engine:
+        return self._read_engine if readonly else self.engine
 
     def uow(self, *, readonly: bool = False) -> UnitOfWork:
         return UnitOfWork(self, readonly=readonly)
@@ -77,27 +92,24 @@ class UnitOfWork:
     """One database transaction; journal entries go into the same transaction.
 
     Use as a context manager; call :meth:`commit` to keep the work, anything
-    else (an exception, leaving the block) rolls it back.
+    else (an exception, leaving the block) rolls it back. The transaction begins
+    on first use; an ORM session is made only when an action asks for one, on
+    the same connection and transaction, so the hot paths (a submit, a scan)
+    pay for no session at all.
     """
 
     def __init__(self, store: Store, *, readonly: bool = False) -> None:
         self.store = store
         self.readonly = readonly
-        self._session: Session | None = None
-        self._device_id: str | None = None
+        self._open = False
         self._connection: Connection | None = None
-
-    @property
-    def session(self) -> Session:
-        if self._session is None:
-            raise RuntimeError("unit of work used outside its 'with' block")
-        return self._session
+        self._transaction: RootTransaction | None = None
+        self._session: Session | None = None
+        self._cursor: Any = None
+        self._device_id: str | None = None
 
     def __enter__(self) -> UnitOfWork:
-        bind: Any = self.store.engine
-        if self.readonly and bind.dialect.name == "sqlite":
-            bind = bind.execution_options(**{BEGIN_OPTION: "DEFERRED"})
-        self._session = Session(bind=bind, expire_on_commit=False, autoflush=True)
+        self._open = True
         return self
 
     def __exit__(
@@ -106,34 +118,84 @@ class UnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        session = self.session
+        session, connection, cursor = self._session, self._connection, self._cursor
+        self._open = False
+        self._session = self._connection = self._transaction = self._cursor = None
         try:
-            session.rollback()
+            if cursor is not None:
+                cursor.close()
+            if session is not None:
+                session.close()
         finally:
-            session.close()
-            self._session = None
-            self._connection = None
+            if connection is not None:
+                connection.close()  # rolls back whatever was not committed
 
     @property
     def connection(self) -> Connection:
-        """The transaction's connection, for Core statements on hot paths."""
+        """The transaction's connection, for Core statements."""
         if self._connection is None:
-            self._connection = self.session.connection()
+            if not self._open:
+                raise RuntimeError("unit of work used outside its 'with' block")
+            connection = self.store.bind(readonly=self.readonly).connect()
+            try:
+                self._transaction = connection.begin()
+            except BaseException:
+                connection.close()
+                raise
+            self._connection = connection
         return self._connection
+
+    @property
+    def session(self) -> Session:
+        """An ORM session on this unit of work's transaction (made on first use)."""
+        if self._session is None:
+            self._session = Session(
+                bind=self.connection,
+                join_transaction_mode="control_fully",
+                expire_on_commit=False,
+                autoflush=True,
+            )
+        return self._session
+
+    def run(self, prepared: Prepared, params: Mapping[str, Any]) -> Any:
+        """Execute a prepared statement in this transaction; returns the DBAPI cursor.
+
+        Driver errors are raised as SQLAlchemy's (``OperationalError``...), as a
+        Core statement would raise them, so callers handle one kind of error.
+        """
+        connection = self.connection
+        dialect = connection.dialect
+        sql, args = prepared.bind(dialect, params)
+        cursor = self._cursor
+        try:
+            if cursor is None:
+                cursor = self._cursor = connection.connection.cursor()
+            cursor.execute(sql, args)
+        except dialect.loaded_dbapi.Error as exc:
+            dbapi_connection = connection.connection.dbapi_connection
+            if dialect.is_disconnect(exc, dbapi_connection, cursor):
+                connection.invalidate(exc)
+            raise DBAPIError.instance(
+                sql, args, exc, dialect.loaded_dbapi.Error, dialect=dialect
+            ) from exc
+        return cursor
 
     def commit(self) -> None:
         if self.readonly:
             raise RuntimeError("read-only unit of work cannot commit")
-        self.session.commit()
+        if self._session is not None:
+            self._session.commit()  # flushes, then commits the connection's transaction
+        elif self._transaction is not None:
+            self._transaction.commit()
 
     # -- helpers used by services -------------------------------------------------
     def get_setting(self, key: str) -> str | None:
         return self.get_settings(key).get(key)
 
     def get_settings(self, *keys: str) -> dict[str, str]:
-        """Several local settings in one query (a Core statement: it is on every action)."""
-        rows = self.connection.execute(_READ_SETTINGS, {"keys": list(keys)})
-        return {key: value for key, value in rows}
+        """Several local settings in one query (prepared: it is on every action)."""
+        cursor = self.run(_read_settings(len(keys)), {f"key{i}": key for i, key in enumerate(keys)})
+        return {key: value for key, value in cursor.fetchall()}
 
     def set_setting(self, key: str, value: str) -> None:
         self.store.forget_cached()
@@ -156,9 +218,17 @@ class UnitOfWork:
 
     def record(self, kind: str, record_id: str, payload: dict[str, Any]) -> journal.AppendedEntry:
         """Append a journal entry for a change made in this unit of work."""
-        return journal.append(
-            self.session, self.device_id, kind, record_id, payload, self.store.clock
-        )
+        session = self._session
+        if session is not None:
+            session.flush()  # pending ORM rows first, so the entry follows what it describes
+        device_id = self.device_id
+        entry = journal.append(self, device_id, kind, record_id, payload, self.store.clock)
+        if session is not None:
+            # An ORM copy of this device row loaded in the session is now stale.
+            for obj in list(session.identity_map.values()):
+                if isinstance(obj, Device) and obj.id == device_id:
+                    session.expire(obj, ["journal_seq", "journal_hash"])
+        return entry
 
     def journal_entries(self, device_id: str, after_seq: int = 0) -> list[JournalEntry]:
         return list(

@@ -1,0 +1,62 @@
+"""Statements on every action's path, compiled once per dialect, run on the DBAPI cursor.
+
+SQLAlchemy's per-execution work (parameter processing, result objects, events)
+costs several times what SQLite itself spends on a one-row insert, and a submit
+runs five such statements. The few statements of that path are written as Core
+statements (so each dialect renders its own SQL: ``FOR UPDATE`` on PostgreSQL,
+its parameter style, its casts) and then executed on the transaction's own
+DBAPI cursor. No type processing runs there: parameters are given as the driver
+stores them (text for times, see :func:`kiosk.storage.models.utc_text`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, Protocol
+
+from sqlalchemy import Dialect
+from sqlalchemy.sql import ClauseElement
+from sqlalchemy.sql.compiler import SQLCompiler
+
+
+class Prepared:
+    """A Core statement and its compiled SQL text, per dialect."""
+
+    __slots__ = ("_forms", "statement")
+
+    def __init__(self, statement: ClauseElement) -> None:
+        self.statement = statement
+        self._forms: dict[tuple[str, str], tuple[str, tuple[str, ...], bool]] = {}
+
+    def form(self, dialect: Dialect) -> tuple[str, tuple[str, ...], bool]:
+        """The SQL text, the parameter names in order, and whether they are positional."""
+        key = (dialect.name, dialect.driver)
+        form = self._forms.get(key)
+        if form is None:
+            compiled = self.statement.compile(dialect=dialect)
+            assert isinstance(compiled, SQLCompiler)
+            sql = compiled.string
+            if "POSTCOMPILE" in sql:  # expanding IN lists etc. need SQLAlchemy at run time
+                raise ValueError("a prepared statement needs fixed parameters")
+            if dialect.positional:
+                names = tuple(compiled.positiontup or ())
+            else:
+                names = tuple(dict.fromkeys(compiled.bind_names.values()))
+            form = (sql, names, bool(dialect.positional))
+            self._forms[key] = form
+        return form
+
+    def bind(
+        self, dialect: Dialect, params: Mapping[str, Any]
+    ) -> tuple[str, Sequence[Any] | Mapping[str, Any]]:
+        """SQL text and parameters in the driver's own style (a missing one is a KeyError)."""
+        sql, names, positional = self.form(dialect)
+        if positional:
+            return sql, tuple([params[name] for name in names])
+        return sql, {name: params[name] for name in names}
+
+
+class Runner(Protocol):
+    """What runs prepared statements: a unit of work."""
+
+    def run(self, prepared: Prepared, params: Mapping[str, Any]) -> Any: ...
