@@ -11,12 +11,14 @@ stores them (text for times, see :func:`kiosk.storage.models.utc_text`).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Protocol
 
 from sqlalchemy import Dialect
 from sqlalchemy.sql import ClauseElement
 from sqlalchemy.sql.compiler import SQLCompiler
+
+_Form = tuple[str, tuple[str, ...], bool, dict[str, Any]]
 
 
 class Prepared:
@@ -26,10 +28,11 @@ class Prepared:
 
     def __init__(self, statement: ClauseElement) -> None:
         self.statement = statement
-        self._forms: dict[tuple[str, str], tuple[str, tuple[str, ...], bool]] = {}
+        self._forms: dict[tuple[str, str], _Form] = {}
 
-    def form(self, dialect: Dialect) -> tuple[str, tuple[str, ...], bool]:
-        """The SQL text, the parameter names in order, and whether they are positional."""
+    def form(self, dialect: Dialect) -> _Form:
+        """The SQL text, the parameter names in order, whether they are positional, and
+        the values of parameters the statement fixes itself (``OFFSET 0`` on SQLite)."""
         key = (dialect.name, dialect.driver)
         form = self._forms.get(key)
         if form is None:
@@ -42,7 +45,12 @@ class Prepared:
                 names = tuple(compiled.positiontup or ())
             else:
                 names = tuple(dict.fromkeys(compiled.bind_names.values()))
-            form = (sql, names, bool(dialect.positional))
+            fixed = {
+                name: bind.value
+                for name, bind in compiled.binds.items()
+                if not bind.required and name in names
+            }
+            form = (sql, names, bool(dialect.positional), fixed)
             self._forms[key] = form
         return form
 
@@ -50,10 +58,23 @@ class Prepared:
         self, dialect: Dialect, params: Mapping[str, Any]
     ) -> tuple[str, Sequence[Any] | Mapping[str, Any]]:
         """SQL text and parameters in the driver's own style (a missing one is a KeyError)."""
-        sql, names, positional = self.form(dialect)
+        sql, names, positional, fixed = self.form(dialect)
+        if fixed:
+            params = {**fixed, **params}
         if positional:
             return sql, tuple([params[name] for name in names])
         return sql, {name: params[name] for name in names}
+
+    def bind_many(
+        self, dialect: Dialect, rows: Iterable[Mapping[str, Any]]
+    ) -> tuple[str, list[Any]]:
+        """SQL text and one parameter set per row, for ``executemany``."""
+        sql, names, positional, fixed = self.form(dialect)
+        if fixed:
+            rows = [{**fixed, **row} for row in rows]
+        if positional:
+            return sql, [tuple([row[name] for name in names]) for row in rows]
+        return sql, [{name: row[name] for name in names} for row in rows]
 
 
 class Runner(Protocol):
