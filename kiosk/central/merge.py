@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import json
 import shutil
 from dataclasses import dataclass, field
@@ -19,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from nacl.public import PrivateKey
-from sqlalchemy import insert, select
+from sqlalchemy import String, bindparam, insert, select
 
 from kiosk.storage.models import (
     Attendee,
@@ -29,7 +30,9 @@ from kiosk.storage.models import (
     EventSecret,
     ImportedEntry,
     Proposal,
+    utc_text,
 )
+from kiosk.storage.prepared import Prepared
 from kiosk.storage.store import Store, UnitOfWork
 from kiosk.sync.bundle import BundleError, Entry, read_bundle, read_manifest
 
@@ -95,8 +98,7 @@ def _ensure_attendee(
         uow.session.flush()
 
 
-def _apply(uow: UnitOfWork, entry: Entry, event_id: str) -> None:
-    p = json.loads(entry.payload)
+def _apply(uow: UnitOfWork, entry: Entry, p: dict[str, Any], event_id: str) -> None:
     s = uow.session
     if entry.kind == "attendee.registered":
         values = {
@@ -195,13 +197,33 @@ def _apply(uow: UnitOfWork, entry: Entry, event_id: str) -> None:
     s.flush()
 
 
+_CHUNK = 500
+
+
+@functools.lru_cache(maxsize=8)
+def _select_existing(column: Any) -> Prepared:
+    """``SELECT column FROM table WHERE column IN (?, ... 500 times)``."""
+    binds = [bindparam(f"id{i}", type_=String) for i in range(_CHUNK)]
+    return Prepared(select(column).where(column.in_(binds)))
+
+
 def _existing(uow: UnitOfWork, column: Any, ids: list[str]) -> set[str]:
+    """Which of ``ids`` are already in ``column`` (500 a query; the last one padded
+    with NULL, which matches nothing)."""
     found: set[str] = set()
-    for start in range(0, len(ids), 500):
-        found.update(
-            uow.session.scalars(select(column).where(column.in_(ids[start : start + 500])))
-        )
+    query = _select_existing(column)
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start : start + _CHUNK]
+        chunk += [None] * (_CHUNK - len(chunk))  # type: ignore[list-item]
+        params = {f"id{i}": value for i, value in enumerate(chunk)}
+        found.update(row[0] for row in uow.run(query, params).fetchall())
     return found
+
+
+def _db_time(value: Any) -> str | None:
+    """A payload's ISO time as the database stores it (what UTCDateTime writes)."""
+    when = _when(value)
+    return utc_text(when) if when is not None else None
 
 
 def _proposal_row(p: dict[str, Any], event_id: str) -> dict[str, Any]:
@@ -220,21 +242,33 @@ def _proposal_row(p: dict[str, Any], event_id: str) -> dict[str, Any]:
         "profile": p.get("profile", ""),
         "consent_publish": bool(p.get("consent_publish")),
         "receipt_code": p["receipt_code"],
-        "created_at": _when(p["created_at"]),
+        "created_at": _db_time(p["created_at"]),
         "training": bool(p.get("training")),
     }
 
 
-def _apply_all(uow: UnitOfWork, entries: list[Entry], event_id: str) -> None:
+# Prepared: a day of one kiosk is up to 200,000 rows, and per-row parameter
+# processing in SQLAlchemy costs more than SQLite's insert (values are given
+# as stored: times as text).
+_INSERT_ENTRY = Prepared(insert(ImportedEntry))
+_INSERT_PROPOSAL = Prepared(insert(Proposal))
+_INSERT_CHECKIN = Prepared(insert(CheckIn))
+
+
+def _apply_all(
+    uow: UnitOfWork, entries: list[Entry], payloads: list[dict[str, Any]], event_id: str
+) -> None:
     """Apply entries; proposals and check-ins (nearly all of a day) in bulk statements."""
     s = uow.session
     conn = uow.connection
-    proposals = [json.loads(e.payload) for e in entries if e.kind == "proposal.submitted"]
-    checkins = [json.loads(e.payload) for e in entries if e.kind == "checkin.recorded"]
+    proposals = [
+        p for e, p in zip(entries, payloads, strict=True) if e.kind == "proposal.submitted"
+    ]
+    checkins = [p for e, p in zip(entries, payloads, strict=True) if e.kind == "checkin.recorded"]
     # Attendee details first, so that check-ins and proposals find their people.
-    for entry in entries:
+    for entry, payload in zip(entries, payloads, strict=True):
         if entry.kind not in ("proposal.submitted", "checkin.recorded"):
-            _apply(uow, entry, event_id)
+            _apply(uow, entry, payload, event_id)
     now = dt.datetime.now(dt.UTC)
     people = sorted({p["attendee_id"] for p in proposals + checkins if p.get("attendee_id")})
     known_people = _existing(uow, Attendee.id, people)
@@ -267,19 +301,20 @@ def _apply_all(uow: UnitOfWork, entries: list[Entry], event_id: str) -> None:
         known = _existing(uow, Proposal.id, [p["id"] for p in proposals])
         rows = [_proposal_row(p, event_id) for p in proposals if p["id"] not in known]
         if rows:
-            conn.execute(insert(Proposal), rows)
+            uow.run_many(_INSERT_PROPOSAL, rows)
     if checkins:
         ids = [c["id"] for c in checkins]
         known = _existing(uow, CheckIn.id, ids)
         undone: dict[str, Any] = {}
         for start in range(0, len(ids), 500):
-            for record_id, payload in s.execute(
+            for record_id, undo_text in s.execute(
                 select(ImportedEntry.record_id, ImportedEntry.payload).where(
                     ImportedEntry.kind == "checkin.undone",
                     ImportedEntry.record_id.in_(ids[start : start + 500]),
                 )
             ):
-                undone[record_id] = _when(json.loads(payload)["undone_at"])
+                undone[record_id] = _db_time(json.loads(undo_text)["undone_at"])
+        now_text = utc_text(now)
         rows = [
             {
                 "id": c["id"],
@@ -287,7 +322,7 @@ def _apply_all(uow: UnitOfWork, entries: list[Entry], event_id: str) -> None:
                 "attendee_id": c.get("attendee_id"),
                 "device_id": c["device_id"],
                 "station": c.get("station", ""),
-                "at": _when(c["at"]) or now,
+                "at": _db_time(c["at"]) or now_text,
                 "method": c["method"],
                 "outcome": c["outcome"],
                 "detail": c.get("detail", ""),
@@ -298,7 +333,7 @@ def _apply_all(uow: UnitOfWork, entries: list[Entry], event_id: str) -> None:
             if c["id"] not in known
         ]
         if rows:
-            conn.execute(insert(CheckIn), rows)
+            uow.run_many(_INSERT_CHECKIN, rows)
 
 
 def import_bundle(
@@ -308,7 +343,7 @@ def import_bundle(
     data = path.read_bytes()
     try:
         bundle = read_bundle(data, enrolment_secret=_secret_lookup(store), sealing_key=sealing_key)
-        return _merge(store, path, bundle.manifest, bundle.entries)
+        return _merge(store, path, bundle.manifest, bundle.entries, bundle.payloads)
     except BundleError as exc:
         quarantine.mkdir(parents=True, exist_ok=True)
         target = quarantine / path.name
@@ -324,7 +359,11 @@ def import_bundle(
 
 
 def _merge(
-    store: Store, path: Path, manifest: dict[str, Any], entries: list[Entry]
+    store: Store,
+    path: Path,
+    manifest: dict[str, Any],
+    entries: list[Entry],
+    payloads: list[dict[str, Any]],
 ) -> ImportOutcome:
     device_id = manifest["device_id"]
     with store.uow() as uow:
@@ -363,7 +402,8 @@ def _merge(
             )
         }
         fresh = []
-        for entry in entries:
+        fresh_payloads = []
+        for entry, payload in zip(entries, payloads, strict=True):
             if entry.seq in known:
                 if known[entry.seq] != entry.hash:
                     raise BundleError(
@@ -373,9 +413,10 @@ def _merge(
                     )
                 continue
             fresh.append(entry)
+            fresh_payloads.append(payload)
         if fresh:
-            uow.connection.execute(
-                insert(ImportedEntry),
+            uow.run_many(
+                _INSERT_ENTRY,
                 [
                     {
                         "device_id": device_id,
@@ -388,7 +429,7 @@ def _merge(
                     for e in fresh
                 ],
             )
-        _apply_all(uow, fresh, event.id)
+        _apply_all(uow, fresh, fresh_payloads, event.id)
         missing = gaps(uow, device_id)
         uow.commit()
     return ImportOutcome(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -163,20 +163,34 @@ class UnitOfWork:
         Driver errors are raised as SQLAlchemy's (``OperationalError``...), as a
         Core statement would raise them, so callers handle one kind of error.
         """
+        dialect = self.connection.dialect
+        sql, args = prepared.bind(dialect, params)
+        return self._on_cursor(sql, args, many=False)
+
+    def run_many(self, prepared: Prepared, rows: Iterable[Mapping[str, Any]]) -> None:
+        """Execute a prepared statement once per row (``executemany``), in this transaction."""
+        dialect = self.connection.dialect
+        sql, args = prepared.bind_many(dialect, rows)
+        if args:
+            self._on_cursor(sql, args, many=True)
+
+    def _on_cursor(self, sql: str, args: Any, *, many: bool) -> Any:
         connection = self.connection
         dialect = connection.dialect
-        sql, args = prepared.bind(dialect, params)
         cursor = self._cursor
         try:
             if cursor is None:
                 cursor = self._cursor = connection.connection.cursor()
-            cursor.execute(sql, args)
+            if many:
+                cursor.executemany(sql, args)
+            else:
+                cursor.execute(sql, args)
         except dialect.loaded_dbapi.Error as exc:
             dbapi_connection = connection.connection.dbapi_connection
             if dialect.is_disconnect(exc, dbapi_connection, cursor):
                 connection.invalidate(exc)
             raise DBAPIError.instance(
-                sql, args, exc, dialect.loaded_dbapi.Error, dialect=dialect
+                sql, args, exc, dialect.loaded_dbapi.Error, dialect=dialect, ismulti=many
             ) from exc
         return cursor
 

@@ -180,6 +180,8 @@ class VerifiedBundle:
     manifest: dict[str, Any]
     entries: list[Entry]
     digest: str  # SHA-256 of the whole file
+    # Each entry's payload as parsed (parallel to entries; equal to json.loads(e.payload)).
+    payloads: list[Any]
 
 
 def read_manifest(data: bytes) -> tuple[dict[str, Any], bytes, bytes, bytes]:
@@ -236,23 +238,35 @@ def read_bundle(
         body = crypto.unseal(sealing_key, sealed)
     except crypto.CryptoError as exc:
         raise _bad("cannot_unseal", "sealed to another organiser key") from exc
-    entries = []
+    entries: list[Entry] = []
+    payloads: list[Any] = []
     try:
-        for line in body.decode("utf-8").splitlines():
+        lines = body.decode("utf-8").split("\n")
+        del body
+        # Every line ends with "\n" (a JSON text has no raw newline inside it; other
+        # Unicode line breaks such as U+2028 may sit inside strings, so not splitlines).
+        if lines[-1] != "":
+            raise ValueError("the last line is not terminated")
+        lines.pop()
+        for line in lines:
             item = json.loads(line)
+            payload = item["payload"]
             entries.append(
                 Entry(
-                    device_id=str(item["device_id"]),
-                    seq=int(item["seq"]),
-                    kind=str(item["kind"]),
-                    record_id=str(item["record_id"]),
-                    payload=canonical_json(item["payload"]),
-                    wall_time=str(item["wall_time"]),
-                    mono_ns=int(item["mono_ns"]),
-                    prev_hash=str(item["prev_hash"]),
-                    hash=str(item["hash"]),
+                    str(item["device_id"]),
+                    int(item["seq"]),
+                    str(item["kind"]),
+                    str(item["record_id"]),
+                    canonical_json(payload),
+                    str(item["wall_time"]),
+                    int(item["mono_ns"]),
+                    str(item["prev_hash"]),
+                    str(item["hash"]),
                 )
             )
+            # Kept for the merge, which would otherwise parse every payload again:
+            # the same value as json.loads(entry.payload).
+            payloads.append(payload)
     except (UnicodeDecodeError, ValueError, TypeError, KeyError, RecursionError) as exc:
         raise _bad("bad_entries", "unreadable entries") from exc
     if any(e.device_id != device_id for e in entries):
@@ -278,7 +292,7 @@ def read_bundle(
         raise _bad("chain_broken", "last hash differs from the manifest")
     if tally(entries) != manifest.get("tally"):
         raise _bad("tally_mismatch", "closing tally differs from the entries")
-    return VerifiedBundle(manifest, entries, hashlib.sha256(bytes(data)).hexdigest())
+    return VerifiedBundle(manifest, entries, hashlib.sha256(bytes(data)).hexdigest(), payloads)
 
 
 def recompute_hash(entry: Entry) -> str:

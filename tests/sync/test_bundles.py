@@ -137,6 +137,21 @@ def test_no_personal_data_in_clear(event_setup, tmp_path: Path) -> None:  # type
             assert encoded not in raw, secret
 
 
+def test_unicode_line_breaks_inside_text_survive_a_bundle(event_setup, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # U+2028/U+2029 are not control characters (a proposal may hold them) and JSON
+    # leaves them raw: the bundle's lines are split on "\n" only.
+    organiser, a, cfg_a, _b, _cfg_b, _tokens = event_setup
+    body = "first\u2028second\u2029third"
+    submit_proposal(a, ProposalDraft("skills", "fr", "line breaks", body))
+    result = export_bundle(a, cfg_a.keys_dir, tmp_path / "usb")
+    assert result is not None
+    central_store = Store(f"sqlite:///{organiser.folder / 'central.db'}")
+    key = load_sealing_key(organiser.folder)
+    [outcome] = import_files(central_store, [result.path], key, tmp_path / "q")
+    assert outcome.outcome == "accepted", outcome
+    assert event_stats(central_store, "SM-2026")["proposals"] == 1
+
+
 @pytest.fixture
 def small_bundle(event_setup, tmp_path: Path):  # type: ignore[no-untyped-def]
     organiser, a, cfg_a, b, cfg_b, tokens = event_setup
