@@ -34,7 +34,7 @@ from kiosk.storage.models import (
 )
 from kiosk.storage.prepared import Prepared
 from kiosk.storage.store import Store, UnitOfWork
-from kiosk.sync.bundle import BundleError, Entry, read_bundle, read_manifest
+from kiosk.sync.bundle import BundleError, Entry, gc_paused, read_bundle, read_manifest
 
 
 @dataclass(frozen=True)
@@ -342,8 +342,11 @@ def import_bundle(
     """Verify and merge one bundle file in one transaction; quarantine it if rejected."""
     data = path.read_bytes()
     try:
-        bundle = read_bundle(data, enrolment_secret=_secret_lookup(store), sealing_key=sealing_key)
-        return _merge(store, path, bundle.manifest, bundle.entries, bundle.payloads)
+        with gc_paused():  # a bundle is bulk work: see gc_paused
+            bundle = read_bundle(
+                data, enrolment_secret=_secret_lookup(store), sealing_key=sealing_key
+            )
+            return _merge(store, path, bundle.manifest, bundle.entries, bundle.payloads)
     except BundleError as exc:
         quarantine.mkdir(parents=True, exist_ok=True)
         target = quarantine / path.name

@@ -18,7 +18,7 @@ from kiosk.services.context import current_event
 from kiosk.storage.models import Device, JournalEntry
 from kiosk.storage.prepared import Prepared
 from kiosk.storage.store import Store
-from kiosk.sync.bundle import Entry, file_name, write_bundle
+from kiosk.sync.bundle import Entry, file_name, gc_paused, write_bundle
 
 LAST_EXPORT_KEY = "last_export"
 MAX_ENTRIES_PER_BUNDLE = 200_000
@@ -88,6 +88,13 @@ def build_bundle(
     store: Store, keys_dir: Path, after_seq: int, limit: int | None = None
 ) -> tuple[bytes, str, Entry, Entry] | None:
     """The bundle of this device's entries after ``after_seq`` (None if there are none)."""
+    with gc_paused():  # a bundle is bulk work: see gc_paused
+        return _build_bundle(store, keys_dir, after_seq, limit)
+
+
+def _build_bundle(
+    store: Store, keys_dir: Path, after_seq: int, limit: int | None
+) -> tuple[bytes, str, Entry, Entry] | None:
     with store.uow(readonly=True) as uow:
         settings = uow.get_settings(crypto.ORGANISER_SEAL_PK, crypto.ENROLMENT_SECRET)
         if crypto.ORGANISER_SEAL_PK not in settings:

@@ -11,6 +11,7 @@ stores them (text for times, see :func:`kiosk.storage.models.utc_text`).
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Protocol
 
@@ -72,6 +73,9 @@ class Prepared:
         sql, names, positional, fixed = self.form(dialect)
         if fixed:
             rows = [{**fixed, **row} for row in rows]
+        if positional and len(names) > 1:
+            values = operator.itemgetter(*names)  # one C call a row gives its tuple
+            return sql, [values(row) for row in rows]
         if positional:
             return sql, [tuple([row[name] for name in names]) for row in rows]
         return sql, [{name: row[name] for name in names} for row in rows]

@@ -18,10 +18,12 @@ members, each as a 4-byte big-endian length and its bytes, and nothing after the
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import hashlib
 import json
 import struct
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
@@ -45,6 +47,11 @@ TALLY_KINDS = {
     "checkin.recorded": "checkins",
     "proposal.submitted": "proposals",
 }
+
+
+# The decoder's scanner (what json.loads runs, without its per-call wrapping); a
+# bundle line is one JSON object with nothing around it.
+_scan_json: Callable[[str, int], tuple[Any, int]] = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
 
 
 class BundleError(KioskError):
@@ -81,6 +88,25 @@ class Entry(NamedTuple):
             "prev_hash": self.prev_hash,
             "hash": self.hash,
         }
+
+
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause Python's cycle collector around the bulk work of one bundle.
+
+    Writing or reading a bundle makes a few hundred thousand objects (rows, parsed
+    lines, payloads) that hold no reference cycles; every collection on the way
+    walks all of them again, for nothing: up to a tenth of an import or export.
+    Reference counting still frees everything as usual, and the collector runs
+    again on leaving (it is left off if it was off on entry).
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def tally(entries: Iterable[Entry]) -> dict[str, int]:
@@ -249,7 +275,12 @@ def read_bundle(
             raise ValueError("the last line is not terminated")
         lines.pop()
         for line in lines:
-            item = json.loads(line)
+            try:
+                item, end = _scan_json(line, 0)
+            except StopIteration as exc:
+                raise ValueError("a line is not JSON") from exc
+            if end != len(line):
+                raise ValueError("characters after a line's JSON")
             payload = item["payload"]
             entries.append(
                 Entry(
