@@ -12,14 +12,31 @@ stores them (text for times, see :func:`kiosk.storage.models.utc_text`).
 from __future__ import annotations
 
 import operator
-from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, Protocol
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any, NamedTuple, Protocol
 
 from sqlalchemy import Dialect
 from sqlalchemy.sql import ClauseElement
 from sqlalchemy.sql.compiler import SQLCompiler
 
-_Form = tuple[str, tuple[str, ...], bool, dict[str, Any]]
+
+class _Form(NamedTuple):
+    sql: str
+    names: tuple[str, ...]  # parameter names, in order for a positional style
+    positional: bool
+    fixed: dict[str, Any]  # values the statement fixes itself (``OFFSET 0`` on SQLite)
+    values: Callable[[Mapping[str, Any]], Any]  # a row's parameters in the driver's style
+
+
+def _values_getter(names: tuple[str, ...], positional: bool) -> Callable[[Mapping[str, Any]], Any]:
+    if not positional:
+        return lambda row: {name: row[name] for name in names}
+    if len(names) == 1:
+        (name,) = names
+        return lambda row: (row[name],)
+    if not names:
+        return lambda row: ()
+    return operator.itemgetter(*names)  # one C call gives the row's tuple
 
 
 class Prepared:
@@ -32,8 +49,7 @@ class Prepared:
         self._forms: dict[tuple[str, str], _Form] = {}
 
     def form(self, dialect: Dialect) -> _Form:
-        """The SQL text, the parameter names in order, whether they are positional, and
-        the values of parameters the statement fixes itself (``OFFSET 0`` on SQLite)."""
+        """The statement as compiled for ``dialect`` (compiled once, then reused)."""
         key = (dialect.name, dialect.driver)
         form = self._forms.get(key)
         if form is None:
@@ -42,7 +58,8 @@ class Prepared:
             sql = compiled.string
             if "POSTCOMPILE" in sql:  # expanding IN lists etc. need SQLAlchemy at run time
                 raise ValueError("a prepared statement needs fixed parameters")
-            if dialect.positional:
+            positional = bool(dialect.positional)
+            if positional:
                 names = tuple(compiled.positiontup or ())
             else:
                 names = tuple(dict.fromkeys(compiled.bind_names.values()))
@@ -51,7 +68,7 @@ class Prepared:
                 for name, bind in compiled.binds.items()
                 if not bind.required and name in names
             }
-            form = (sql, names, bool(dialect.positional), fixed)
+            form = _Form(sql, names, positional, fixed, _values_getter(names, positional))
             self._forms[key] = form
         return form
 
@@ -59,26 +76,19 @@ class Prepared:
         self, dialect: Dialect, params: Mapping[str, Any]
     ) -> tuple[str, Sequence[Any] | Mapping[str, Any]]:
         """SQL text and parameters in the driver's own style (a missing one is a KeyError)."""
-        sql, names, positional, fixed = self.form(dialect)
-        if fixed:
-            params = {**fixed, **params}
-        if positional:
-            return sql, tuple([params[name] for name in names])
-        return sql, {name: params[name] for name in names}
+        form = self.form(dialect)
+        if form.fixed:
+            params = {**form.fixed, **params}
+        return form.sql, form.values(params)
 
     def bind_many(
         self, dialect: Dialect, rows: Iterable[Mapping[str, Any]]
     ) -> tuple[str, list[Any]]:
         """SQL text and one parameter set per row, for ``executemany``."""
-        sql, names, positional, fixed = self.form(dialect)
-        if fixed:
-            rows = [{**fixed, **row} for row in rows]
-        if positional and len(names) > 1:
-            values = operator.itemgetter(*names)  # one C call a row gives its tuple
-            return sql, [values(row) for row in rows]
-        if positional:
-            return sql, [tuple([row[name] for name in names]) for row in rows]
-        return sql, [{name: row[name] for name in names} for row in rows]
+        form = self.form(dialect)
+        if form.fixed:
+            rows = [{**form.fixed, **row} for row in rows]
+        return form.sql, list(map(form.values, rows))
 
 
 class Runner(Protocol):
