@@ -9,26 +9,27 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from kiosk.config import assets_dir
 from kiosk.domain.errors import NotSetUp
 from kiosk.domain.event import EventInfo, ThemeInfo
 from kiosk.i18n import N_
 from kiosk.storage.models import Event, Theme
+from kiosk.storage.prepared import Prepared
 from kiosk.storage.store import EVENT_KEY, UnitOfWork
+
+_NO_EVENT = N_(
+    "This kiosk has no event yet. Set it up with an event pack "
+    "(kiosk setup) or the demo event (kiosk init --demo)."
+)
 
 
 def current_event(uow: UnitOfWork) -> Event:
     event_id = uow.get_setting(EVENT_KEY)
     event = uow.session.get(Event, event_id) if event_id else None
     if event is None:
-        raise NotSetUp(
-            N_(
-                "This kiosk has no event yet. Set it up with an event pack "
-                "(kiosk setup) or the demo event (kiosk init --demo)."
-            )
-        )
+        raise NotSetUp(_NO_EVENT)
     return event
 
 
@@ -38,25 +39,45 @@ def event_info(uow: UnitOfWork, event_id: str | None = None) -> EventInfo:
     cached = uow.store.cache.get(f"event:{event_id}") if event_id else None
     if isinstance(cached, EventInfo):
         return cached
-    info = _load_event_info(uow)
+    info = _load_event_info(uow, event_id)
     uow.store.cache[f"event:{info.id}"] = info
     return info
 
 
-def _load_event_info(uow: UnitOfWork) -> EventInfo:
-    event = current_event(uow)
-    themes = uow.session.scalars(
-        select(Theme).where(Theme.event_id == event.id).order_by(Theme.position)
+# Prepared, so that event_info also works in a lean unit of work (a submit).
+_READ_EVENT = Prepared(
+    select(Event.id, Event.code, Event.name, Event.region, Event.venue, Event.languages).where(
+        Event.id == bindparam("event_id")
     )
+)
+_READ_THEMES = Prepared(
+    select(Theme.code, Theme.icon, Theme.names, Theme.descriptions)
+    .where(Theme.event_id == bindparam("event_id"))
+    .order_by(Theme.position)
+)
+
+
+def _json_value(value: Any) -> dict[str, str]:
+    # A JSON column as the driver returns it: text on SQLite, parsed on PostgreSQL.
+    parsed = json.loads(value) if isinstance(value, str | bytes) else value
+    return dict(parsed or {})
+
+
+def _load_event_info(uow: UnitOfWork, event_id: str | None) -> EventInfo:
+    row = uow.run(_READ_EVENT, {"event_id": event_id}).fetchone() if event_id else None
+    if row is None:
+        raise NotSetUp(_NO_EVENT)
+    themes = uow.run(_READ_THEMES, {"event_id": row[0]}).fetchall()
     return EventInfo(
-        id=event.id,
-        code=event.code,
-        name=event.name,
-        region=event.region,
-        venue=event.venue,
-        languages=tuple(event.language_list),
+        id=row[0],
+        code=row[1],
+        name=row[2],
+        region=row[3],
+        venue=row[4],
+        languages=tuple(code for code in row[5].split(",") if code),
         themes=tuple(
-            ThemeInfo(t.code, t.icon, dict(t.names), dict(t.descriptions)) for t in themes
+            ThemeInfo(code, icon, _json_value(names), _json_value(descriptions))
+            for code, icon, names, descriptions in themes
         ),
     )
 

@@ -52,7 +52,8 @@ def submit_proposal(
     refuses; in every failure nothing is written.
     """
     limits = limits or Limits()
-    with storage_errors(), store.uow() as uow:
+    # Lean: prepared statements only, on a pooled connection (the attendee waits).
+    with storage_errors(), store.uow(lean=True) as uow:
         local = uow.get_settings(EVENT_KEY, TRAINING_KEY)
         info = event_info(uow, local.get(EVENT_KEY))
         clean = validate_proposal(

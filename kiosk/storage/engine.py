@@ -6,9 +6,10 @@ import os
 import sqlite3
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Dialect, Engine, create_engine, event
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.pool import PoolProxiedConnection
 
 # Writers take the database lock at BEGIN (BEGIN IMMEDIATE) so that two
 # processes never both read the same journal head; read-only units of work
@@ -43,18 +44,28 @@ def make_engine(url: str, busy_timeout_ms: int = 5000, **kwargs: Any) -> Engine:
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
         mode = conn.get_execution_options().get(BEGIN_OPTION, "IMMEDIATE")
-        statement = f"BEGIN {mode}"
-        # Straight on the driver's connection: every action begins here, and a
-        # full statement execution through SQLAlchemy costs more than the BEGIN.
-        # Errors (a lock held past the busy timeout) are raised as SQLAlchemy's.
-        try:
-            conn.connection.driver_connection.execute(statement)  # type: ignore[union-attr]
-        except sqlite3.Error as exc:
-            raise DBAPIError.instance(
-                statement, (), exc, sqlite3.Error, dialect=conn.dialect
-            ) from exc
+        _begin_sqlite(conn.connection, mode, conn.dialect)
 
     return engine
+
+
+def _begin_sqlite(dbapi: PoolProxiedConnection, mode: str, dialect: Dialect) -> None:
+    statement = f"BEGIN {mode}"
+    # Straight on the driver's connection: every action begins here, and a full
+    # statement execution through SQLAlchemy costs more than the BEGIN itself.
+    # Errors (a lock held past the busy timeout) are raised as SQLAlchemy's.
+    try:
+        dbapi.driver_connection.execute(statement)  # type: ignore[union-attr]
+    except sqlite3.Error as exc:
+        raise DBAPIError.instance(statement, (), exc, sqlite3.Error, dialect=dialect) from exc
+
+
+def begin_transaction(dbapi: PoolProxiedConnection, dialect: Dialect, *, readonly: bool) -> None:
+    """Begin a transaction on a pooled DBAPI connection, as a Core connection would:
+    on SQLite ``BEGIN IMMEDIATE`` (``DEFERRED`` to read only); other drivers begin
+    implicitly with the first statement."""
+    if dialect.name == "sqlite":
+        _begin_sqlite(dbapi, "DEFERRED" if readonly else "IMMEDIATE", dialect)
 
 
 def is_sqlite(engine: Engine) -> bool:

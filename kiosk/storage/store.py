@@ -10,12 +10,13 @@ from types import TracebackType
 from typing import Any
 
 from sqlalchemy import Connection, Engine, RootTransaction, String, bindparam, select
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, StatementError
 from sqlalchemy.orm import Session
+from sqlalchemy.pool import PoolProxiedConnection
 
 from kiosk.clock import SYSTEM_CLOCK, Clock
 from kiosk.storage import journal
-from kiosk.storage.engine import BEGIN_OPTION, make_engine
+from kiosk.storage.engine import BEGIN_OPTION, begin_transaction, make_engine
 from kiosk.storage.migrate import upgrade
 from kiosk.storage.models import Device, JournalEntry, LocalSetting
 from kiosk.storage.prepared import Prepared
@@ -68,8 +69,10 @@ class Store:
     def bind(self, *, readonly: bool = False) -> Engine:
         return self._read_engine if readonly else self.engine
 
-    def uow(self, *, readonly: bool = False) -> UnitOfWork:
-        return UnitOfWork(self, readonly=readonly)
+    def uow(self, *, readonly: bool = False, lean: bool = False) -> UnitOfWork:
+        """A unit of work; ``lean`` for hot paths that run prepared statements only
+        (no Core connection, no session: a pooled DBAPI connection and its BEGIN)."""
+        return UnitOfWork(self, readonly=readonly, lean=lean)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -98,13 +101,15 @@ class UnitOfWork:
     pay for no session at all.
     """
 
-    def __init__(self, store: Store, *, readonly: bool = False) -> None:
+    def __init__(self, store: Store, *, readonly: bool = False, lean: bool = False) -> None:
         self.store = store
         self.readonly = readonly
+        self.lean = lean
         self._open = False
         self._connection: Connection | None = None
         self._transaction: RootTransaction | None = None
         self._session: Session | None = None
+        self._driver: PoolProxiedConnection | None = None  # lean: the pooled DBAPI connection
         self._cursor: Any = None
         self._device_id: str | None = None
 
@@ -119,8 +124,10 @@ class UnitOfWork:
         tb: TracebackType | None,
     ) -> None:
         session, connection, cursor = self._session, self._connection, self._cursor
+        driver = self._driver
         self._open = False
         self._session = self._connection = self._transaction = self._cursor = None
+        self._driver = None
         try:
             if cursor is not None:
                 cursor.close()
@@ -129,6 +136,8 @@ class UnitOfWork:
         finally:
             if connection is not None:
                 connection.close()  # rolls back whatever was not committed
+            if driver is not None:
+                driver.close()  # back to the pool, which rolls back what was not committed
 
     @property
     def connection(self) -> Connection:
@@ -136,6 +145,8 @@ class UnitOfWork:
         if self._connection is None:
             if not self._open:
                 raise RuntimeError("unit of work used outside its 'with' block")
+            if self.lean:
+                raise RuntimeError("a lean unit of work runs prepared statements only")
             connection = self.store.bind(readonly=self.readonly).connect()
             try:
                 self._transaction = connection.begin()
@@ -157,42 +168,68 @@ class UnitOfWork:
             )
         return self._session
 
+    def _dbapi(self) -> PoolProxiedConnection:
+        """The DBAPI connection this transaction runs on (begun on first use)."""
+        if not self.lean:
+            return self.connection.connection
+        if self._driver is None:
+            if not self._open:
+                raise RuntimeError("unit of work used outside its 'with' block")
+            # Straight from the pool, with no Core connection: the same BEGIN as
+            # every other unit of work (see kiosk.storage.engine.begin_transaction).
+            driver = self.store.engine.raw_connection()
+            try:
+                begin_transaction(driver, self.store.engine.dialect, readonly=self.readonly)
+            except BaseException:
+                driver.close()
+                raise
+            self._driver = driver
+        return self._driver
+
     def run(self, prepared: Prepared, params: Mapping[str, Any]) -> Any:
         """Execute a prepared statement in this transaction; returns the DBAPI cursor.
 
         Driver errors are raised as SQLAlchemy's (``OperationalError``...), as a
         Core statement would raise them, so callers handle one kind of error.
         """
-        dialect = self.connection.dialect
-        sql, args = prepared.bind(dialect, params)
+        sql, args = prepared.bind(self.store.engine.dialect, params)
         return self._on_cursor(sql, args, many=False)
 
     def run_many(self, prepared: Prepared, rows: Iterable[Mapping[str, Any]]) -> None:
         """Execute a prepared statement once per row (``executemany``), in this transaction."""
-        dialect = self.connection.dialect
-        sql, args = prepared.bind_many(dialect, rows)
+        sql, args = prepared.bind_many(self.store.engine.dialect, rows)
         if args:
             self._on_cursor(sql, args, many=True)
 
     def _on_cursor(self, sql: str, args: Any, *, many: bool) -> Any:
-        connection = self.connection
-        dialect = connection.dialect
+        dbapi = self._dbapi()
         cursor = self._cursor
         try:
             if cursor is None:
-                cursor = self._cursor = connection.connection.cursor()
+                cursor = self._cursor = dbapi.cursor()
             if many:
                 cursor.executemany(sql, args)
             else:
                 cursor.execute(sql, args)
-        except dialect.loaded_dbapi.Error as exc:
-            dbapi_connection = connection.connection.dbapi_connection
-            if dialect.is_disconnect(exc, dbapi_connection, cursor):
-                connection.invalidate(exc)
-            raise DBAPIError.instance(
-                sql, args, exc, dialect.loaded_dbapi.Error, dialect=dialect, ismulti=many
-            ) from exc
+        except self.store.engine.dialect.loaded_dbapi.Error as exc:
+            raise self._driver_error(exc, sql, args, cursor, many) from exc
         return cursor
+
+    def _driver_error(
+        self, exc: Any, sql: str, args: Any, cursor: Any, many: bool = False
+    ) -> StatementError:
+        """A driver error as SQLAlchemy raises it; a lost connection is not reused."""
+        dialect = self.store.engine.dialect
+        dbapi = self._driver if self.lean else self.connection.connection
+        if dbapi is not None and dialect.is_disconnect(exc, dbapi.dbapi_connection, cursor):
+            if self.lean:
+                dbapi.invalidate(exc)
+            else:
+                self.connection.invalidate(exc)
+        error: StatementError = DBAPIError.instance(
+            sql, args, exc, dialect.loaded_dbapi.Error, dialect=dialect, ismulti=many
+        )
+        return error
 
     def commit(self) -> None:
         if self.readonly:
@@ -201,6 +238,11 @@ class UnitOfWork:
             self._session.commit()  # flushes, then commits the connection's transaction
         elif self._transaction is not None:
             self._transaction.commit()
+        elif self._driver is not None:
+            try:
+                self._driver.commit()
+            except self.store.engine.dialect.loaded_dbapi.Error as exc:
+                raise self._driver_error(exc, "COMMIT", (), None) from exc
 
     # -- helpers used by services -------------------------------------------------
     def get_setting(self, key: str) -> str | None:

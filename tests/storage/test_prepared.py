@@ -62,3 +62,22 @@ def test_driver_errors_are_sqlalchemy_errors_and_roll_back(demo_store) -> None: 
         uow.run_many(INSERT, [{"key": "p1", "value": "1"}, {"key": "p2", "value": "2"}])
         uow.commit()
     assert demo_store.get_setting("p2") == "2"
+
+
+def test_lean_unit_of_work(demo_store) -> None:  # type: ignore[no-untyped-def]
+    # Prepared statements only, on a pooled DBAPI connection with its own BEGIN.
+    with demo_store.uow(lean=True) as uow:
+        with pytest.raises(RuntimeError):
+            uow.session  # noqa: B018
+        uow.run(INSERT, {"key": "lean", "value": "kept"})
+        uow.commit()
+    assert demo_store.get_setting("lean") == "kept"
+    with pytest.raises(ZeroDivisionError), demo_store.uow(lean=True) as uow:
+        uow.run(INSERT, {"key": "lean2", "value": "dropped"})
+        raise ZeroDivisionError
+    assert demo_store.get_setting("lean2") is None
+    # The pooled connection went back with no transaction left open.
+    with demo_store.uow() as uow:
+        uow.set_setting("after", "ok")
+        uow.commit()
+    assert demo_store.get_setting("after") == "ok"
