@@ -18,6 +18,14 @@ BEGIN_OPTION = "kiosk_sqlite_begin"
 # Fault injection for tests and drills: cap the database size (in pages) the way a
 # full disk would, e.g. KIOSK_SQLITE_MAX_PAGES=200.
 MAX_PAGES_ENV = "KIOSK_SQLITE_MAX_PAGES"
+# Pages in the WAL before a commit also checkpoints them into the database file
+# (SQLite's default is 1000). A submit writes about 8 pages (proposal row, its
+# three indexes, journal row and key, device head), so the default made every
+# ~120th attendee wait 2-3 ms more for a checkpoint (copy + fsync of the database
+# file). At 2000, half as many checkpoints, each copying a hot page once for twice
+# the submits: less I/O in all. The WAL stays under ~8 MB. Durability is the same:
+# every commit still syncs the WAL (synchronous=FULL).
+WAL_AUTOCHECKPOINT_PAGES = 2000
 
 
 def make_engine(url: str, busy_timeout_ms: int = 5000, **kwargs: Any) -> Engine:
@@ -34,6 +42,7 @@ def make_engine(url: str, busy_timeout_ms: int = 5000, **kwargs: Any) -> Engine:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=FULL")
+        cursor.execute(f"PRAGMA wal_autocheckpoint={WAL_AUTOCHECKPOINT_PAGES}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         max_pages = os.environ.get(MAX_PAGES_ENV)

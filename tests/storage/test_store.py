@@ -18,6 +18,7 @@ def test_pragmas(store) -> None:
         assert conn.execute(text("PRAGMA synchronous")).scalar() == 2  # FULL
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
         assert conn.execute(text("PRAGMA busy_timeout")).scalar() == 5000
+        assert conn.execute(text("PRAGMA wal_autocheckpoint")).scalar() == 2000
 
 
 def test_concurrent_writers_keep_the_journal_gapless(demo_store, settings) -> None:
