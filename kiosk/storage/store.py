@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import threading
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from types import TracebackType
@@ -12,7 +13,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, RootTransaction, String, bindparam, select
 from sqlalchemy.exc import DBAPIError, StatementError
 from sqlalchemy.orm import Session
-from sqlalchemy.pool import PoolProxiedConnection
+from sqlalchemy.pool import Pool, PoolProxiedConnection
 
 from kiosk.clock import SYSTEM_CLOCK, Clock
 from kiosk.storage import journal
@@ -63,6 +64,15 @@ class Store:
         # by event id, which every action still reads inside its transaction.
         self.cache: dict[str, Any] = {}
 
+        # Lean units of work on SQLite share one connection, taken from the pool
+        # once and kept, one unit of work at a time: SQLite runs one writer at a
+        # time anyway (BEGIN IMMEDIATE), and a pool check-out and check-in cost as
+        # much as the submit's own statements. Other databases use the pool.
+        self._writer_lock = threading.Lock()
+        self._writer: PoolProxiedConnection | None = None
+        self._writer_pool: Pool | None = None
+        self._shared_writer = self.engine.dialect.name == "sqlite"
+
     def forget_cached(self) -> None:
         self.cache.clear()
 
@@ -75,7 +85,35 @@ class Store:
         return UnitOfWork(self, readonly=readonly, lean=lean)
 
     def close(self) -> None:
+        with self._writer_lock:
+            writer, self._writer = self._writer, None
+            if writer is not None:
+                writer.close()
         self.engine.dispose()
+
+    def _take_writer(self) -> PoolProxiedConnection:
+        """The shared lean connection (SQLite), held until :meth:`_give_back_writer`."""
+        self._writer_lock.acquire()
+        try:
+            if self._writer is not None and self._writer_pool is not self.engine.pool:
+                # engine.dispose() made a new pool: connections made before it go.
+                stale, self._writer = self._writer, None
+                stale.invalidate()
+            if self._writer is None:
+                self._writer = self.engine.raw_connection()
+                self._writer_pool = self.engine.pool
+            return self._writer
+        except BaseException:
+            self._writer_lock.release()
+            raise
+
+    def _give_back_writer(self, *, broken: bool = False) -> None:
+        try:
+            if broken and self._writer is not None:
+                writer, self._writer = self._writer, None
+                writer.invalidate()
+        finally:
+            self._writer_lock.release()
 
     # Local settings are read often (device id, event id); keep them simple.
     def get_setting(self, key: str) -> str | None:
@@ -109,7 +147,8 @@ class UnitOfWork:
         self._connection: Connection | None = None
         self._transaction: RootTransaction | None = None
         self._session: Session | None = None
-        self._driver: PoolProxiedConnection | None = None  # lean: the pooled DBAPI connection
+        self._driver: PoolProxiedConnection | None = None  # lean: the DBAPI connection
+        self._shared = False  # lean on SQLite: the store's shared writer connection
         self._cursor: Any = None
         self._device_id: str | None = None
 
@@ -124,10 +163,10 @@ class UnitOfWork:
         tb: TracebackType | None,
     ) -> None:
         session, connection, cursor = self._session, self._connection, self._cursor
-        driver = self._driver
+        driver, shared = self._driver, self._shared
         self._open = False
         self._session = self._connection = self._transaction = self._cursor = None
-        self._driver = None
+        self._driver, self._shared = None, False
         try:
             if cursor is not None:
                 cursor.close()
@@ -136,8 +175,25 @@ class UnitOfWork:
         finally:
             if connection is not None:
                 connection.close()  # rolls back whatever was not committed
-            if driver is not None:
+            if driver is not None and shared:
+                self._release_shared(driver)
+            elif driver is not None:
                 driver.close()  # back to the pool, which rolls back what was not committed
+
+    def _release_shared(self, driver: PoolProxiedConnection) -> None:
+        # Roll back what was not committed, as the pool would on check-in.
+        broken = False
+        try:
+            raw = driver.driver_connection
+            if raw is None:  # invalidated after a lost connection
+                broken = True
+            elif raw.in_transaction:
+                driver.rollback()
+        except BaseException:
+            broken = True
+            raise
+        finally:
+            self.store._give_back_writer(broken=broken)
 
     @property
     def connection(self) -> Connection:
@@ -175,14 +231,24 @@ class UnitOfWork:
         if self._driver is None:
             if not self._open:
                 raise RuntimeError("unit of work used outside its 'with' block")
-            # Straight from the pool, with no Core connection: the same BEGIN as
-            # every other unit of work (see kiosk.storage.engine.begin_transaction).
-            driver = self.store.engine.raw_connection()
-            try:
-                begin_transaction(driver, self.store.engine.dialect, readonly=self.readonly)
-            except BaseException:
-                driver.close()
-                raise
+            # No Core connection: the same BEGIN as every other unit of work (see
+            # kiosk.storage.engine.begin_transaction) on a DBAPI connection.
+            store = self.store
+            if store._shared_writer:
+                driver = store._take_writer()
+                try:
+                    begin_transaction(driver, store.engine.dialect, readonly=self.readonly)
+                except BaseException:
+                    store._give_back_writer()
+                    raise
+                self._shared = True
+            else:
+                driver = store.engine.raw_connection()
+                try:
+                    begin_transaction(driver, store.engine.dialect, readonly=self.readonly)
+                except BaseException:
+                    driver.close()
+                    raise
             self._driver = driver
         return self._driver
 
@@ -222,7 +288,10 @@ class UnitOfWork:
         dialect = self.store.engine.dialect
         dbapi = self._driver if self.lean else self.connection.connection
         if dbapi is not None and dialect.is_disconnect(exc, dbapi.dbapi_connection, cursor):
-            if self.lean:
+            if self._shared:
+                self.store._writer = None  # the next lean unit of work opens another
+                dbapi.invalidate(exc)
+            elif self.lean:
                 dbapi.invalidate(exc)
             else:
                 self.connection.invalidate(exc)

@@ -47,3 +47,26 @@ def test_concurrent_writers_keep_the_journal_gapless(demo_store, settings) -> No
     assert status.proposals == 80
     result = verify_journal(demo_store)
     assert result.ok and result.count == status.journal_length == 82
+
+
+def test_one_store_shared_by_threads_keeps_the_journal_gapless(demo_store) -> None:
+    # Submits from several threads share the store's one lean writer connection.
+    errors: list[BaseException] = []
+
+    def work(tag: str) -> None:
+        try:
+            for i in range(25):
+                submit_proposal(demo_store, ProposalDraft("skills", "fr", f"{tag}{i}", "corps"))
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(t,)) for t in "abcd"]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    status = kiosk_status(demo_store)
+    assert status.proposals == 100
+    result = verify_journal(demo_store)
+    assert result.ok and result.count == status.journal_length == 102
