@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import sqlite3
 import threading
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -11,7 +12,7 @@ from types import TracebackType
 from typing import Any
 
 from sqlalchemy import Connection, Engine, RootTransaction, String, bindparam, select
-from sqlalchemy.exc import DBAPIError, StatementError
+from sqlalchemy.exc import DBAPIError, OperationalError, StatementError
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import Pool, PoolProxiedConnection
 
@@ -72,6 +73,7 @@ class Store:
         self._writer: PoolProxiedConnection | None = None
         self._writer_pool: Pool | None = None
         self._shared_writer = self.engine.dialect.name == "sqlite"
+        self._busy_timeout_s = busy_timeout_ms / 1000
 
     def forget_cached(self) -> None:
         self.cache.clear()
@@ -93,7 +95,12 @@ class Store:
 
     def _take_writer(self) -> PoolProxiedConnection:
         """The shared lean connection (SQLite), held until :meth:`_give_back_writer`."""
-        self._writer_lock.acquire()
+        # Waits as long as SQLite would for its write lock, then fails the same way
+        # (a lean unit of work opened inside another on one thread fails, not hangs).
+        if not self._writer_lock.acquire(timeout=self._busy_timeout_s):
+            raise OperationalError(
+                "BEGIN IMMEDIATE", {}, sqlite3.OperationalError("database is locked")
+            )
         try:
             if self._writer is not None and self._writer_pool is not self.engine.pool:
                 # engine.dispose() made a new pool: connections made before it go.

@@ -81,3 +81,20 @@ def test_lean_unit_of_work(demo_store) -> None:  # type: ignore[no-untyped-def]
         uow.set_setting("after", "ok")
         uow.commit()
     assert demo_store.get_setting("after") == "ok"
+
+
+def test_lean_unit_of_work_inside_another_fails_instead_of_hanging(settings) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy.exc import OperationalError
+
+    from kiosk.services.setup import init_demo
+    from kiosk.storage import Store
+
+    store = Store(settings.db_url, busy_timeout_ms=200)
+    init_demo(store)
+    with store.uow(lean=True) as outer:
+        outer.run(INSERT, {"key": "outer", "value": "1"})
+        with pytest.raises(OperationalError), store.uow(lean=True) as inner:
+            inner.run(INSERT, {"key": "inner", "value": "1"})
+        outer.commit()
+    assert store.get_setting("outer") == "1" and store.get_setting("inner") is None
+    store.close()
