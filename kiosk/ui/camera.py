@@ -36,6 +36,14 @@ def grey_frame(image: QImage) -> tuple[bytes, int, int]:
     return raw, width, height
 
 
+def backend_loaded() -> bool:
+    """True when a QtMultimedia back-end (FFmpeg on Linux and Windows) is loaded: without
+    one, QMediaDevices still imports but no camera can ever be opened."""
+    from PySide6.QtMultimedia import QMediaFormat
+
+    return bool(QMediaFormat().supportedVideoCodecs(QMediaFormat.ConversionMode.Decode))
+
+
 class CameraScanner(QObject):
     """Feeds camera frames to the decoder; calls ``on_found(text)`` once per badge."""
 
@@ -65,6 +73,8 @@ class CameraScanner(QObject):
             from PySide6.QtMultimedia import QMediaDevices
         except ImportError as exc:  # a build or a machine without the multimedia module
             log.warning("QtMultimedia unavailable: %s", exc)
+            return False, "no_backend"
+        if not backend_loaded():
             return False, "no_backend"
         inputs = QMediaDevices.videoInputs()
         if not inputs:
