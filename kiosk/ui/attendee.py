@@ -46,6 +46,12 @@ def label(text: str = "", name: str = "", wrap: bool = True) -> QLabel:
     return widget
 
 
+def ltr(text: str) -> str:
+    """A path or an address kept left to right inside right-to-left text (Unicode
+    left-to-right isolate), so "/tmp/x.db" never reads "tmp/x.db/"."""
+    return "\u2066" + text + "\u2069"
+
+
 def button(text: str = "", name: str = "") -> QPushButton:
     widget = QPushButton(text)
     if name:

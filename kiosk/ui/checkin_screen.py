@@ -19,7 +19,7 @@ from kiosk.i18n import N_, _, current_language, format_number, format_time, gett
 from kiosk.services.badge_sheet import BadgeCard
 from kiosk.services.checkin import CheckInResult, SearchHit, WalkIn
 from kiosk.services.door import DoorCounters
-from kiosk.ui.attendee import button, label, qr_pixmap
+from kiosk.ui.attendee import button, label, ltr, qr_pixmap
 from kiosk.ui.camera import CameraScanner
 from kiosk.ui.keyboard import OnScreenKeyboard
 from kiosk.ui.qt import (
@@ -596,7 +596,7 @@ class CheckInScreen(QWidget):
             return
 
         def done(path: Path) -> None:
-            self.badge_page.status.setText(_("Badge saved: {path}").format(path=str(path)))
+            self.badge_page.status.setText(_("Badge saved: {path}").format(path=ltr(str(path))))
 
         def failed(error: BaseException) -> None:
             log.exception("badge PDF failed", exc_info=error)

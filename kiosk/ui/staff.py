@@ -20,7 +20,7 @@ from kiosk.i18n import N_, NATIVE_NAMES, _, is_rtl, set_language
 from kiosk.services.dashboard import DashboardFigures
 from kiosk.services.staff import IDLE_RANGE, ROLES, StaffSettings
 from kiosk.services.status import Notice, Status
-from kiosk.ui.attendee import LANGUAGE_ORDER, button, label
+from kiosk.ui.attendee import LANGUAGE_ORDER, button, label, ltr
 from kiosk.ui.checkin_screen import CheckInScreen, DoorServices
 from kiosk.ui.keyboard import OnScreenKeyboard
 from kiosk.ui.qt import (
@@ -104,7 +104,6 @@ class DataPage(QWidget):
         self.notice_labels: list[Any] = []
         self.destination_caption = label()
         self.destination = QComboBox()
-        self.destination.setLayoutDirection(Qt.LayoutDirection.LeftToRight)  # paths read LTR
         self.export_button = button("", "primary")
         self.export_button.clicked.connect(self.export)
         self.sync_button = button()
@@ -202,7 +201,7 @@ class DataPage(QWidget):
         chosen = self.destination.currentData()
         self.destination.clear()
         for path in [*self.services.destinations(), *self.extra_folders]:
-            self.destination.addItem(str(path), str(path))
+            self.destination.addItem(ltr(str(path)), str(path))
         if self.destination.count() == 0:
             self.destination.addItem(_("No USB drive found: plug one in"), "")
         elif chosen:
@@ -247,7 +246,7 @@ class DataPage(QWidget):
             else:
                 self.result.setText(
                     _("Bundle written: {path} (entries {first} to {last}).").format(
-                        path=result.path, first=result.from_seq, last=result.to_seq
+                        path=ltr(str(result.path)), first=result.from_seq, last=result.to_seq
                     )
                 )
             self.refresh()
@@ -310,7 +309,7 @@ class DataPage(QWidget):
         except Exception as exc:  # shown to staff and logged
             self.result.setText(error_text(exc, _("The report could not be written.")))
             return
-        self.result.setText(_("Report saved: {path}").format(path=str(path)))
+        self.result.setText(_("Report saved: {path}").format(path=ltr(str(path))))
 
     def verify(self) -> None:
         def done(result: Any) -> None:
