@@ -230,6 +230,9 @@ def read_manifest(data: bytes) -> tuple[dict[str, Any], bytes, bytes, bytes]:
         raise _bad("bad_manifest", "not a bundle of this version")
     if canonical_json(manifest).encode("utf-8") != manifest_bytes:
         raise _bad("bad_manifest", "manifest not in canonical form")
+    # bytes.fromhex also takes upper case and spaces: only the one spelling is a bundle.
+    if signature.hex().encode("ascii") != members["manifest.sig"]:
+        raise _bad("bad_signature", "signature not in canonical form")
     try:
         crypto.verify(device_pk, DOMAIN + manifest_bytes, signature)
     except crypto.CryptoError as exc:
