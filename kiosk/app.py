@@ -91,7 +91,6 @@ def staff_services(store: Any, settings: Any, sound: Any = None) -> Any:
     )
     from kiosk.services.status import kiosk_status, station_notices, verify_journal
     from kiosk.services.sync import export_bundle
-    from kiosk.services.upload import sync
     from kiosk.ui.printing import write_event_report
     from kiosk.ui.staff import StaffServices
 
@@ -105,7 +104,7 @@ def staff_services(store: Any, settings: Any, sound: Any = None) -> Any:
         notices=lambda: station_notices(store, settings.damaged_dir),
         destinations=lambda: [*removable_folders(), settings.data_dir / "exports"],
         export_to=lambda folder: export_bundle(store, settings.keys_dir, folder),
-        sync_now=lambda url, progress: sync(store, settings.keys_dir, url, progress=progress),
+        sync_now=lambda progress: sync_to_central(store, settings, progress),
         write_report=lambda lang, folder, training: write_event_report(
             store, lang, folder, training
         ),
@@ -116,6 +115,21 @@ def staff_services(store: Any, settings: Any, sound: Any = None) -> Any:
         check_pin=lambda pin: check_pin(store, pin),
         theme_names=theme_names,
     )
+
+
+def sync_to_central(store: Any, settings: Any, progress: Any) -> Any:
+    """Upload to the central address of this kiosk's settings (set in the staff area)."""
+    from kiosk.domain.errors import KioskError
+    from kiosk.i18n import N_
+    from kiosk.services.staff import load_staff_settings
+    from kiosk.services.upload import sync
+
+    url = load_staff_settings(store, settings.idle_timeout_s).central_url
+    if not url:
+        raise KioskError(
+            N_("Set the central platform address in Settings first."), code="no_central_url"
+        )
+    return sync(store, settings.keys_dir, url, progress=progress)
 
 
 def build_staff_window(

@@ -16,7 +16,13 @@ from kiosk.central.keys import create_keys
 from kiosk.central.organiser import build_pack, create_event, import_roster
 from kiosk.config import assets_dir
 from kiosk.i18n import LANGUAGES
-from kiosk.services.setup import DEMO_EVENT_CODE, DEMO_EVENT_NAME
+from kiosk.services.setup import (
+    DEMO_EVENT_CODE,
+    DEMO_EVENT_NAME,
+    DEMO_REGION,
+    DEMO_VENUE,
+    demo_event_hours,
+)
 from kiosk.storage import Store
 from kiosk.storage.models import Event
 
@@ -32,15 +38,15 @@ def demo_pack(folder: Path, today: dt.datetime) -> bytes:
         with store.uow(readonly=True) as uow:
             exists = uow.session.scalar(select(Event.id).where(Event.code == DEMO_EVENT_CODE))
         if exists is None:
-            start = today.replace(hour=8, minute=0, second=0, microsecond=0)
+            starts, ends = demo_event_hours(today)
             create_event(
                 store,
                 code=DEMO_EVENT_CODE,
                 name=DEMO_EVENT_NAME,
-                region="Souss-Massa",
-                venue="Agadir",
-                starts=start,
-                ends=start + dt.timedelta(hours=10),
+                region=DEMO_REGION,
+                venue=DEMO_VENUE,
+                starts=starts,
+                ends=ends,
                 languages=list(LANGUAGES),
             )
             roster = (assets_dir() / "data" / DEMO_ROSTER).read_bytes()

@@ -14,6 +14,14 @@ from kiosk.storage.store import DEVICE_KEY, EVENT_KEY, Store, UnitOfWork
 
 DEMO_EVENT_CODE = "DEMO-SOUSS-MASSA"
 DEMO_EVENT_NAME = "Listening session: digital transition (demo)"
+DEMO_REGION = "Souss-Massa"
+DEMO_VENUE = "Agadir"
+
+
+def demo_event_hours(now: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
+    """The demo event runs today, 08:00 to 18:00."""
+    starts = now.replace(hour=8, minute=0, second=0, microsecond=0)
+    return starts, starts + dt.timedelta(hours=10)
 
 
 @dataclass(frozen=True)
@@ -98,15 +106,15 @@ def init_demo(store: Store, device_name: str = "demo-kiosk", role: str = "both")
                 uow.commit()
                 return SetupResult(device.id, event.id, event.code, created=False)
         now = store.clock.now()
-        today = now.replace(hour=8, minute=0, second=0, microsecond=0)
+        starts, ends = demo_event_hours(now)
         event = Event(
             id=new_id(),
             code=DEMO_EVENT_CODE,
             name=DEMO_EVENT_NAME,
-            region="Souss-Massa",
-            venue="Agadir",
-            starts_at=today,
-            ends_at=today + dt.timedelta(hours=10),
+            region=DEMO_REGION,
+            venue=DEMO_VENUE,
+            starts_at=starts,
+            ends_at=ends,
             languages="ar,fr,zgh,en",
             created_at=now,
         )

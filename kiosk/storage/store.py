@@ -241,21 +241,17 @@ class UnitOfWork:
             # No Core connection: the same BEGIN as every other unit of work (see
             # kiosk.storage.engine.begin_transaction) on a DBAPI connection.
             store = self.store
-            if store._shared_writer:
-                driver = store._take_writer()
-                try:
-                    begin_transaction(driver, store.engine.dialect, readonly=self.readonly)
-                except BaseException:
+            shared = store._shared_writer
+            driver = store._take_writer() if shared else store.engine.raw_connection()
+            try:
+                begin_transaction(driver, store.engine.dialect, readonly=self.readonly)
+            except BaseException:
+                if shared:
                     store._give_back_writer()
-                    raise
-                self._shared = True
-            else:
-                driver = store.engine.raw_connection()
-                try:
-                    begin_transaction(driver, store.engine.dialect, readonly=self.readonly)
-                except BaseException:
+                else:
                     driver.close()
-                    raise
+                raise
+            self._shared = shared
             self._driver = driver
         return self._driver
 

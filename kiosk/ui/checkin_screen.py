@@ -41,6 +41,7 @@ from kiosk.ui.qt import (
     QWidget,
 )
 from kiosk.ui.scanner import ScannerCapture
+from kiosk.ui.style import repolish
 
 log = logging.getLogger(__name__)
 
@@ -112,11 +113,8 @@ class ResultPanel(QFrame):
     def show_state(self, state: str, headline: str, name: str = "", detail: str = "") -> None:
         self.state = state
         self.setProperty("state", state)
-        self.style().unpolish(self)
-        self.style().polish(self)
-        for w in (self.headline, self.name, self.detail):
-            w.style().unpolish(w)
-            w.style().polish(w)
+        for w in (self, self.headline, self.name, self.detail):
+            repolish(w)
         self.headline.setText(headline)
         self.name.setText(name)
         self.name.setVisible(bool(name))
@@ -569,9 +567,14 @@ class CheckInScreen(QWidget):
 
     def _register_walk_in(self) -> None:
         values = self.form.values()
+        services = self.services
 
-        def done(walk_in: WalkIn) -> None:
-            card = self.services.badge(walk_in.attendee_id)
+        def register() -> tuple[WalkIn, BadgeCard]:
+            walk_in = services.register_walk_in(**values)
+            return walk_in, services.badge(walk_in.attendee_id)
+
+        def done(result: tuple[WalkIn, BadgeCard]) -> None:
+            walk_in, card = result
             self.form.clear()
             self.badge_page.show_card(card)
             self.badge_page.print_button.setEnabled(self.services.print_badge is not None)
@@ -588,25 +591,20 @@ class CheckInScreen(QWidget):
                 log.exception("walk-in failed", exc_info=error)
                 self.form.error.setText(_("The walk-in could not be saved. Try again."))
 
-        self.runner(lambda: self.services.register_walk_in(**values), done, failed)
+        self.runner(register, done, failed)
 
     def _save_badge_pdf(self) -> None:
         card = self.badge_page.card
         if card is None:
             return
-
-        def done(path: Path) -> None:
-            self.badge_page.status.setText(_("Badge saved: {path}").format(path=ltr(str(path))))
-
-        def failed(error: BaseException) -> None:
-            log.exception("badge PDF failed", exc_info=error)
-            self.badge_page.status.setText(_("The badge could not be saved."))
-
         # Drawn on the UI thread: Qt's painter and fonts are not used elsewhere.
         try:
-            done(self.services.save_badge_pdf(card))
-        except Exception as exc:
-            failed(exc)
+            path = self.services.save_badge_pdf(card)
+        except Exception:  # shown to staff, logged
+            log.exception("badge PDF failed")
+            self.badge_page.status.setText(_("The badge could not be saved."))
+            return
+        self.badge_page.status.setText(_("Badge saved: {path}").format(path=ltr(str(path))))
 
     def _print_badge(self) -> None:
         card = self.badge_page.card

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.domain.errors import KioskError
-from kiosk.i18n import N_, NATIVE_NAMES, _, is_rtl, set_language
+from kiosk.i18n import N_, NATIVE_NAMES, _
 from kiosk.services.dashboard import DashboardFigures
 from kiosk.services.staff import IDLE_RANGE, ROLES, StaffSettings
 from kiosk.services.status import Notice, Status
@@ -29,7 +29,6 @@ from kiosk.ui.qt import (
     QComboBox,
     QEvent,
     QGridLayout,
-    QGuiApplication,
     QHBoxLayout,
     QLineEdit,
     QMainWindow,
@@ -44,6 +43,7 @@ from kiosk.ui.qt import (
     QWidget,
     Signal,
 )
+from kiosk.ui.style import apply_language, repolish
 from kiosk.ui.window import PinPad
 
 log = logging.getLogger(__name__)
@@ -66,7 +66,8 @@ class StaffServices:
     notices: Callable[[], list[Notice]]
     destinations: Callable[[], list[Path]]
     export_to: Callable[[Path], Any]
-    sync_now: Callable[[str, Callable[[int, int], None]], Any]  # (url, progress)
+    # Uploads to the central address of the settings, reporting (done, total) as it goes.
+    sync_now: Callable[[Callable[[int, int], None]], Any]
     write_report: Callable[[str, Path, bool], Path]
     verify_journal: Callable[[], Any]
     load_settings: Callable[[], StaffSettings]
@@ -260,10 +261,6 @@ class DataPage(QWidget):
         )
 
     def sync(self) -> None:
-        url = self.services.load_settings().central_url
-        if not url:
-            self.result.setText(_("Set the central platform address in Settings first."))
-            return
         self.result.setText(_("Sending to the central platform..."))
         self.progress.setRange(0, 0)  # busy until the first bundle is taken
         self.progress.show()
@@ -288,7 +285,7 @@ class DataPage(QWidget):
             self.refresh()
 
         self.runner(
-            lambda: self.services.sync_now(url, relay.moved.emit),
+            lambda: self.services.sync_now(relay.moved.emit),
             done,
             lambda e: (
                 self.progress.hide(),
@@ -551,7 +548,7 @@ class StaffWindow(QMainWindow):
         self.keyboard_button.toggled.connect(self.keyboard.setVisible)
         bar.insertWidget(len(self.PAGES), self.keyboard_button)
         root.addWidget(self.keyboard)
-        self.pin_pad = PinPad(central, self._pin_entered)
+        self.pin_pad = PinPad(central, services.check_pin, runner, self._pin_accepted)
 
         self.idle_timer = QTimer(self)
         self.idle_timer.setInterval(1000)
@@ -597,14 +594,7 @@ class StaffWindow(QMainWindow):
             self.settings_page.load()
 
     def set_language(self, lang: str) -> None:
-        self.language = set_language(lang)
-        direction = (
-            Qt.LayoutDirection.RightToLeft
-            if is_rtl(self.language)
-            else Qt.LayoutDirection.LeftToRight
-        )
-        QGuiApplication.setLayoutDirection(direction)
-        self.setLayoutDirection(direction)
+        self.language = apply_language(self, lang)
         titles = {
             "checkin": _("Check-in"),
             "dashboard": _("Dashboard"),
@@ -645,8 +635,7 @@ class StaffWindow(QMainWindow):
             text += "  (+" + str(len(self.notices) - 1) + ")"
         self.notice_banner.setText(text)
         self.notice_banner.setProperty("level", first.level)
-        self.notice_banner.style().unpolish(self.notice_banner)
-        self.notice_banner.style().polish(self.notice_banner)
+        repolish(self.notice_banner)
         self.notice_banner.show()
 
     def _settings_saved(self, saved: StaffSettings) -> None:
@@ -668,23 +657,11 @@ class StaffWindow(QMainWindow):
         self._pending = action
         self.pin_pad.open_pad()
 
-    def _pin_entered(self, pin: str) -> None:
-        def done(ok: Any) -> None:
-            if ok:
-                self.pin_pad.close_pad()
-                self.locked = False
-                action, self._pending = self._pending, None
-                if action is not None:
-                    action()
-            else:
-                self.pin_pad.display.clear()
-                self.pin_pad.message.setText(_("Wrong PIN."))
-
-        def failed(error: BaseException) -> None:
-            self.pin_pad.display.clear()
-            self.pin_pad.message.setText(error_text(error, _("Wrong PIN.")))
-
-        self.runner(lambda: self.services.check_pin(pin), done, failed)
+    def _pin_accepted(self) -> None:
+        self.locked = False
+        action, self._pending = self._pending, None
+        if action is not None:
+            action()
 
     def lock(self) -> None:
         """Back to the check-in screen behind the PIN (or to the attendee kiosk)."""

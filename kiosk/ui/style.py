@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from kiosk.config import assets_dir
-from kiosk.ui.qt import QApplication, QFont, QFontDatabase
+from kiosk.i18n import is_rtl, set_language
+from kiosk.ui.qt import QApplication, QFont, QFontDatabase, QGuiApplication, Qt, QWidget
 
 # Text on background 16.1:1, white on accent 5.9:1: WCAG AA (4.5:1) with margin.
 NORMAL = {
@@ -60,3 +61,20 @@ def apply_style(app: QApplication, large: bool = False, high_contrast: bool = Fa
     font.setFamilies(FAMILIES)
     app.setFont(font)
     app.setStyleSheet(stylesheet(large, high_contrast))
+
+
+def apply_language(window: QWidget, lang: str) -> str:
+    """Switch the UI language; right-to-left languages mirror the whole application.
+    Returns the language code actually used."""
+    code = set_language(lang)
+    direction = Qt.LayoutDirection.RightToLeft if is_rtl(code) else Qt.LayoutDirection.LeftToRight
+    QGuiApplication.setLayoutDirection(direction)
+    window.setLayoutDirection(direction)
+    return code
+
+
+def repolish(widget: QWidget) -> None:
+    """Re-apply the stylesheet after a dynamic property it selects on has changed."""
+    style = widget.style()
+    style.unpolish(widget)
+    style.polish(widget)

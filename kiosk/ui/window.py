@@ -8,7 +8,7 @@ from typing import Any
 from kiosk.domain.errors import KioskError
 from kiosk.domain.event import EventInfo
 from kiosk.domain.flow import AttendeeFlow, FlowState, Step, Timeouts
-from kiosk.i18n import N_, _, is_rtl, set_language
+from kiosk.i18n import N_, _
 from kiosk.ui.attendee import (
     BadgeScreen,
     ConsentScreen,
@@ -41,7 +41,7 @@ from kiosk.ui.qt import (
     QVBoxLayout,
     QWidget,
 )
-from kiosk.ui.style import apply_style
+from kiosk.ui.style import apply_language, apply_style
 
 Runner = Callable[[Callable[[], Any], Callable[[Any], None], Callable[[BaseException], None]], None]
 LONG_PRESS_MS = 3000
@@ -89,9 +89,20 @@ class Overlay(QFrame):
 
 
 class PinPad(Overlay):
-    def __init__(self, parent: QWidget, on_pin: Callable[[str], None]) -> None:
+    """Digits, OK and Cancel; checks the PIN in the background, says a wrong or
+    locked-out PIN, and calls ``on_ok`` when it is right."""
+
+    def __init__(
+        self,
+        parent: QWidget,
+        check: Callable[[str], bool],
+        runner: Runner,
+        on_ok: Callable[[], None],
+    ) -> None:
         super().__init__(parent)
-        self.on_pin = on_pin
+        self.check = check
+        self.runner = runner
+        self.on_ok = on_ok
         self.prompt = label()
         self.display = QLineEdit()
         self.display.setObjectName("pinDisplay")
@@ -112,7 +123,7 @@ class PinPad(Overlay):
         zero.clicked.connect(lambda: self.display.insert("0"))
         self.digit_buttons["0"] = zero
         self.ok = button("OK", "primary")
-        self.ok.clicked.connect(lambda: self.on_pin(self.display.text()))
+        self.ok.clicked.connect(self.submit)
         grid.addWidget(self.clear_button, 3, 0)
         grid.addWidget(zero, 3, 1)
         grid.addWidget(self.ok, 3, 2)
@@ -134,6 +145,25 @@ class PinPad(Overlay):
     def close_pad(self) -> None:
         self.display.clear()
         self.hide()
+
+    def submit(self) -> None:
+        pin = self.display.text()
+
+        def done(ok: Any) -> None:
+            if ok:
+                self.close_pad()
+                self.on_ok()
+            else:
+                self.display.clear()
+                self.message.setText(_("Wrong PIN."))
+
+        def failed(error: BaseException) -> None:
+            self.display.clear()
+            self.message.setText(
+                error.message() if isinstance(error, KioskError) else _("Wrong PIN.")
+            )
+
+        self.runner(lambda: self.check(pin), done, failed)
 
 
 class KioskWindow(QMainWindow):
@@ -265,7 +295,12 @@ class KioskWindow(QMainWindow):
         self.countdown_button.clicked.connect(lambda: self._apply_touch())
         for w in (self.countdown_title, self.countdown_text, self.countdown_button):
             self.countdown.body.addWidget(w)
-        self.pin_pad = PinPad(central, self._pin_entered)
+        self.pin_pad = PinPad(
+            central,
+            lambda pin: self.services.check_pin(pin),  # type: ignore[union-attr]
+            self.runner,
+            self._pin_accepted,
+        )
         self.corner.raise_()
         for field in (self.write.title_field, self.write.body_field):
             field.installEventFilter(self)
@@ -277,14 +312,7 @@ class KioskWindow(QMainWindow):
 
     # -- rendering ---------------------------------------------------------------------
     def _apply(self, state: FlowState) -> None:
-        set_language(state.language)
-        direction = (
-            Qt.LayoutDirection.RightToLeft
-            if is_rtl(state.language)
-            else Qt.LayoutDirection.LeftToRight
-        )
-        QGuiApplication.setLayoutDirection(direction)
-        self.setLayoutDirection(direction)
+        apply_language(self, state.language)
         if not self.built:  # starting up: the welcome screen only; attach() shows the rest
             self.welcome.render(state)
             self.back_button.hide()
@@ -423,28 +451,14 @@ class KioskWindow(QMainWindow):
 
         self.runner(lambda: self.services.submit(draft), done, failed)
 
-    def _pin_entered(self, pin: str) -> None:
-        def done(ok: Any) -> None:
-            if ok:
-                self.pin_pad.close_pad()
-                if self.on_staff is not None:  # the staff area of this kiosk
-                    self._apply(self.flow.reset())
-                    self.on_staff()
-                    return
-                self.unlocked = True
-                self.staff_menu_requested = True
-                self.close()
-            else:
-                self.pin_pad.display.clear()
-                self.pin_pad.message.setText(_("Wrong PIN."))
-
-        def failed(error: BaseException) -> None:
-            self.pin_pad.display.clear()
-            self.pin_pad.message.setText(
-                error.message() if isinstance(error, KioskError) else _("Wrong PIN.")
-            )
-
-        self.runner(lambda: self.services.check_pin(pin), done, failed)
+    def _pin_accepted(self) -> None:
+        if self.on_staff is not None:  # the staff area of this kiosk
+            self._apply(self.flow.reset())
+            self.on_staff()
+            return
+        self.unlocked = True
+        self.staff_menu_requested = True
+        self.close()
 
     def _toggle_large(self, on: bool) -> None:
         self.large_text = on

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 
 from kiosk.domain.proposal import ProposalDraft
@@ -11,6 +9,7 @@ from kiosk.services.proposals import submit_proposal
 from kiosk.services.setup import init_demo
 from kiosk.services.status import kiosk_status, verify_journal
 from kiosk.storage import Store
+from tests.storage.test_store import submit_from_threads
 
 pytestmark = pytest.mark.postgres
 
@@ -20,21 +19,7 @@ def test_migrations_proposals_and_journal_on_postgres(pg_url: str) -> None:
     init_demo(store)
     title = "\u0645\u0646\u0635\u0629 Agadir \u2d30\u2d63\u2d53\u2d4d"
     submit_proposal(store, ProposalDraft("skills", "ar", title, "\u0646\u0635\n2026"))
-    errors: list[BaseException] = []
-
-    def work(tag: str) -> None:
-        try:
-            for i in range(15):
-                submit_proposal(store, ProposalDraft("skills", "fr", f"{tag}{i}", "b"))
-        except BaseException as exc:  # pragma: no cover - reported below
-            errors.append(exc)
-
-    threads = [threading.Thread(target=work, args=(t,)) for t in "abc"]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert not errors
+    submit_from_threads(store, "abc", 15)
     status = kiosk_status(store)
     assert status.proposals == 46
     result = verify_journal(store)

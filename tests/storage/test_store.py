@@ -49,23 +49,28 @@ def test_concurrent_writers_keep_the_journal_gapless(demo_store, settings) -> No
     assert result.ok and result.count == status.journal_length == 82
 
 
-def test_one_store_shared_by_threads_keeps_the_journal_gapless(demo_store) -> None:
-    # Submits from several threads share the store's one lean writer connection.
+def submit_from_threads(store, tags: str, per_thread: int) -> None:  # type: ignore[no-untyped-def]
+    """Each character of ``tags`` is a thread submitting ``per_thread`` proposals."""
     errors: list[BaseException] = []
 
     def work(tag: str) -> None:
         try:
-            for i in range(25):
-                submit_proposal(demo_store, ProposalDraft("skills", "fr", f"{tag}{i}", "corps"))
+            for i in range(per_thread):
+                submit_proposal(store, ProposalDraft("skills", "fr", f"{tag}{i}", "corps"))
         except BaseException as exc:  # pragma: no cover - reported below
             errors.append(exc)
 
-    threads = [threading.Thread(target=work, args=(t,)) for t in "abcd"]
+    threads = [threading.Thread(target=work, args=(t,)) for t in tags]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
     assert not errors
+
+
+def test_one_store_shared_by_threads_keeps_the_journal_gapless(demo_store) -> None:
+    # Submits from several threads share the store's one lean writer connection.
+    submit_from_threads(demo_store, "abcd", 25)
     status = kiosk_status(demo_store)
     assert status.proposals == 100
     result = verify_journal(demo_store)
