@@ -9,8 +9,7 @@ import sys
 import time
 from typing import Any
 
-from kiosk.config import setup_logging
-from kiosk.i18n import set_language
+from kiosk.i18n import is_rtl, set_language
 
 
 def build_window(
@@ -176,14 +175,16 @@ def setup_demo_door(store: Any, settings: Any) -> Any:
     return settings.data_dir / "demo-badges.pdf"
 
 
-def ensure_app() -> Any:
+def ensure_app(rtl: bool = False) -> Any:
+    """The application; ``rtl`` starts it mirrored (Qt's ``-reverse`` option), so a
+    right-to-left welcome screen is painted without touching Qt's enums."""
     from kiosk.ui.qt import QApplication
 
     if not (
         os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
     ) and sys.platform.startswith("linux"):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    return QApplication.instance() or QApplication(sys.argv[:1])
+    return QApplication.instance() or QApplication(sys.argv[:1] + (["-reverse"] if rtl else []))
 
 
 def database_problem(problem: Any, args: argparse.Namespace) -> bool:
@@ -274,18 +275,27 @@ class FirstPaintProbe:
     first paint of a widget, and leave once the event loop can."""
 
     def __init__(self, app: Any, widget: Any) -> None:
-        from kiosk.ui.qt import QEvent, QObject, QTimer
+        from kiosk.ui.qt import QTimer
 
         self.app = app
         self.painted = False
         probe = self
 
+        def painted() -> None:
+            if not probe.painted:
+                probe.painted = True
+                # Runs once the paint event has been handled: the screen is painted.
+                QTimer.singleShot(0, probe.report)
+
+        if hasattr(widget, "on_first_paint"):  # the welcome screen says so itself
+            widget.on_first_paint = painted
+            return
+        from kiosk.ui.qt import QEvent, QObject
+
         class Filter(QObject):
             def eventFilter(self, watched: Any, event: Any) -> bool:
-                if event.type() == QEvent.Type.Paint and not probe.painted:
-                    probe.painted = True
-                    # Runs once the paint event has been handled: the screen is painted.
-                    QTimer.singleShot(0, probe.report)
+                if event.type() == QEvent.Type.Paint:
+                    painted()
                 return False
 
         self.filter = Filter(widget)
@@ -301,11 +311,10 @@ def run(args: argparse.Namespace) -> int:
     from kiosk.ui.qt import QApplication
     from kiosk.ui.style import apply_style, load_fonts
 
-    settings = load_settings(args.data_dir)
-    setup_logging(settings)
+    settings = load_settings(args.data_dir)  # the log file is set up with the store
     language = getattr(args, "ui_language", "ar")
     set_language(language)
-    app = ensure_app()
+    app = ensure_app(rtl=is_rtl(language))
     assert isinstance(app, QApplication)
     load_fonts()
     apply_style(app)
@@ -405,11 +414,11 @@ def run(args: argparse.Namespace) -> int:
 
 
 def present(window: Any, windowed: bool) -> None:
-    from kiosk.ui.qt import Qt
-
     if windowed:
         window.resize(1280, 800)
         window.show()
     else:
+        from kiosk.ui.qt import Qt
+
         window.setWindowFlag(Qt.WindowType.FramelessWindowHint, True)
         window.showFullScreen()

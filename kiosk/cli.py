@@ -22,14 +22,27 @@ from kiosk.i18n import set_language
 if TYPE_CHECKING:  # the storage layer is imported when a command opens the store
     from kiosk.storage import Store
 
-COMMAND_MODULES = (
-    "kiosk.commands.basic",
-    "kiosk.commands.propose",
-    "kiosk.commands.database",
-    "kiosk.commands.report",
-    "kiosk.commands.checkin",
-    "kiosk.commands.sync",
-)
+# Each sub-command and the module that registers it (tests/test_cli_parser.py keeps
+# this table true). A command line naming one builds only that module's parsers:
+# `kiosk run` starts the kiosk without building the other fifteen.
+COMMANDS = {
+    "init": "kiosk.commands.basic",
+    "status": "kiosk.commands.basic",
+    "journal": "kiosk.commands.basic",
+    "run": "kiosk.commands.basic",
+    "propose": "kiosk.commands.propose",
+    "db": "kiosk.commands.database",
+    "report": "kiosk.commands.report",
+    "setup": "kiosk.commands.checkin",
+    "checkin": "kiosk.commands.checkin",
+    "walk-in": "kiosk.commands.checkin",
+    "search": "kiosk.commands.checkin",
+    "badges": "kiosk.commands.checkin",
+    "export": "kiosk.commands.sync",
+    "sync": "kiosk.commands.sync",
+}
+COMMAND_MODULES = tuple(dict.fromkeys(COMMANDS.values()))
+TOP_OPTIONS_WITH_VALUE = ("--data-dir", "--ui-language")
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -91,7 +104,19 @@ def emit_error(args: argparse.Namespace, error: KioskError, **extra: Any) -> Non
         print(f"{prefix}{error.message()}", file=sys.stderr, flush=True)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def command_named(argv: Sequence[str]) -> str | None:
+    """The sub-command an argument list names (None when it names none we know)."""
+    tokens = iter(argv)
+    for token in tokens:
+        if token in TOP_OPTIONS_WITH_VALUE:
+            next(tokens, None)
+        elif not token.startswith("-"):
+            return token if token in COMMANDS else None
+    return None
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The whole command line, or only the parsers of ``command``'s module."""
     parser = argparse.ArgumentParser(
         prog="kiosk", description="Listening Kiosk: check-in and proposals, offline."
     )
@@ -103,13 +128,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add_common(parser, top=True)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMAND_MODULES:
+    modules = (COMMANDS[command],) if command in COMMANDS else COMMAND_MODULES
+    for name in modules:
         importlib.import_module(name).register(sub)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(command_named(argv))
     args = parser.parse_args(argv)
     set_language(args.ui_language)
     if args.self_test:

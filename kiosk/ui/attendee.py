@@ -12,7 +12,7 @@ from kiosk.config import assets_dir
 from kiosk.domain.event import EventInfo
 from kiosk.domain.flow import FlowState, Step
 from kiosk.domain.vocab import AGE_BANDS, GENDERS, PROFILES, PROVINCES, UNDISCLOSED
-from kiosk.i18n import N_, NATIVE_NAMES, _, gettext_for
+from kiosk.i18n import _
 from kiosk.ui.keyboard import OnScreenKeyboard
 from kiosk.ui.qt import (
     QButtonGroup,
@@ -33,30 +33,7 @@ from kiosk.ui.qt import (
     QVBoxLayout,
     QWidget,
 )
-
-LANGUAGE_ORDER = ("ar", "fr", "zgh", "en")
-WELCOME = N_("Welcome")
-
-
-def label(text: str = "", name: str = "", wrap: bool = True) -> QLabel:
-    widget = QLabel(text)
-    if name:
-        widget.setObjectName(name)
-    widget.setWordWrap(wrap)
-    return widget
-
-
-def ltr(text: str) -> str:
-    """A path or an address kept left to right inside right-to-left text (Unicode
-    left-to-right isolate), so "/tmp/x.db" never reads "tmp/x.db/"."""
-    return "\u2066" + text + "\u2069"
-
-
-def button(text: str = "", name: str = "") -> QPushButton:
-    widget = QPushButton(text)
-    if name:
-        widget.setObjectName(name)
-    return widget
+from kiosk.ui.welcome import Screen, button, label
 
 
 def qr_pixmap(text: str, size: int = 260) -> QPixmap:
@@ -74,45 +51,6 @@ def qr_pixmap(text: str, size: int = 260) -> QPixmap:
             size, size, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.FastTransformation
         )
     )
-
-
-class Screen(QWidget):
-    step: Step
-
-    def render(self, state: FlowState) -> None:
-        """Show ``state`` (texts in ``state.language``)."""
-
-
-class WelcomeScreen(Screen):
-    step = Step.WELCOME
-
-    def __init__(self, choose: Callable[[str], None]) -> None:
-        super().__init__()
-        layout = QVBoxLayout(self)
-        self.title = label(name="title")
-        self.title.setAlignment(Qt.AlignmentFlag.AlignHCenter)
-        self.subtitle = label(name="subtitle")
-        self.subtitle.setAlignment(Qt.AlignmentFlag.AlignHCenter)
-        layout.addStretch(1)
-        layout.addWidget(self.title)
-        layout.addWidget(self.subtitle)
-        grid = QGridLayout()
-        self.buttons = {}
-        for i, lang in enumerate(LANGUAGE_ORDER):
-            b = button(NATIVE_NAMES[lang], "language")
-            b.setProperty("lang", lang)
-            b.clicked.connect(lambda _=False, code=lang: choose(code))
-            grid.addWidget(b, i // 2, i % 2)
-            self.buttons[lang] = b
-        layout.addLayout(grid)
-        layout.addStretch(2)
-
-    def render(self, state: FlowState) -> None:
-        # The welcome screen greets in every language at once.
-        self.title.setText(" \u00b7 ".join(gettext_for(lang, WELCOME) for lang in LANGUAGE_ORDER))
-        self.subtitle.setText(
-            _("Share your proposals for the digital transition. Choose your language.")
-        )
 
 
 class BadgeScreen(Screen):

@@ -19,7 +19,7 @@ from kiosk.i18n import N_, _, current_language, format_number, format_time, gett
 from kiosk.services.badge_sheet import BadgeCard
 from kiosk.services.checkin import CheckInResult, SearchHit, WalkIn
 from kiosk.services.door import DoorCounters
-from kiosk.ui.attendee import button, label, ltr, qr_pixmap
+from kiosk.ui.attendee import qr_pixmap
 from kiosk.ui.camera import CameraScanner
 from kiosk.ui.keyboard import OnScreenKeyboard
 from kiosk.ui.qt import (
@@ -42,6 +42,7 @@ from kiosk.ui.qt import (
 )
 from kiosk.ui.scanner import ScannerCapture
 from kiosk.ui.style import repolish
+from kiosk.ui.welcome import button, label, ltr
 
 log = logging.getLogger(__name__)
 

@@ -13,8 +13,8 @@ from pathlib import Path
 
 from kiosk.domain.errors import KioskError
 from kiosk.i18n import _
-from kiosk.ui.attendee import button, label
 from kiosk.ui.qt import QHBoxLayout, QLineEdit, QMainWindow, Qt, QVBoxLayout, QWidget
+from kiosk.ui.welcome import button, label
 
 
 class ProblemWindow(QMainWindow):

@@ -20,9 +20,9 @@ from kiosk.i18n import N_, NATIVE_NAMES, _
 from kiosk.services.dashboard import DashboardFigures
 from kiosk.services.staff import IDLE_RANGE, ROLES, StaffSettings
 from kiosk.services.status import Notice, Status
-from kiosk.ui.attendee import LANGUAGE_ORDER, button, label, ltr
 from kiosk.ui.checkin_screen import CheckInScreen, DoorServices
 from kiosk.ui.keyboard import OnScreenKeyboard
+from kiosk.ui.overlay import PinPad
 from kiosk.ui.qt import (
     QApplication,
     QCheckBox,
@@ -44,7 +44,7 @@ from kiosk.ui.qt import (
     Signal,
 )
 from kiosk.ui.style import apply_language, repolish
-from kiosk.ui.window import PinPad
+from kiosk.ui.welcome import LANGUAGE_ORDER, button, label, ltr
 
 log = logging.getLogger(__name__)
 

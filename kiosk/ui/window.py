@@ -3,45 +3,32 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kiosk.domain.errors import KioskError
 from kiosk.domain.event import EventInfo
 from kiosk.domain.flow import AttendeeFlow, FlowState, Step, Timeouts
 from kiosk.i18n import N_, _
-from kiosk.ui.attendee import (
-    BadgeScreen,
-    ConsentScreen,
-    QuestionsScreen,
-    ReceiptScreen,
-    ReviewScreen,
-    Screen,
-    ThemeScreen,
-    WelcomeScreen,
-    WriteScreen,
-    button,
-    label,
-)
-from kiosk.ui.keyboard import OnScreenKeyboard
+from kiosk.ui import qt
 from kiosk.ui.qt import (
     QApplication,
-    QEvent,
-    QFrame,
-    QGridLayout,
-    QGuiApplication,
     QHBoxLayout,
-    QLineEdit,
     QMainWindow,
-    QObject,
-    QPlainTextEdit,
     QPushButton,
     QStackedWidget,
-    Qt,
     QTimer,
     QVBoxLayout,
     QWidget,
 )
 from kiosk.ui.style import apply_language, apply_style
+from kiosk.ui.welcome import Screen, WelcomeScreen, button, label
+
+if TYPE_CHECKING:
+    from kiosk.ui.qt import QEvent, QObject
+
+# What is painted first at start-up is only the welcome screen: the other screens,
+# the keyboard and the overlays (and the Qt classes they need) are imported when
+# they are built, and Qt's enums (``qt.Qt``, ``qt.QEvent``) are first touched then.
 
 Runner = Callable[[Callable[[], Any], Callable[[Any], None], Callable[[BaseException], None]], None]
 LONG_PRESS_MS = 3000
@@ -59,111 +46,6 @@ class Services:
         self.submit = submit
         self.check_in_badge = check_in_badge
         self.check_pin = check_pin
-
-
-class Overlay(QFrame):
-    """A full-window layer with a centred card (countdown, PIN pad)."""
-
-    def __init__(self, parent: QWidget) -> None:
-        super().__init__(parent)
-        self.setObjectName("overlay")
-        self.card = QFrame(self)
-        self.card.setObjectName("overlayCard")
-        outer = QVBoxLayout(self)
-        outer.addStretch(1)
-        row = QHBoxLayout()
-        row.addStretch(1)
-        row.addWidget(self.card)
-        row.addStretch(1)
-        outer.addLayout(row)
-        outer.addStretch(1)
-        self.body = QVBoxLayout(self.card)
-        self.hide()
-
-    def cover(self) -> None:
-        parent = self.parentWidget()
-        if parent is not None:
-            self.setGeometry(parent.rect())
-        self.raise_()
-        self.show()
-
-
-class PinPad(Overlay):
-    """Digits, OK and Cancel; checks the PIN in the background, says a wrong or
-    locked-out PIN, and calls ``on_ok`` when it is right."""
-
-    def __init__(
-        self,
-        parent: QWidget,
-        check: Callable[[str], bool],
-        runner: Runner,
-        on_ok: Callable[[], None],
-    ) -> None:
-        super().__init__(parent)
-        self.check = check
-        self.runner = runner
-        self.on_ok = on_ok
-        self.prompt = label()
-        self.display = QLineEdit()
-        self.display.setObjectName("pinDisplay")
-        self.display.setEchoMode(QLineEdit.EchoMode.Password)
-        self.display.setReadOnly(True)
-        self.display.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
-        self.message = label(name="error")
-        grid = QGridLayout()
-        self.digit_buttons = {}
-        for i, digit in enumerate("123456789"):
-            b = button(digit)
-            b.clicked.connect(lambda _=False, d=digit: self.display.insert(d))
-            grid.addWidget(b, i // 3, i % 3)
-            self.digit_buttons[digit] = b
-        self.clear_button = button("\u232b")
-        self.clear_button.clicked.connect(self.display.backspace)
-        zero = button("0")
-        zero.clicked.connect(lambda: self.display.insert("0"))
-        self.digit_buttons["0"] = zero
-        self.ok = button("OK", "primary")
-        self.ok.clicked.connect(self.submit)
-        grid.addWidget(self.clear_button, 3, 0)
-        grid.addWidget(zero, 3, 1)
-        grid.addWidget(self.ok, 3, 2)
-        self.cancel = button()
-        self.cancel.clicked.connect(self.close_pad)
-        self.card.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
-        for w in (self.prompt, self.display, self.message):
-            self.body.addWidget(w)
-        self.body.addLayout(grid)
-        self.body.addWidget(self.cancel)
-
-    def open_pad(self) -> None:
-        self.display.clear()
-        self.message.clear()
-        self.prompt.setText(_("Staff PIN"))
-        self.cancel.setText(_("Cancel"))
-        self.cover()
-
-    def close_pad(self) -> None:
-        self.display.clear()
-        self.hide()
-
-    def submit(self) -> None:
-        pin = self.display.text()
-
-        def done(ok: Any) -> None:
-            if ok:
-                self.close_pad()
-                self.on_ok()
-            else:
-                self.display.clear()
-                self.message.setText(_("Wrong PIN."))
-
-        def failed(error: BaseException) -> None:
-            self.display.clear()
-            self.message.setText(
-                error.message() if isinstance(error, KioskError) else _("Wrong PIN.")
-            )
-
-        self.runner(lambda: self.check(pin), done, failed)
 
 
 class KioskWindow(QMainWindow):
@@ -238,7 +120,6 @@ class KioskWindow(QMainWindow):
         self.corner.setObjectName("staffCorner")
         self.corner.setStyleSheet("background: transparent;")
         self.corner.setGeometry(0, 0, 72, 72)
-        self.corner.installEventFilter(self)
         self.long_press = QTimer(self)
         self.long_press.setSingleShot(True)
         self.long_press.setInterval(LONG_PRESS_MS)
@@ -248,7 +129,6 @@ class KioskWindow(QMainWindow):
         self.clock.setInterval(1000)
         self.clock.timeout.connect(lambda: self._apply(self.flow.tick(1.0)))
         self.clock.start()
-        QApplication.instance().installEventFilter(self)  # type: ignore[union-attr]
         if services is not None:
             self._build_screens(event)
         self._apply(self.flow.state)
@@ -256,6 +136,18 @@ class KioskWindow(QMainWindow):
     def _build_screens(self, event: EventInfo) -> None:
         """Every screen after the welcome, the keyboard and the overlays (on a kiosk
         starting up, right after the welcome screen is painted)."""
+        from kiosk.ui.attendee import (
+            BadgeScreen,
+            ConsentScreen,
+            QuestionsScreen,
+            ReceiptScreen,
+            ReviewScreen,
+            ThemeScreen,
+            WriteScreen,
+        )
+        from kiosk.ui.keyboard import OnScreenKeyboard
+        from kiosk.ui.overlay import Overlay, PinPad
+
         f = self.flow
         central = self.central
         self.keyboard = OnScreenKeyboard()
@@ -304,6 +196,8 @@ class KioskWindow(QMainWindow):
         self.corner.raise_()
         for field in (self.write.title_field, self.write.body_field):
             field.installEventFilter(self)
+        self.corner.installEventFilter(self)
+        QApplication.instance().installEventFilter(self)  # type: ignore[union-attr]
         self.built = True
 
     def _open_pin_pad(self) -> None:
@@ -374,7 +268,7 @@ class KioskWindow(QMainWindow):
         self.consent.box.blockSignals(True)
         self.consent.box.setChecked(False)
         self.consent.box.blockSignals(False)
-        clipboard = QGuiApplication.clipboard()
+        clipboard = qt.QGuiApplication.clipboard()
         if clipboard is not None:
             clipboard.clear()
 
@@ -392,20 +286,21 @@ class KioskWindow(QMainWindow):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         kind = event.type()
-        if kind in (QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin, QEvent.Type.KeyPress):
+        types = qt.QEvent.Type
+        if kind in (types.MouseButtonPress, types.TouchBegin, types.KeyPress):
             if self.flow.state.overlay_countdown is not None:
                 self.flow.touch()
                 QTimer.singleShot(0, lambda: self._apply(self.flow.state))
             else:
                 self.flow.touch()
         if watched is self.corner:
-            if kind == QEvent.Type.MouseButtonPress:
+            if kind == types.MouseButtonPress:
                 self.long_press.start()
-            elif kind == QEvent.Type.MouseButtonRelease:
+            elif kind == types.MouseButtonRelease:
                 self.long_press.stop()
         if (
             self.built
-            and kind == QEvent.Type.FocusIn
+            and kind == types.FocusIn
             and watched in (self.write.title_field, self.write.body_field)
         ):
             self.keyboard.set_target(watched)  # type: ignore[arg-type]
@@ -484,14 +379,14 @@ class KioskWindow(QMainWindow):
             event.ignore()
 
     def keyPressEvent(self, event: Any) -> None:
-        if event.key() == Qt.Key.Key_Escape:
+        if event.key() == qt.Qt.Key.Key_Escape:
             return  # no way out by keyboard
         super().keyPressEvent(event)
 
 
 def text_widgets(root: QWidget) -> list[str]:
     """Every text a widget tree holds (tests: nothing left after a reset)."""
-    from kiosk.ui.qt import QLabel
+    from kiosk.ui.qt import QLabel, QLineEdit, QPlainTextEdit
 
     texts: list[str] = []
     for widget in root.findChildren(QLineEdit):

@@ -108,3 +108,29 @@ def test_python_dash_m_and_help() -> None:
     assert out.returncode == 0
     for command in ("init", "propose", "status", "journal"):
         assert command in out.stdout
+
+
+def test_command_table_names_each_sub_command_and_its_module() -> None:
+    """`kiosk run` builds only its own module's parsers: the table it goes by must
+    name every sub-command with the module that registers it."""
+    import argparse
+    import importlib
+
+    from kiosk import cli
+
+    found: dict[str, str] = {}
+    for module in cli.COMMAND_MODULES:
+        sub = argparse.ArgumentParser().add_subparsers()
+        importlib.import_module(module).register(sub)
+        found.update(dict.fromkeys(sub.choices, module))
+    assert found == cli.COMMANDS
+    assert cli.command_named(["--data-dir", "run", "status", "--json"]) == "status"
+    assert cli.command_named(["--ui-language", "ar", "run", "--windowed"]) == "run"
+    assert cli.command_named(["--data-dir=/x", "run"]) == "run"
+    assert cli.command_named(["--help"]) is None
+    assert cli.command_named(["nonsense"]) is None
+    # Built for one command, the parser reads that command's arguments as the whole one does.
+    argv = ["--data-dir", "/d", "run", "--windowed", "--role", "checkin", "--demo"]
+    one = vars(cli.build_parser("run").parse_args(argv))
+    whole = vars(cli.build_parser().parse_args(argv))
+    assert one == whole and one["role"] == "checkin"
