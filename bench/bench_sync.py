@@ -38,9 +38,13 @@ def fill_journal(store: Store, n: int) -> None:
         assert device is not None
         event_id = uow.get_setting("event_id")
         seq, prev = device.journal_seq, device.journal_hash
-        now = dt.datetime(2026, 11, 23, 9, tzinfo=dt.UTC)
+        # Stamped from now on, a millisecond apart, after the kiosk's own set-up entries
+        # (a fixed 09:00 made every entry a clock jump backwards when run later in the
+        # day: 100,000 clock flags, ~12 MB, in every bundle).
+        start = dt.datetime.now(dt.UTC)
         proposals, entries = [], []
         for i in range(n):
+            now = start + dt.timedelta(milliseconds=i)
             pid = new_id()
             row = {
                 "id": pid,
@@ -67,7 +71,8 @@ def fill_journal(store: Store, n: int) -> None:
             }
             seq += 1
             wall = now.isoformat(timespec="microseconds")
-            doc = entry_document(device.id, seq, "proposal.submitted", pid, payload, wall, seq)
+            mono_ns = i * 1_000_000
+            doc = entry_document(device.id, seq, "proposal.submitted", pid, payload, wall, mono_ns)
             digest = chain_hash(prev, doc)
             entries.append(
                 {
@@ -77,7 +82,7 @@ def fill_journal(store: Store, n: int) -> None:
                     "record_id": pid,
                     "payload": canonical_json(payload),
                     "wall_time": wall,
-                    "mono_ns": seq,
+                    "mono_ns": mono_ns,
                     "prev_hash": prev,
                     "hash": digest,
                 }
@@ -161,8 +166,8 @@ def main() -> None:
                 name="Bench",
                 region="",
                 venue="",
-                starts=dt.datetime(2026, 11, 23, 8, tzinfo=dt.UTC),
-                ends=dt.datetime(2026, 11, 23, 18, tzinfo=dt.UTC),
+                starts=dt.datetime.now(dt.UTC) - dt.timedelta(hours=1),  # a day under way
+                ends=dt.datetime.now(dt.UTC) + dt.timedelta(hours=9),
                 languages=["ar", "fr", "zgh", "en"],
             )
             pack = build_pack(central, "B", folder)
