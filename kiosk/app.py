@@ -414,11 +414,12 @@ def run(args: argparse.Namespace) -> int:
 
 
 def present(window: Any, windowed: bool) -> None:
+    """Show the first window. Full screen carries no window decorations (X11 window
+    managers, Windows, macOS); Qt's frameless hint is left to Station, which adds it
+    when a window is next shown: setting it now would touch Qt's enums before the
+    first paint (~20 ms), and setting it on a visible window re-creates it (a flicker)."""
     if windowed:
         window.resize(1280, 800)
         window.show()
     else:
-        from kiosk.ui.qt import Qt
-
-        window.setWindowFlag(Qt.WindowType.FramelessWindowHint, True)
         window.showFullScreen()

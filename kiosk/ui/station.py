@@ -39,7 +39,8 @@ class Station:
             window.resize(1280, 800)
             window.show()
         else:
-            window.setWindowFlag(Qt.WindowType.FramelessWindowHint, True)
+            if not window.isVisible():  # on a visible window it would re-create it (flicker)
+                window.setWindowFlag(Qt.WindowType.FramelessWindowHint, True)
             window.showFullScreen()
         window.raise_()
         window.activateWindow()

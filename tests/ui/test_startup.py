@@ -86,7 +86,7 @@ def test_welcome_is_painted_before_the_rest_is_loaded(kiosk_cli, data_dir) -> No
     for language in ("ar", "fr"):
         out = subprocess.run(
             [sys.executable, "-c", FIRST_PAINT_PROBE, "--data-dir", str(data_dir),
-             "--ui-language", language, "run", "--windowed"],
+             "--ui-language", language, "run"],  # full screen, as at a venue
             capture_output=True, text=True, env=env, cwd=REPO_ROOT, timeout=120,
         )  # fmt: skip
         assert out.returncode == 0, out.stderr

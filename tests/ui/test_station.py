@@ -79,3 +79,31 @@ def test_demo_door_has_signed_badges_walk_ins_and_the_demo_pin(store, settings) 
     walk_in = register_walk_in(store, name="Amina Ait Ouhmad", category="student")
     assert check_in(store, walk_in.token).outcome == "already_checked_in"
     assert check_pin(store, "1234")
+
+
+def test_full_screen_windows_and_the_frameless_hint(qtbot, qapp, door, settings) -> None:  # type: ignore[no-untyped-def]
+    """At a venue: the welcome window painted first is full screen (no decorations) and
+    is not re-created by the frameless hint while visible (that would flicker); the
+    staff window, and the attendee window when shown again, carry the hint."""
+    from kiosk.app import present
+    from kiosk.ui.window import KioskWindow
+
+    store, _tokens = door
+    set_role(store, "both")
+    early = KioskWindow(None, None, run_now, default_language="ar")
+    present(early, windowed=False)
+    native = int(early.winId())
+    s = station(qapp, store, settings)
+    s.windowed = False
+    s.make_kiosk = lambda on_staff: build_window(
+        store, settings, run_now, on_staff=on_staff, window=early
+    )
+    kiosk = s.start("both")
+    frameless = Qt.WindowType.FramelessWindowHint
+    assert kiosk is early and kiosk.isFullScreen() and int(kiosk.winId()) == native
+    kiosk.pin_pad.open_pad()
+    enter_pin(qtbot, kiosk.pin_pad, "4826")
+    assert s.staff.isFullScreen() and s.staff.windowFlags() & frameless
+    qtbot.mouseClick(s.staff.kiosk_button, Qt.MouseButton.LeftButton)
+    assert kiosk.isVisible() and kiosk.isFullScreen() and kiosk.windowFlags() & frameless
+    s.quit()
