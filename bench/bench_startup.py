@@ -1,12 +1,13 @@
 """Start-up to the first painted welcome screen, next to a bare PySide6 window, and
 the time from a key tap to the character painted.
 
-    python bench/bench_startup.py [--runs 11]   (the frozen build: bench_frozen_startup.py)
+    python bench/bench_startup.py [--runs 12]   (the frozen build: bench_frozen_startup.py)
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import statistics
 import subprocess
@@ -107,7 +108,7 @@ def tap_to_paint(samples: int = 200) -> list[float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--runs", type=int, default=11)
+    parser.add_argument("--runs", type=int, default=12)  # two rounds of the 6 orders
     args = parser.parse_args()
     env = {
         **os.environ,
@@ -134,15 +135,17 @@ def main() -> None:
         bare: list[float] = []
         kiosk: dict[str, list[float]] = {lang: [] for lang in runs}
         ready: list[float] = []
-        # Interleaved, so that the machine's drift hits all alike, and in a rotating
-        # order: whichever ran right after the bare window was ~10% slower.
+        # Interleaved, so that the machine's drift hits all alike, in every order in
+        # turn (each of the three follows each other equally often): on this machine
+        # a run right after another program's run was up to ~10% slower.
         measures = [lambda: bare.append(time_to_paint(BARE, env))] + [
             lambda lang=lang, argv=argv: kiosk[lang].append(time_to("PAINTED", argv, paint_env))
             for lang, argv in runs.items()
         ]
-        for n in range(args.runs):
-            for measure in measures[n % 3 :] + measures[: n % 3]:
+        for order in itertools.islice(itertools.cycle(itertools.permutations(measures)), args.runs):
+            for measure in order:
                 measure()
+        for _ in range(max(3, args.runs // 2)):
             ready.append(time_to("READY", runs["ar"], ready_env))
     for lang, times in kiosk.items():
         record(
