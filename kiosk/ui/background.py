@@ -7,6 +7,9 @@ from typing import Any
 
 from kiosk.ui.qt import QObject, QRunnable, QThreadPool, Signal
 
+# What screens are given to run storage work: run_in_background, or run_now in tests.
+Runner = Callable[[Callable[[], Any], Callable[[Any], None], Callable[[BaseException], None]], None]
+
 
 class _Relay(QObject):
     done = Signal(object)

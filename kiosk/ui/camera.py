@@ -14,12 +14,11 @@ from collections.abc import Callable
 from typing import Any
 
 from kiosk.services.camera import FrameDecoder
+from kiosk.ui.background import Runner
 from kiosk.ui.qt import QImage, QObject, QWidget
 
 log = logging.getLogger(__name__)
 MAX_WIDTH = 1280
-
-Runner = Callable[[Callable[[], Any], Callable[[Any], None], Callable[[BaseException], None]], None]
 
 
 def grey_frame(image: QImage) -> tuple[bytes, int, int]:

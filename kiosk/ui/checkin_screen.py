@@ -20,6 +20,7 @@ from kiosk.services.badge_sheet import BadgeCard
 from kiosk.services.checkin import CheckInResult, SearchHit, WalkIn
 from kiosk.services.door import DoorCounters
 from kiosk.ui.attendee import qr_pixmap
+from kiosk.ui.background import Runner
 from kiosk.ui.camera import CameraScanner
 from kiosk.ui.keyboard import OnScreenKeyboard
 from kiosk.ui.qt import (
@@ -46,7 +47,6 @@ from kiosk.ui.welcome import button, label, ltr
 
 log = logging.getLogger(__name__)
 
-Runner = Callable[[Callable[[], Any], Callable[[Any], None], Callable[[BaseException], None]], None]
 
 REFUSED_TEXT = {
     "revoked": N_("This badge has been revoked."),

@@ -7,10 +7,9 @@ from typing import Any
 
 from kiosk.domain.errors import KioskError
 from kiosk.i18n import _
+from kiosk.ui.background import Runner
 from kiosk.ui.qt import QFrame, QGridLayout, QHBoxLayout, QLineEdit, Qt, QVBoxLayout, QWidget
 from kiosk.ui.welcome import button, label
-
-Runner = Callable[[Callable[[], Any], Callable[[Any], None], Callable[[BaseException], None]], None]
 
 
 class Overlay(QFrame):

@@ -20,6 +20,7 @@ from kiosk.i18n import N_, NATIVE_NAMES, _
 from kiosk.services.dashboard import DashboardFigures
 from kiosk.services.staff import IDLE_RANGE, ROLES, StaffSettings
 from kiosk.services.status import Notice, Status
+from kiosk.ui.background import Runner
 from kiosk.ui.checkin_screen import CheckInScreen, DoorServices
 from kiosk.ui.keyboard import OnScreenKeyboard
 from kiosk.ui.overlay import PinPad
@@ -48,7 +49,6 @@ from kiosk.ui.welcome import LANGUAGE_ORDER, button, label, ltr
 
 log = logging.getLogger(__name__)
 
-Runner = Callable[[Callable[[], Any], Callable[[Any], None], Callable[[BaseException], None]], None]
 STAFF_IDLE_S = 300  # an unattended staff area locks itself after five minutes
 
 ROLE_TEXT = {

@@ -10,6 +10,7 @@ from kiosk.domain.event import EventInfo
 from kiosk.domain.flow import AttendeeFlow, FlowState, Step, Timeouts
 from kiosk.i18n import N_, _
 from kiosk.ui import qt
+from kiosk.ui.background import Runner
 from kiosk.ui.qt import (
     QApplication,
     QHBoxLayout,
@@ -30,7 +31,6 @@ if TYPE_CHECKING:
 # the keyboard and the overlays (and the Qt classes they need) are imported when
 # they are built, and Qt's enums (``qt.Qt``, ``qt.QEvent``) are first touched then.
 
-Runner = Callable[[Callable[[], Any], Callable[[Any], None], Callable[[BaseException], None]], None]
 LONG_PRESS_MS = 3000
 
 
