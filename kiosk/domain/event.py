@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 
@@ -29,6 +30,6 @@ class EventInfo:
     languages: tuple[str, ...]
     themes: tuple[ThemeInfo, ...]
 
-    @property
+    @functools.cached_property  # asked on every submit; the info itself never changes
     def theme_codes(self) -> frozenset[str]:
         return frozenset(theme.code for theme in self.themes)

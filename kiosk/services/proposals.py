@@ -20,6 +20,7 @@ from kiosk.storage.store import EVENT_KEY, Store
 
 TRAINING_KEY = "training_mode"
 _INSERT_PROPOSAL = Prepared(insert(Proposal))
+_LIMITS = Limits()
 
 
 @dataclass(frozen=True)
@@ -51,10 +52,11 @@ def submit_proposal(
     :class:`~kiosk.domain.errors.StorageFull` / ``StorageError`` when the disk
     refuses; in every failure nothing is written.
     """
-    limits = limits or Limits()
+    limits = limits or _LIMITS
     # Lean: prepared statements only, on a pooled connection (the attendee waits).
     with storage_errors(), store.uow(lean=True) as uow:
-        local = uow.get_settings(EVENT_KEY, TRAINING_KEY)
+        # The settings come with the journal head, in the submit's first statement.
+        local = uow.read_head(EVENT_KEY, TRAINING_KEY)
         info = event_info(uow, local.get(EVENT_KEY))
         clean = validate_proposal(
             draft, theme_codes=info.theme_codes, languages=info.languages, limits=limits

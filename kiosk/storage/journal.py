@@ -8,11 +8,13 @@ entries is detected as well as editing or deleting older ones.
 
 from __future__ import annotations
 
+import functools
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import String, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from kiosk.clock import Clock
@@ -22,7 +24,7 @@ from kiosk.storage.canonical import (
     chain_hash_text,
     document_text,
 )
-from kiosk.storage.models import Device, JournalEntry
+from kiosk.storage.models import Device, JournalEntry, LocalSetting
 from kiosk.storage.prepared import Prepared, Runner
 
 
@@ -30,14 +32,33 @@ class JournalError(Exception):
     pass
 
 
-# Built once and run as prepared statements on the unit of work's cursor: this is
-# on every action's hot path. FOR UPDATE keeps concurrent writers in line on
-# PostgreSQL (SQLite: BEGIN IMMEDIATE).
-_READ_HEAD = Prepared(
-    select(Device.journal_seq, Device.journal_hash)
-    .where(Device.id == bindparam("device_id"))
-    .with_for_update()
-)
+class Head(NamedTuple):
+    """A device's last journal entry: the next one follows it."""
+
+    seq: int
+    hash: str
+
+
+@functools.lru_cache(maxsize=16)
+def _read_head(setting_count: int) -> Prepared:
+    """The device's head, and ``setting_count`` local settings (``key0``...) with it.
+
+    Built once per count and run as a prepared statement on the unit of work's
+    cursor: this is on every action's hot path. FOR UPDATE keeps concurrent writers
+    in line on PostgreSQL (SQLite: BEGIN IMMEDIATE)."""
+    settings = [
+        select(LocalSetting.value)
+        .where(LocalSetting.key == bindparam(f"key{i}", type_=String))
+        .scalar_subquery()
+        for i in range(setting_count)
+    ]
+    return Prepared(
+        select(Device.journal_seq, Device.journal_hash, *settings)
+        .where(Device.id == bindparam("device_id"))
+        .with_for_update()
+    )
+
+
 _INSERT_ENTRY = Prepared(insert(JournalEntry))
 _MOVE_HEAD = Prepared(
     update(Device)
@@ -52,6 +73,22 @@ class AppendedEntry:
     hash: str
 
 
+def read_head(
+    runner: Runner, device_id: str, setting_keys: Sequence[str] = ()
+) -> tuple[Head, dict[str, str]]:
+    """The device's journal head and the local settings named (those that are set),
+    in one statement: an action that appends reads what it needs with the head."""
+    params = {f"key{i}": key for i, key in enumerate(setting_keys)}
+    params["device_id"] = device_id
+    row = runner.run(_read_head(len(setting_keys)), params).fetchone()
+    if row is None:
+        raise JournalError(f"unknown device {device_id}")
+    settings = {
+        key: value for key, value in zip(setting_keys, row[2:], strict=True) if value is not None
+    }
+    return Head(row[0], row[1]), settings
+
+
 def append(
     runner: Runner,
     device_id: str,
@@ -59,17 +96,18 @@ def append(
     record_id: str,
     payload: dict[str, Any],
     clock: Clock,
+    head: Head | None = None,
 ) -> AppendedEntry:
     """Append one entry after the device's current head (the caller commits).
 
-    Three statements in the caller's transaction: read the head, insert the
-    entry, move the head. The caller flushes its own pending rows first.
+    Three statements in the caller's transaction: read the head (unless the caller
+    read it in this transaction, see :func:`read_head`), insert the entry, move the
+    head. The caller flushes its own pending rows first.
     """
-    head = runner.run(_READ_HEAD, {"device_id": device_id}).fetchone()
     if head is None:
-        raise JournalError(f"unknown device {device_id}")
-    seq = head[0] + 1
-    prev_hash = head[1]
+        head, _ = read_head(runner, device_id)
+    seq = head.seq + 1
+    prev_hash = head.hash
     wall_time = clock.now().isoformat(timespec="microseconds")
     mono_ns = clock.monotonic_ns()
     payload_text = canonical_json(payload)

@@ -30,9 +30,11 @@ from kiosk.ids import new_id
 
 def utc_text(value: dt.datetime) -> str:
     """A timezone-aware datetime as the ISO-8601 UTC text the database stores."""
-    if value.tzinfo is None:
-        raise ValueError("naive datetime stored; use UTC-aware datetimes")
-    return value.astimezone(dt.UTC).isoformat(timespec="microseconds")
+    if value.tzinfo is not dt.UTC:  # the clock's own UTC times skip the conversion
+        if value.tzinfo is None:
+            raise ValueError("naive datetime stored; use UTC-aware datetimes")
+        value = value.astimezone(dt.UTC)
+    return value.isoformat(timespec="microseconds")
 
 
 class UTCDateTime(TypeDecorator[dt.datetime]):

@@ -158,6 +158,9 @@ class UnitOfWork:
         self._shared = False  # lean on SQLite: the store's shared writer connection
         self._cursor: Any = None
         self._device_id: str | None = None
+        # This device's journal head, once read in this transaction (read_head) or
+        # moved by record(): the transaction holds the write lock, so it stays true.
+        self._head: journal.Head | None = None
 
     def __enter__(self) -> UnitOfWork:
         self._open = True
@@ -172,6 +175,7 @@ class UnitOfWork:
         session, connection, cursor = self._session, self._connection, self._cursor
         driver, shared = self._driver, self._shared
         self._open = False
+        self._head = None
         self._session = self._connection = self._transaction = self._cursor = None
         self._driver, self._shared = None, False
         try:
@@ -344,13 +348,29 @@ class UnitOfWork:
             self._device_id = value
         return self._device_id
 
+    def read_head(self, *setting_keys: str) -> dict[str, str]:
+        """Read this device's journal head for the next :meth:`record`, and the local
+        settings named with it, in one statement (those that are set are returned).
+
+        For write actions whose first read is their settings: one statement fewer
+        than :meth:`get_settings` and then the head. The head stays valid for the
+        whole transaction, which holds the write lock (BEGIN IMMEDIATE, FOR UPDATE).
+        """
+        if self.readonly:
+            raise RuntimeError("a read-only unit of work appends nothing")
+        head, settings = journal.read_head(self, self.device_id, setting_keys)
+        self._head = head
+        return settings
+
     def record(self, kind: str, record_id: str, payload: dict[str, Any]) -> journal.AppendedEntry:
         """Append a journal entry for a change made in this unit of work."""
         session = self._session
         if session is not None:
             session.flush()  # pending ORM rows first, so the entry follows what it describes
         device_id = self.device_id
-        entry = journal.append(self, device_id, kind, record_id, payload, self.store.clock)
+        head, self._head = self._head, None  # not kept if this append fails
+        entry = journal.append(self, device_id, kind, record_id, payload, self.store.clock, head)
+        self._head = journal.Head(entry.seq, entry.hash)
         if session is not None:
             # An ORM copy of this device row loaded in the session is now stale.
             for obj in list(session.identity_map.values()):

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import threading
 
+import pytest
 from sqlalchemy import text
 
 from kiosk.domain.proposal import ProposalDraft
 from kiosk.services.proposals import submit_proposal
 from kiosk.services.status import kiosk_status, verify_journal
 from kiosk.storage import Store
+from kiosk.storage.store import EVENT_KEY
 
 
 def test_pragmas(store) -> None:
@@ -75,3 +77,37 @@ def test_one_store_shared_by_threads_keeps_the_journal_gapless(demo_store) -> No
     assert status.proposals == 100
     result = verify_journal(demo_store)
     assert result.ok and result.count == status.journal_length == 102
+
+
+def test_a_submit_reads_its_settings_with_the_journal_head(demo_store) -> None:
+    """One SELECT per submit: the event, training mode and the head come together."""
+    submit_proposal(demo_store, ProposalDraft("skills", "fr", "premier", "corps"))
+    statements: list[str] = []
+    writer = demo_store._writer.driver_connection  # the lean units of work's connection
+    writer.set_trace_callback(statements.append)
+    try:
+        submit_proposal(demo_store, ProposalDraft("skills", "fr", "second", "corps"))
+    finally:
+        writer.set_trace_callback(None)
+    selects = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+    assert len(selects) == 1, statements
+    assert "FROM device" in selects[0] and "local_setting" in selects[0]
+    assert [s.split()[0].upper() for s in statements] == [
+        "BEGIN", "SELECT", "INSERT", "INSERT", "UPDATE", "COMMIT"
+    ]  # fmt: skip
+    result = verify_journal(demo_store)
+    assert result.ok and result.count == kiosk_status(demo_store).journal_length
+
+
+def test_read_head_then_several_records_in_one_unit_of_work(demo_store) -> None:
+    with demo_store.uow() as uow:
+        settings = uow.read_head(EVENT_KEY, "no_such_setting")
+        assert settings == {EVENT_KEY: demo_store.event_id}  # settings not set are left out
+        first = uow.record("test.note", "r1", {"n": 1})
+        second = uow.record("test.note", "r2", {"n": 2})
+        uow.commit()
+    assert second.seq == first.seq + 1
+    result = verify_journal(demo_store)
+    assert result.ok and result.count == second.seq
+    with demo_store.uow(readonly=True) as uow, pytest.raises(RuntimeError):
+        uow.read_head()
