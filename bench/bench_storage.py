@@ -1,10 +1,18 @@
 """Durable proposal submits through the service vs raw sqlite3 with the same pragmas.
 
-Both sides do the same storage work per submit, in one durable transaction
-(WAL, synchronous=FULL): insert the proposal row, read the journal head,
-insert the journal entry, update the head. The raw side has its rows and
-hashes prepared in advance, so the ratio is what validation, hashing and the
-unit of work cost on top of the disk. The two sides alternate submit by submit.
+Every side does the same storage work per submit, in one durable transaction
+(WAL, synchronous=FULL), in the kiosk's own tables: insert the proposal row,
+read the journal head, insert the journal entry, update the head.
+
+- service: ``submit_proposal``, as the kiosk runs it;
+- floor: plain sqlite3 doing the work every submit must do (validation, ids,
+  canonical JSON, the chain hash) inside the timed submit, and nothing else;
+- raw: plain sqlite3 with its rows and hashes prepared in advance;
+- minimal: plain sqlite3 into a minimal schema of its own (the old baseline).
+
+service/raw is the figure with the target; floor/raw is what the required work
+costs on this machine, service/floor what the service's own layers add. The
+sides take turns in blocks of 50 submits.
 
     python bench/bench_storage.py [--n 2000]
 """
@@ -27,11 +35,16 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench._common import SAMPLE_DIR, percentile, record
-from kiosk.domain.proposal import ProposalDraft
+from kiosk.clock import SYSTEM_CLOCK
+from kiosk.config import Limits
+from kiosk.domain.event import EventInfo
+from kiosk.domain.proposal import ProposalDraft, validate_proposal
+from kiosk.ids import new_id, new_receipt_code
+from kiosk.services.context import event_info
 from kiosk.services.proposals import proposal_payload, submit_proposal
 from kiosk.services.setup import init_demo
 from kiosk.storage import Store
-from kiosk.storage.canonical import canonical_json
+from kiosk.storage.canonical import canonical_json, chain_hash_text, document_text
 from kiosk.storage.engine import WAL_AUTOCHECKPOINT_PAGES
 from kiosk.storage.models import JournalEntry, Proposal, utc_text
 
@@ -77,32 +90,40 @@ def pragmas(con: sqlite3.Connection) -> None:
         con.execute(f"PRAGMA {pragma}")
 
 
+def insert_sql(table: Any) -> str:
+    names = [c.name for c in table.columns]
+    return f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
+
+
+PROPOSAL_COLUMNS = [c.name for c in Proposal.__table__.columns]
+ENTRY_COLUMNS = [c.name for c in JournalEntry.__table__.columns]
+INSERT_PROPOSAL = insert_sql(Proposal.__table__)
+INSERT_ENTRY = insert_sql(JournalEntry.__table__)
+READ_HEAD = "SELECT journal_seq, journal_hash FROM device WHERE id=?"
+MOVE_HEAD = "UPDATE device SET journal_seq=?, journal_hash=? WHERE id=?"
+
+
+def kiosk_database(path: Path) -> tuple[sqlite3.Connection, str, EventInfo]:
+    """A demo kiosk database made by the kiosk's migrations, opened with plain sqlite3:
+    the connection, this device's id and the event."""
+    store = Store(f"sqlite:///{path}")
+    init_demo(store)
+    with store.uow(readonly=True) as uow:
+        device_id, event = uow.device_id, event_info(uow)
+    store.close()
+    con = sqlite3.connect(path, isolation_level=None)
+    pragmas(con)
+    return con, device_id, event
+
+
 def raw_submitter(folder: Path, drafts: list[ProposalDraft]) -> Submitter:
     """Raw sqlite3 writing what the service writes: the same rows, every column, into
     the kiosk's own tables (built by its migrations, with their indexes), and a
     journal entry carrying the same full-row payload; ids, payloads and hashes are
     made in advance. What is left of the ratio is the software: validation, reading
     the event, ids, canonical JSON, hashing, the statements and the unit of work."""
-    path = folder / "raw.db"
-    store = Store(f"sqlite:///{path}")
-    init_demo(store)
-    device_id, event_id = store.device_id, store.event_id
-    store.close()
-    con = sqlite3.connect(path, isolation_level=None)
-    pragmas(con)
-
-    def insert_sql(table: Any) -> str:
-        names = [c.name for c in table.columns]
-        return (
-            f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
-        )
-
-    proposal_columns = [c.name for c in Proposal.__table__.columns]
-    entry_columns = [c.name for c in JournalEntry.__table__.columns]
-    insert_proposal, insert_entry = (
-        insert_sql(Proposal.__table__),
-        insert_sql(JournalEntry.__table__),
-    )
+    con, device_id, event = kiosk_database(folder / "raw.db")
+    event_id = event.id
     prepared = []
     now = dt.datetime.now(dt.UTC)
     for i, d in enumerate(drafts * 2):
@@ -114,31 +135,76 @@ def raw_submitter(folder: Path, drafts: list[ProposalDraft]) -> Submitter:
             "created_at": now, "training": False,
         }  # fmt: skip
         payload = canonical_json(proposal_payload(row))
-        values = tuple(utc_text(now) if k == "created_at" else row[k] for k in proposal_columns)
+        values = tuple(utc_text(now) if k == "created_at" else row[k] for k in PROPOSAL_COLUMNS)
         digest = hashlib.sha256(payload.encode()).hexdigest()
         prepared.append((row["id"], values, payload, digest))
 
     def one(index: int) -> None:
         pid, values, payload, digest = prepared[index]
         con.execute("BEGIN IMMEDIATE")
-        con.execute(insert_proposal, values)
-        seq, prev = con.execute(
-            "SELECT journal_seq, journal_hash FROM device WHERE id=?", (device_id,)
-        ).fetchone()
+        con.execute(INSERT_PROPOSAL, values)
+        seq, prev = con.execute(READ_HEAD, (device_id,)).fetchone()
         wall = now.isoformat(timespec="microseconds")
         entry = {
             "device_id": device_id, "seq": seq + 1, "kind": "proposal.submitted",
             "record_id": pid, "payload": payload, "wall_time": wall, "mono_ns": index,
             "prev_hash": prev, "hash": digest,
         }  # fmt: skip
-        con.execute(insert_entry, tuple(entry[k] for k in entry_columns))
-        con.execute(
-            "UPDATE device SET journal_seq=?, journal_hash=? WHERE id=?",
-            (seq + 1, digest, device_id),
-        )
+        con.execute(INSERT_ENTRY, tuple(entry[k] for k in ENTRY_COLUMNS))
+        con.execute(MOVE_HEAD, (seq + 1, digest, device_id))
         con.execute("COMMIT")
 
     for index in range(len(drafts), len(drafts) + 50):  # warm-up
+        one(index)
+    return one, con.close
+
+
+def floor_submitter(folder: Path, drafts: list[ProposalDraft]) -> Submitter:
+    """Raw sqlite3 doing, inside the timed submit, the work the foundation issue asks
+    of every submit, with the kiosk's own functions: validation (NFC, control
+    characters, limits, theme and language), a UUIDv7 and a receipt code, the
+    row's canonical JSON and the SHA-256 chain hash over the head read in the
+    transaction. No unit of work, no prepared-statement layer, no settings read.
+
+    Its ratio to raw is what that required work costs on this machine; the
+    service's ratio to it is what the rest of the code costs."""
+    con, device_id, event = kiosk_database(folder / "floor.db")
+    event_id, themes, languages, limits = event.id, event.theme_codes, event.languages, Limits()
+    clock = SYSTEM_CLOCK
+
+    def one(index: int) -> None:
+        d = validate_proposal(drafts[index], theme_codes=themes, languages=languages, limits=limits)
+        pid, now = new_id(), clock.now()
+        row: dict[str, Any] = {
+            "id": pid, "event_id": event_id, "attendee_id": None,
+            "device_id": device_id, "theme_code": d.theme, "language": d.language,
+            "title": d.title, "body": d.body, "age_band": d.age_band, "gender": d.gender,
+            "province": d.province, "profile": d.profile,
+            "consent_publish": d.consent_publish, "receipt_code": new_receipt_code(),
+            "created_at": now, "training": False,
+        }  # fmt: skip
+        con.execute("BEGIN IMMEDIATE")
+        con.execute(
+            INSERT_PROPOSAL,
+            tuple(utc_text(now) if k == "created_at" else row[k] for k in PROPOSAL_COLUMNS),
+        )
+        seq, prev = con.execute(READ_HEAD, (device_id,)).fetchone()
+        payload = canonical_json(proposal_payload(row))
+        wall, mono = clock.now().isoformat(timespec="microseconds"), clock.monotonic_ns()
+        kind = "proposal.submitted"
+        digest = chain_hash_text(
+            prev, document_text(device_id, seq + 1, kind, pid, payload, wall, mono)
+        )
+        entry = {
+            "device_id": device_id, "seq": seq + 1, "kind": kind, "record_id": pid,
+            "payload": payload, "wall_time": wall, "mono_ns": mono, "prev_hash": prev,
+            "hash": digest,
+        }  # fmt: skip
+        con.execute(INSERT_ENTRY, tuple(entry[k] for k in ENTRY_COLUMNS))
+        con.execute(MOVE_HEAD, (seq + 1, digest, device_id))
+        con.execute("COMMIT")
+
+    for index in range(50):  # warm-up
         one(index)
     return one, con.close
 
@@ -202,6 +268,7 @@ def run_interleaved(
     as on a kiosk with one database."""
     sides = {
         "service": service_submitter(folder, drafts),
+        "floor": floor_submitter(folder, drafts),
         "raw": raw_submitter(folder, drafts),
         "minimal": minimal_submitter(folder, drafts),
     }
@@ -209,7 +276,8 @@ def run_interleaved(
     names = list(sides)
     for n, start in enumerate(range(0, len(drafts), block)):
         indexes = range(start, min(start + block, len(drafts)))
-        for name in names[n % 3 :] + names[: n % 3]:
+        turn = n % len(names)
+        for name in names[turn:] + names[:turn]:
             submit = sides[name][0]
             times[name].extend(timed(submit, i) for i in indexes)
     for _submit, close in sides.values():
@@ -224,7 +292,8 @@ def main() -> None:
     drafts = load_drafts(args.n)
     with tempfile.TemporaryDirectory() as tmp:
         times = run_interleaved(Path(tmp), drafts)
-    service, raw, minimal = times["service"], times["raw"], times["minimal"]
+    service, floor, raw = times["service"], times["floor"], times["raw"]
+    minimal = times["minimal"]
     print(f"{args.n} durable submits each (WAL, synchronous=FULL), in turns of 50")
     record(
         "storage: submit_proposal p50",
@@ -240,6 +309,27 @@ def main() -> None:
         percentile(raw, 99),
         "raw sqlite3 p99, same rows and tables",
         target="ratio <= 1.5",
+    )
+    record(
+        "storage: required work alone p50 (floor)",
+        percentile(floor, 50),
+        "ms",
+        percentile(raw, 50),
+        "raw sqlite3 p50, same rows and tables",
+    )
+    record(
+        "storage: required work alone p99 (floor: raw sqlite3 + validation, ids, JSON, hash)",
+        percentile(floor, 99),
+        "ms",
+        percentile(raw, 99),
+        "raw sqlite3 p99, same rows and tables",
+    )
+    record(
+        "storage: submit_proposal p99 vs the floor",
+        percentile(service, 99),
+        "ms",
+        percentile(floor, 99),
+        "floor p99 (the required work without the service's layers)",
     )
     record(
         "storage: submit_proposal p99 (vs minimal schema)",
