@@ -119,19 +119,21 @@ def kiosk_database(path: Path) -> tuple[sqlite3.Connection, str, EventInfo]:
 def raw_submitter(folder: Path, drafts: list[ProposalDraft]) -> Submitter:
     """Raw sqlite3 writing what the service writes: the same rows, every column, into
     the kiosk's own tables (built by its migrations, with their indexes), and a
-    journal entry carrying the same full-row payload; ids, payloads and hashes are
-    made in advance. What is left of the ratio is the software: validation, reading
-    the event, ids, canonical JSON, hashing, the statements and the unit of work."""
+    journal entry carrying the same full-row payload. Ids (UUIDv7), receipt codes,
+    payloads and hashes are made in advance, by the kiosk's own functions, so the
+    indexes see the same kind of keys. What is left of the ratio is the software:
+    validation, reading the event, ids, canonical JSON, hashing, the statements and
+    the unit of work."""
     con, device_id, event = kiosk_database(folder / "raw.db")
     event_id = event.id
     prepared = []
     now = dt.datetime.now(dt.UTC)
-    for i, d in enumerate(drafts * 2):
+    for d in drafts * 2:
         row: dict[str, Any] = {
-            "id": str(uuid.uuid4()), "event_id": event_id, "attendee_id": None,
+            "id": new_id(), "event_id": event_id, "attendee_id": None,
             "device_id": device_id, "theme_code": d.theme, "language": d.language,
             "title": d.title, "body": d.body, "age_band": "", "gender": "", "province": "",
-            "profile": "", "consent_publish": False, "receipt_code": f"R{i:07d}",
+            "profile": "", "consent_publish": False, "receipt_code": new_receipt_code(),
             "created_at": now, "training": False,
         }  # fmt: skip
         payload = canonical_json(proposal_payload(row))
