@@ -58,23 +58,31 @@ def make_engine(url: str, busy_timeout_ms: int = 5000, **kwargs: Any) -> Engine:
     return engine
 
 
-def _begin_sqlite(dbapi: PoolProxiedConnection, mode: str, dialect: Dialect) -> None:
+def _begin_sqlite(
+    dbapi: PoolProxiedConnection, mode: str, dialect: Dialect, cursor: Any = None
+) -> None:
     statement = f"BEGIN {mode}"
-    # Straight on the driver's connection: every action begins here, and a full
-    # statement execution through SQLAlchemy costs more than the BEGIN itself.
-    # Errors (a lock held past the busy timeout) are raised as SQLAlchemy's.
+    # Straight on the driver's connection (or the cursor given): every action begins
+    # here, and a full statement execution through SQLAlchemy costs more than the
+    # BEGIN itself. Errors (a lock held past the busy timeout) are raised as
+    # SQLAlchemy's.
     try:
-        dbapi.driver_connection.execute(statement)  # type: ignore[union-attr]
+        if cursor is not None:
+            cursor.execute(statement)
+        else:
+            dbapi.driver_connection.execute(statement)  # type: ignore[union-attr]
     except sqlite3.Error as exc:
         raise DBAPIError.instance(statement, (), exc, sqlite3.Error, dialect=dialect) from exc
 
 
-def begin_transaction(dbapi: PoolProxiedConnection, dialect: Dialect, *, readonly: bool) -> None:
+def begin_transaction(
+    dbapi: PoolProxiedConnection, dialect: Dialect, readonly: bool, cursor: Any = None
+) -> None:
     """Begin a transaction on a pooled DBAPI connection, as a Core connection would:
-    on SQLite ``BEGIN IMMEDIATE`` (``DEFERRED`` to read only); other drivers begin
-    implicitly with the first statement."""
+    on SQLite ``BEGIN IMMEDIATE`` (``DEFERRED`` to read only), on ``cursor`` if given;
+    other drivers begin implicitly with the first statement."""
     if dialect.name == "sqlite":
-        _begin_sqlite(dbapi, "DEFERRED" if readonly else "IMMEDIATE", dialect)
+        _begin_sqlite(dbapi, "DEFERRED" if readonly else "IMMEDIATE", dialect, cursor)
 
 
 def is_sqlite(engine: Engine) -> bool:

@@ -71,6 +71,7 @@ class Store:
         # much as the submit's own statements. Other databases use the pool.
         self._writer_lock = threading.Lock()
         self._writer: PoolProxiedConnection | None = None
+        self._writer_cursor: Any = None  # the shared connection's one cursor, kept with it
         self._writer_pool: Pool | None = None
         self._shared_writer = self.engine.dialect.name == "sqlite"
         self._busy_timeout_s = busy_timeout_ms / 1000
@@ -89,6 +90,7 @@ class Store:
     def close(self) -> None:
         with self._writer_lock:
             writer, self._writer = self._writer, None
+            self._writer_cursor = None
             if writer is not None:
                 writer.close()
         self.engine.dispose()
@@ -108,6 +110,7 @@ class Store:
                 stale.invalidate()
             if self._writer is None:
                 self._writer = self.engine.raw_connection()
+                self._writer_cursor = self._writer.cursor()
                 self._writer_pool = self.engine.pool
             return self._writer
         except BaseException:
@@ -179,7 +182,7 @@ class UnitOfWork:
         self._session = self._connection = self._transaction = self._cursor = None
         self._driver, self._shared = None, False
         try:
-            if cursor is not None:
+            if cursor is not None and not shared:  # the shared connection keeps its cursor
                 cursor.close()
             if session is not None:
                 session.close()
@@ -247,8 +250,9 @@ class UnitOfWork:
             store = self.store
             shared = store._shared_writer
             driver = store._take_writer() if shared else store.engine.raw_connection()
+            cursor = store._writer_cursor if shared else None
             try:
-                begin_transaction(driver, store.engine.dialect, readonly=self.readonly)
+                begin_transaction(driver, store.engine.dialect, self.readonly, cursor)
             except BaseException:
                 if shared:
                     store._give_back_writer()
@@ -257,6 +261,7 @@ class UnitOfWork:
                 raise
             self._shared = shared
             self._driver = driver
+            self._cursor = cursor
         return self._driver
 
     def run(self, prepared: Prepared, params: Mapping[str, Any]) -> Any:
@@ -316,7 +321,10 @@ class UnitOfWork:
             self._transaction.commit()
         elif self._driver is not None:
             try:
-                self._driver.commit()
+                if self._shared:  # SQLite: the kept cursor's cached COMMIT statement
+                    self._cursor.execute("COMMIT")
+                else:
+                    self._driver.commit()
             except self.store.engine.dialect.loaded_dbapi.Error as exc:
                 raise self._driver_error(exc, "COMMIT", (), None) from exc
 
