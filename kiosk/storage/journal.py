@@ -67,12 +67,6 @@ _MOVE_HEAD = Prepared(
 )
 
 
-@dataclass(frozen=True)
-class AppendedEntry:
-    seq: int
-    hash: str
-
-
 def read_head(
     runner: Runner, device_id: str, setting_keys: Sequence[str] = ()
 ) -> tuple[Head, dict[str, str]]:
@@ -97,8 +91,9 @@ def append(
     payload: dict[str, Any],
     clock: Clock,
     head: Head | None = None,
-) -> AppendedEntry:
-    """Append one entry after the device's current head (the caller commits).
+) -> Head:
+    """Append one entry after the device's current head (the caller commits); the
+    entry appended is the new head, returned.
 
     Three statements in the caller's transaction: read the head (unless the caller
     read it in this transaction, see :func:`read_head`), insert the entry, move the
@@ -129,7 +124,7 @@ def append(
         },
     )
     runner.run(_MOVE_HEAD, {"device_id": device_id, "seq": seq, "hash": digest})
-    return AppendedEntry(seq, digest)
+    return Head(seq, digest)
 
 
 @dataclass(frozen=True)

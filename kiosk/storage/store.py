@@ -370,7 +370,7 @@ class UnitOfWork:
         self._head = head
         return settings
 
-    def record(self, kind: str, record_id: str, payload: dict[str, Any]) -> journal.AppendedEntry:
+    def record(self, kind: str, record_id: str, payload: dict[str, Any]) -> journal.Head:
         """Append a journal entry for a change made in this unit of work."""
         session = self._session
         if session is not None:
@@ -378,7 +378,7 @@ class UnitOfWork:
         device_id = self.device_id
         head, self._head = self._head, None  # not kept if this append fails
         entry = journal.append(self, device_id, kind, record_id, payload, self.store.clock, head)
-        self._head = journal.Head(entry.seq, entry.hash)
+        self._head = entry
         if session is not None:
             # An ORM copy of this device row loaded in the session is now stale.
             for obj in list(session.identity_map.values()):
