@@ -116,6 +116,39 @@ def kiosk_database(path: Path) -> tuple[sqlite3.Connection, str, EventInfo]:
     return con, device_id, event
 
 
+def proposal_row(
+    d: ProposalDraft, pid: str, receipt: str, now: dt.datetime, event_id: str, device_id: str
+) -> dict[str, Any]:
+    """Every column of the proposal row, as the service writes it."""
+    return {
+        "id": pid, "event_id": event_id, "attendee_id": None, "device_id": device_id,
+        "theme_code": d.theme, "language": d.language, "title": d.title, "body": d.body,
+        "age_band": d.age_band, "gender": d.gender, "province": d.province,
+        "profile": d.profile, "consent_publish": d.consent_publish, "receipt_code": receipt,
+        "created_at": now, "training": False,
+    }  # fmt: skip
+
+
+def proposal_values(row: dict[str, Any]) -> tuple[Any, ...]:
+    """The row's values in column order, the time as the text the database stores."""
+    return tuple(utc_text(row[k]) if k == "created_at" else row[k] for k in PROPOSAL_COLUMNS)
+
+
+def append_and_commit(
+    con: sqlite3.Connection, device_id: str, seq: int, pid: str, payload: str,
+    wall: str, mono: int, prev: str, digest: str,
+) -> None:  # fmt: skip
+    """The journal entry after head ``seq - 1``, the head moved, the commit."""
+    entry = {
+        "device_id": device_id, "seq": seq, "kind": "proposal.submitted", "record_id": pid,
+        "payload": payload, "wall_time": wall, "mono_ns": mono, "prev_hash": prev,
+        "hash": digest,
+    }  # fmt: skip
+    con.execute(INSERT_ENTRY, tuple(entry[k] for k in ENTRY_COLUMNS))
+    con.execute(MOVE_HEAD, (seq, digest, device_id))
+    con.execute("COMMIT")
+
+
 def raw_submitter(folder: Path, drafts: list[ProposalDraft]) -> Submitter:
     """Raw sqlite3 writing what the service writes: the same rows, every column, into
     the kiosk's own tables (built by its migrations, with their indexes), and a
@@ -129,17 +162,10 @@ def raw_submitter(folder: Path, drafts: list[ProposalDraft]) -> Submitter:
     prepared = []
     now = dt.datetime.now(dt.UTC)
     for d in drafts * 2:
-        row: dict[str, Any] = {
-            "id": new_id(), "event_id": event_id, "attendee_id": None,
-            "device_id": device_id, "theme_code": d.theme, "language": d.language,
-            "title": d.title, "body": d.body, "age_band": "", "gender": "", "province": "",
-            "profile": "", "consent_publish": False, "receipt_code": new_receipt_code(),
-            "created_at": now, "training": False,
-        }  # fmt: skip
+        row = proposal_row(d, new_id(), new_receipt_code(), now, event_id, device_id)
         payload = canonical_json(proposal_payload(row))
-        values = tuple(utc_text(now) if k == "created_at" else row[k] for k in PROPOSAL_COLUMNS)
         digest = hashlib.sha256(payload.encode()).hexdigest()
-        prepared.append((row["id"], values, payload, digest))
+        prepared.append((row["id"], proposal_values(row), payload, digest))
 
     def one(index: int) -> None:
         pid, values, payload, digest = prepared[index]
@@ -147,14 +173,7 @@ def raw_submitter(folder: Path, drafts: list[ProposalDraft]) -> Submitter:
         con.execute(INSERT_PROPOSAL, values)
         seq, prev = con.execute(READ_HEAD, (device_id,)).fetchone()
         wall = now.isoformat(timespec="microseconds")
-        entry = {
-            "device_id": device_id, "seq": seq + 1, "kind": "proposal.submitted",
-            "record_id": pid, "payload": payload, "wall_time": wall, "mono_ns": index,
-            "prev_hash": prev, "hash": digest,
-        }  # fmt: skip
-        con.execute(INSERT_ENTRY, tuple(entry[k] for k in ENTRY_COLUMNS))
-        con.execute(MOVE_HEAD, (seq + 1, digest, device_id))
-        con.execute("COMMIT")
+        append_and_commit(con, device_id, seq + 1, pid, payload, wall, index, prev, digest)
 
     for index in range(len(drafts), len(drafts) + 50):  # warm-up
         one(index)
@@ -177,34 +196,15 @@ def floor_submitter(folder: Path, drafts: list[ProposalDraft]) -> Submitter:
     def one(index: int) -> None:
         d = validate_proposal(drafts[index], theme_codes=themes, languages=languages, limits=limits)
         pid, now = new_id(), clock.now()
-        row: dict[str, Any] = {
-            "id": pid, "event_id": event_id, "attendee_id": None,
-            "device_id": device_id, "theme_code": d.theme, "language": d.language,
-            "title": d.title, "body": d.body, "age_band": d.age_band, "gender": d.gender,
-            "province": d.province, "profile": d.profile,
-            "consent_publish": d.consent_publish, "receipt_code": new_receipt_code(),
-            "created_at": now, "training": False,
-        }  # fmt: skip
+        row = proposal_row(d, pid, new_receipt_code(), now, event_id, device_id)
         con.execute("BEGIN IMMEDIATE")
-        con.execute(
-            INSERT_PROPOSAL,
-            tuple(utc_text(now) if k == "created_at" else row[k] for k in PROPOSAL_COLUMNS),
-        )
+        con.execute(INSERT_PROPOSAL, proposal_values(row))
         seq, prev = con.execute(READ_HEAD, (device_id,)).fetchone()
         payload = canonical_json(proposal_payload(row))
         wall, mono = clock.now().isoformat(timespec="microseconds"), clock.monotonic_ns()
-        kind = "proposal.submitted"
-        digest = chain_hash_text(
-            prev, document_text(device_id, seq + 1, kind, pid, payload, wall, mono)
-        )
-        entry = {
-            "device_id": device_id, "seq": seq + 1, "kind": kind, "record_id": pid,
-            "payload": payload, "wall_time": wall, "mono_ns": mono, "prev_hash": prev,
-            "hash": digest,
-        }  # fmt: skip
-        con.execute(INSERT_ENTRY, tuple(entry[k] for k in ENTRY_COLUMNS))
-        con.execute(MOVE_HEAD, (seq + 1, digest, device_id))
-        con.execute("COMMIT")
+        document = document_text(device_id, seq + 1, "proposal.submitted", pid, payload, wall, mono)
+        digest = chain_hash_text(prev, document)
+        append_and_commit(con, device_id, seq + 1, pid, payload, wall, mono, prev, digest)
 
     for index in range(50):  # warm-up
         one(index)
