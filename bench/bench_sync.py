@@ -20,11 +20,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import create_engine, insert, text
 
 from bench._common import record
+from kiosk.central.devices import approve
 from kiosk.central.keys import create_keys
 from kiosk.central.merge import import_bundle
 from kiosk.central.organiser import build_pack, create_event
 from kiosk.ids import new_id, new_receipt_code
 from kiosk.services.checkin import setup_from_pack
+from kiosk.services.enrol import enrolment_request, install_certificate
 from kiosk.services.sync import export_bundle
 from kiosk.storage import Store
 from kiosk.storage.canonical import canonical_json, chain_hash, entry_document
@@ -172,7 +174,19 @@ def main() -> None:
             )
             pack = build_pack(central, "B", folder)
             kiosk = Store(f"sqlite:///{root / (name + '-kiosk.db')}")
-            setup_from_pack(kiosk, pack, name="bench", role="both", keys_dir=root / "keys")
+            setup_from_pack(
+                kiosk,
+                pack.data,
+                name="bench",
+                role="both",
+                keys_dir=root / "keys",
+                passphrase=pack.passphrase,
+            )
+            # Enrolled, so that the import below runs the whole authorisation.
+            approval = approve(
+                central, folder, "B", request_data=enrolment_request(kiosk, root / "keys")
+            )
+            install_certificate(kiosk, approval.certificate)
             fill_journal(kiosk, args.entries)
             t0 = time.perf_counter()
             result = export_bundle(kiosk, root / "keys", root / "usb" / name)

@@ -48,9 +48,9 @@ def organiser(folder: Path, pack: Path) -> list[dict[str, str]]:
         "--region", "Souss-Massa", "--venue", "Agadir",
         "--starts", "2026-11-23T08:00", "--ends", "2026-11-23T18:00")  # fmt: skip
     run("roster", "import", "SM-2026", str(SAMPLE_DIR / "roster.csv"))
-    run("pack", "SM-2026", "--out", str(pack))
+    passphrase = json.loads(run("pack", "SM-2026", "--out", str(pack), "--json"))["passphrase"]
     tokens: list[dict[str, str]] = json.loads(run("roster", "tokens", "SM-2026", "--json"))
-    return tokens
+    return tokens, passphrase
 
 
 def main() -> None:
@@ -61,13 +61,13 @@ def main() -> None:
     apply_style(app)
     with tempfile.TemporaryDirectory() as tmp:
         pack = Path(tmp) / "event.kpack"
-        tokens = organiser(Path(tmp) / "central", pack)
+        tokens, passphrase = organiser(Path(tmp) / "central", pack)
         settings = load_settings(Path(tmp) / "kiosk")
         clock = FakeClock(START)
         store = Store(settings.db_url, backups_dir=settings.backups_dir, clock=clock)
         setup_from_pack(
             store, pack.read_bytes(), name="door-1", role="checkin",
-            keys_dir=settings.keys_dir, pin="4826",
+            keys_dir=settings.keys_dir, pin="4826", passphrase=passphrase,
         )  # fmt: skip
         rng = random.Random(3)
         for row in tokens[:170]:  # a morning at the door

@@ -164,14 +164,11 @@ def setup_demo_door(store: Any, settings: Any) -> Any:
     from kiosk.services.setup import init_demo
 
     try:
-        from kiosk.central.demo import demo_pack
+        from kiosk.central.demo import set_up_demo_kiosk
     except ImportError:
         init_demo(store)
         return None
-    from kiosk.services.checkin import setup_from_pack
-
-    pack = demo_pack(settings.data_dir / "demo-organiser", store.clock.now())
-    setup_from_pack(store, pack, name="demo-kiosk", role="both", keys_dir=settings.keys_dir)
+    set_up_demo_kiosk(store, settings.data_dir, settings.keys_dir)
     return settings.data_dir / "demo-badges.pdf"
 
 
@@ -364,9 +361,16 @@ def run(args: argparse.Namespace) -> int:
     take_backup(settings.db_path, settings.backups_dir, "start")
     if demo_badges is not None:  # printable badges of the demo roster, made once
         from kiosk.services.badge_sheet import badge_cards
+        from kiosk.storage import Store as CentralStore
         from kiosk.ui.badge_sheet import write_badges_pdf
 
-        write_badges_pdf(badge_cards(store), demo_badges)
+        # The invitees' tokens are the (demo) organiser's: kiosks never hold them.
+        organiser = settings.data_dir / "demo-organiser"
+        central = CentralStore(f"sqlite:///{organiser / 'central.db'}")
+        try:
+            write_badges_pdf(badge_cards(central, event_id=store.event_id), demo_badges)
+        finally:
+            central.close()
     from kiosk.services.staff import load_staff_settings
     from kiosk.ui.station import Station
 

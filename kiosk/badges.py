@@ -5,8 +5,8 @@ Binary form (all integers big-endian)::
     version:1 | body_length:1 | body | signature:64
     body = kind:1 | key_id:4 | event_tag:8 | attendee_id:16
 
-``kind`` is 1 for invitees (signed by the organiser) and 2 for walk-ins
-(signed by the event's walk-in key that the pack carries); ``key_id`` names the
+``kind`` is 1 for invitees (signed by the organiser, and only by it) and 2 for
+walk-ins (signed by the event's walk-in key, sealed in the pack); ``key_id`` names the
 signing key so keys can rotate; ``event_tag`` is the first 8 bytes of
 SHA-256 of the event id. The signature is Ed25519 (PyNaCl) over
 ``DOMAIN || version | body_length | body``.
@@ -29,7 +29,7 @@ from __future__ import annotations
 import hashlib
 import sys
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from nacl.signing import SigningKey
@@ -93,11 +93,6 @@ def event_tag(event_id: str) -> bytes:
     return hashlib.sha256(event_id.encode("ascii")).digest()[:8]
 
 
-def token_digest(token: str) -> str:
-    """Stable identifier of a token (for revocation lists): SHA-256 of its digits."""
-    return hashlib.sha256(token.encode("ascii")).hexdigest()
-
-
 def make_token(key: SigningKey, kind: int, event_id: str, attendee_id: str) -> str:
     """Sign a badge token for ``attendee_id`` of ``event_id``."""
     if kind not in (KIND_INVITEE, KIND_WALK_IN):
@@ -150,9 +145,11 @@ def parse_token(token: str) -> Badge:
     )
 
 
-def verify_badge(badge: Badge, keys: dict[bytes, bytes]) -> None:
-    """Check the signature with the key named by the badge (``key_id -> public key``)."""
-    public_key = keys.get(badge.key_id)
+def verify_badge(badge: Badge, keys: Mapping[int, Mapping[bytes, bytes]]) -> None:
+    """Check the signature with the key named by the badge, among the keys that may
+    sign badges of its kind (``kind -> key_id -> public key``): an invitee's badge
+    signed with the walk-in key is refused."""
+    public_key = keys.get(badge.kind, {}).get(badge.key_id)
     if public_key is None:
         raise BadgeError(N_("This badge was signed with an unknown key."), code="invalid_signature")
     try:

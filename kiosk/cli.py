@@ -34,6 +34,7 @@ COMMANDS = {
     "db": "kiosk.commands.database",
     "report": "kiosk.commands.report",
     "setup": "kiosk.commands.checkin",
+    "enrol": "kiosk.commands.checkin",
     "checkin": "kiosk.commands.checkin",
     "walk-in": "kiosk.commands.checkin",
     "search": "kiosk.commands.checkin",

@@ -1,14 +1,13 @@
 """Signing, verification, sealing and key files, with PyNaCl as documented.
 
-No cryptography is written here: Ed25519 signatures (``nacl.signing``), sealed
-boxes to an X25519 key (``nacl.public.SealedBox``) and HMAC-SHA256 (stdlib) for
-the enrolment proof. This module only names things and handles key files.
+No cryptography is written here: Ed25519 signatures (``nacl.signing``) and sealed
+boxes to an X25519 key (``nacl.public.SealedBox``). This module only names
+things and handles key files.
 """
 
 from __future__ import annotations
 
 import hashlib
-import hmac
 import os
 from pathlib import Path
 
@@ -19,7 +18,7 @@ from nacl.signing import SigningKey, VerifyKey
 # LocalSetting keys under which a kiosk keeps what its event pack gave it.
 ORGANISER_SIGN_PK = "organiser_sign_pk"
 ORGANISER_SEAL_PK = "organiser_seal_pk"
-ENROLMENT_SECRET = "enrolment_secret"
+DEVICE_CERTIFICATE = "device_certificate"  # base64 of the organiser's certificate file
 DEVICE_KEY_FILE = "device_ed25519.key"
 
 
@@ -81,18 +80,6 @@ def unseal(private_key: PrivateKey, ciphertext: bytes) -> bytes:
         TypeError,
     ) as exc:
         raise CryptoError("cannot unseal") from exc
-
-
-def enrolment_proof(secret: bytes, device_id: str, device_public_key: bytes) -> str:
-    """HMAC-SHA256 binding a device id and key to the event's enrolment secret."""
-    message = device_id.encode("ascii") + b"\x00" + device_public_key
-    return hmac.new(secret, message, hashlib.sha256).hexdigest()
-
-
-def check_enrolment_proof(
-    secret: bytes, device_id: str, device_public_key: bytes, proof: str
-) -> bool:
-    return hmac.compare_digest(enrolment_proof(secret, device_id, device_public_key), proof)
 
 
 def write_private_key(path: Path, raw: bytes) -> None:

@@ -67,10 +67,12 @@ def check_badge_and_bundle(tmp: Path) -> str:
     """An organiser, a pack, a kiosk set up from it, a badge verified, a bundle read back."""
     import datetime as dt
 
+    from kiosk.central.devices import approve
     from kiosk.central.keys import create_keys, load_sealing_key
     from kiosk.central.merge import import_bundle
     from kiosk.central.organiser import build_pack, create_event, import_roster, roster_tokens
     from kiosk.services.checkin import check_in, setup_from_pack
+    from kiosk.services.enrol import enrolment_request, install_certificate
     from kiosk.services.sync import export_bundle
     from kiosk.storage import Store
 
@@ -91,13 +93,22 @@ def check_badge_and_bundle(tmp: Path) -> str:
     import_roster(central, "SELFTEST", roster.encode("utf-8"), tmp / "central")
     token = roster_tokens(central, "SELFTEST")[0].token
     kiosk = Store(f"sqlite:///{tmp / 'kiosk-badge.db'}")
+    pack = build_pack(central, "SELFTEST", tmp / "central")
     setup_from_pack(
         kiosk,
-        build_pack(central, "SELFTEST", tmp / "central"),
+        pack.data,
         name="self-test",
         role="both",
         keys_dir=tmp / "keys",
+        passphrase=pack.passphrase,
     )
+    approval = approve(
+        central,
+        tmp / "central",
+        "SELFTEST",
+        request_data=enrolment_request(kiosk, tmp / "keys"),
+    )
+    install_certificate(kiosk, approval.certificate)
     result = check_in(kiosk, token)
     if result.outcome != "accepted":
         raise RuntimeError(f"badge refused: {result.outcome}")

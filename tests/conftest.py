@@ -159,4 +159,38 @@ def organiser(tmp_path: Path, capsys, sample_dir: Path):  # type: ignore[no-unty
     run("roster", "import", "SM-2026", str(sample_dir / "roster.csv"))
     run.folder = folder  # type: ignore[attr-defined]
     run.tokens = lambda: json.loads(run("roster", "tokens", "SM-2026", "--json"))  # type: ignore[attr-defined]
+    run.passphrase = pack_passphrase(folder)  # type: ignore[attr-defined]
+    run.enrol = lambda store, keys_dir, event="SM-2026": enrol(folder, store, keys_dir, event)  # type: ignore[attr-defined]
     return run
+
+
+def pack_passphrase(folder: Path, event: str = "SM-2026", db_url: str | None = None) -> str:
+    """The event's pack passphrase, as the organiser reads it from ``kiosk-central pack``."""
+    from kiosk.central.organiser import pack_passphrase as read_passphrase
+    from kiosk.storage import Store
+
+    store = Store(db_url or f"sqlite:///{folder / 'central.db'}")
+    try:
+        return read_passphrase(store, event)
+    finally:
+        store.close()
+
+
+def enrol(
+    folder: Path, kiosk_store, keys_dir: Path, event: str = "SM-2026", db_url: str | None = None
+) -> str:  # type: ignore[no-untyped-def]
+    """The organiser approves the kiosk's enrolment request; the kiosk installs the
+    certificate (what ``kiosk-central device approve`` and ``kiosk enrol`` do)."""
+    from kiosk.central.devices import approve
+    from kiosk.services.enrol import enrolment_request, install_certificate
+    from kiosk.storage import Store
+
+    central_store = Store(db_url or f"sqlite:///{folder / 'central.db'}")
+    try:
+        approval = approve(
+            central_store, folder, event, request_data=enrolment_request(kiosk_store, keys_dir)
+        )
+    finally:
+        central_store.close()
+    install_certificate(kiosk_store, approval.certificate)
+    return approval.device_id

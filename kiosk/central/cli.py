@@ -16,7 +16,7 @@ import platformdirs
 
 from kiosk import APP_AUTHOR, __version__
 from kiosk.domain.errors import KioskError, ValidationError
-from kiosk.i18n import N_, _, set_language
+from kiosk.i18n import N_, _, ngettext, set_language
 
 ENV_DATA_DIR = "KIOSK_CENTRAL_DATA_DIR"
 # Sub-command groups added by other modules (each exposes register(sub)).
@@ -180,15 +180,19 @@ def cmd_pack(args: argparse.Namespace) -> int:
     from kiosk.central.organiser import build_pack
 
     folder, store = open_store(args)
-    data = build_pack(store, args.event, folder)
+    built = build_pack(store, args.event, folder)
     out = Path(args.out)
     tmp = out.with_name(out.name + ".tmp")
-    tmp.write_bytes(data)
+    tmp.write_bytes(built.data)
     os.replace(tmp, out)
     emit(
         args,
-        {"pack": str(out), "bytes": len(data)},
-        _("Event pack written: {path}").format(path=out),
+        {"pack": str(out), "bytes": len(built.data), "passphrase": built.passphrase},
+        _(
+            "Event pack written: {path}\n"
+            "Pack passphrase: {passphrase} (give it to the staff apart from the stick; "
+            "a kiosk needs it at set-up)"
+        ).format(path=out, passphrase=built.passphrase),
     )
     return 0
 
@@ -197,12 +201,108 @@ def cmd_revoke(args: argparse.Namespace) -> int:
     from kiosk.central.organiser import revoke
 
     _folder, store = open_store(args)
-    digest = revoke(store, args.event, args.token)
+    attendee_id = revoke(store, args.event, args.token)
     emit(
         args,
-        {"revoked": digest},
-        _("Badge revoked; it is refused by kiosks set up with the next pack."),
+        {"revoked": attendee_id},
+        _(
+            "Attendee revoked: every badge of theirs is refused by kiosks set up "
+            "with the next pack."
+        ),
     )
+    return 0
+
+
+def cmd_device_approve(args: argparse.Namespace) -> int:
+    from kiosk.central.devices import approve
+
+    folder, store = open_store(args)
+    if not (args.request or args.code):
+        raise KioskError(
+            N_("Give the kiosk's request file (--request) or its code (--code)."), code="usage"
+        )
+    approval = approve(
+        store,
+        folder,
+        args.event,
+        request_data=Path(args.request).read_bytes() if args.request else None,
+        code=args.code,
+        name=args.name,
+        role=args.role,
+    )
+    out = Path(args.out or f"{approval.device_id}.kcert")
+    tmp = out.with_name(out.name + ".tmp")
+    tmp.write_bytes(approval.certificate)
+    os.replace(tmp, out)
+    emit(
+        args,
+        {
+            "device_id": approval.device_id,
+            "name": approval.name,
+            "role": approval.role,
+            "certificate": str(out),
+            "not_after": approval.not_after.isoformat(),
+        },
+        _(
+            "Kiosk {name} approved ({device}). Certificate: {path} "
+            "(give it to the kiosk: 'kiosk enrol --certificate FILE', or it fetches it "
+            "at its next sync)."
+        ).format(name=approval.name, device=approval.device_id, path=out),
+    )
+    return 0
+
+
+def cmd_device_list(args: argparse.Namespace) -> int:
+    from kiosk.central.devices import list_devices
+
+    _folder, store = open_store(args)
+    rows = list_devices(store, args.event)
+    if args.json:
+        print(json.dumps([r.as_dict() for r in rows], ensure_ascii=False))
+        return 0
+    for r in rows:
+        print(f"{r.status}\t{r.name}\t{r.role}\t{r.device_id}\t{r.code or r.last_bundle_at or '-'}")
+    return 0
+
+
+def cmd_device_revoke(args: argparse.Namespace) -> int:
+    from kiosk.central.devices import revoke_devices
+
+    _folder, store = open_store(args)
+    done = revoke_devices(store, args.event, args.devices)
+    emit(
+        args,
+        {"revoked": done},
+        ngettext(
+            "{n} kiosk revoked: its later bundles are quarantined, its earlier records stay.",
+            "{n} kiosks revoked: their later bundles are quarantined, their earlier records stay.",
+            len(done),
+        ).format(n=len(done)),
+    )
+    return 0
+
+
+def cmd_token_create(args: argparse.Namespace) -> int:
+    from kiosk.central.auth import create_token
+
+    _folder, store = open_store(args)
+    issued = create_token(store, args.name)
+    emit(
+        args,
+        {"id": issued.id, "name": issued.name, "token": issued.token},
+        _("API token {name} ({id}): {token}\nIt is shown once; keep it safe.").format(
+            name=issued.name, id=issued.id, token=issued.token
+        ),
+    )
+    return 0
+
+
+def cmd_token_revoke(args: argparse.Namespace) -> int:
+    from kiosk.central.auth import revoke_token
+
+    _folder, store = open_store(args)
+    revoke_token(store, args.id)
+    emit(args, {"revoked": args.id}, _("API token revoked."))
     return 0
 
 
@@ -250,12 +350,51 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_pack)
 
-    p = sub.add_parser("revoke", help="revoke a badge token (in the next pack)")
+    p = sub.add_parser(
+        "revoke", help="revoke an attendee (by badge token, id or external id; next pack)"
+    )
     add_common(p)
     p.add_argument("event", metavar="EVENT")
-    p.add_argument("token", metavar="TOKEN")
+    p.add_argument("token", metavar="TOKEN|ATTENDEE")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_revoke)
+
+    p = sub.add_parser("device", help="kiosks: approve enrolment requests, list, revoke")
+    dsub = p.add_subparsers(dest="device_command", required=True)
+    d = dsub.add_parser("approve", help="sign a kiosk's certificate")
+    add_common(d)
+    d.add_argument("event", metavar="EVENT")
+    d.add_argument("--request", metavar="FILE.kreq", help="the kiosk's request file")
+    d.add_argument("--code", help="the code the kiosk shows (request received over HTTP)")
+    d.add_argument("--name", help="station name (default: the kiosk's own)")
+    d.add_argument("--role", choices=("checkin", "proposals", "both"))
+    d.add_argument("--out", metavar="FILE.kcert")
+    d.add_argument("--json", action="store_true")
+    d.set_defaults(handler=cmd_device_approve)
+    d = dsub.add_parser("list", help="pending requests, approved and revoked kiosks")
+    add_common(d)
+    d.add_argument("event", metavar="EVENT")
+    d.add_argument("--json", action="store_true")
+    d.set_defaults(handler=cmd_device_list)
+    d = dsub.add_parser("revoke", help="revoke kiosks (their later bundles are quarantined)")
+    add_common(d)
+    d.add_argument("event", metavar="EVENT")
+    d.add_argument("devices", nargs="+", metavar="DEVICE_ID")
+    d.add_argument("--json", action="store_true")
+    d.set_defaults(handler=cmd_device_revoke)
+
+    p = sub.add_parser("token", help="organiser API tokens")
+    tsub = p.add_subparsers(dest="token_command", required=True)
+    t = tsub.add_parser("create", help="a new API token (shown once)")
+    add_common(t)
+    t.add_argument("--name", required=True)
+    t.add_argument("--json", action="store_true")
+    t.set_defaults(handler=cmd_token_create)
+    t = tsub.add_parser("revoke", help="revoke an API token by its id")
+    add_common(t)
+    t.add_argument("id", metavar="TOKEN_ID")
+    t.add_argument("--json", action="store_true")
+    t.set_defaults(handler=cmd_token_revoke)
 
     for name in EXTRA_COMMAND_MODULES:
         importlib.import_module(name).register(sub)

@@ -12,8 +12,9 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from kiosk.central.devices import approve
 from kiosk.central.keys import create_keys
-from kiosk.central.organiser import build_pack, create_event, import_roster
+from kiosk.central.organiser import BuiltPack, build_pack, create_event, import_roster
 from kiosk.config import assets_dir
 from kiosk.i18n import LANGUAGES
 from kiosk.services.setup import (
@@ -29,7 +30,7 @@ from kiosk.storage.models import Event
 DEMO_ROSTER = "demo_roster.csv"
 
 
-def demo_pack(folder: Path, today: dt.datetime) -> bytes:
+def demo_pack(folder: Path, today: dt.datetime) -> BuiltPack:
     """Create (once) the demo organiser, event and roster in ``folder``; return a pack."""
     folder.mkdir(parents=True, exist_ok=True)
     create_keys(folder)
@@ -54,3 +55,26 @@ def demo_pack(folder: Path, today: dt.datetime) -> bytes:
         return build_pack(store, DEMO_EVENT_CODE, folder)
     finally:
         store.close()
+
+
+def set_up_demo_kiosk(
+    store: Store, data_dir: Path, keys_dir: Path, name: str = "demo-kiosk"
+) -> None:
+    """The whole chain on one machine: the demo organiser's pack, opened with its
+    passphrase, and this kiosk's enrolment approved by that organiser at once."""
+    from kiosk.services.checkin import setup_from_pack
+    from kiosk.services.enrol import enrolment_request, install_certificate
+
+    folder = data_dir / "demo-organiser"
+    pack = demo_pack(folder, store.clock.now())
+    setup_from_pack(
+        store, pack.data, name=name, role="both", keys_dir=keys_dir, passphrase=pack.passphrase
+    )
+    central = Store(f"sqlite:///{folder / 'central.db'}", backups_dir=folder / "backups")
+    try:
+        approval = approve(
+            central, folder, DEMO_EVENT_CODE, request_data=enrolment_request(store, keys_dir)
+        )
+    finally:
+        central.close()
+    install_certificate(store, approval.certificate)

@@ -1,11 +1,16 @@
-"""Merging kiosk bundles into the central database: verified, idempotent, order-free.
+"""Merging kiosk bundles into the central database: verified, authorised, idempotent,
+order-free.
 
 Every entry is kept in ``imported_entry`` (by device and seq), so the same
 bundle twice, overlapping ranges or bundles out of order change nothing twice.
-Records are upserted by id from the entries' payloads; a check-in undone in an
-entry that arrives before the check-in itself is applied when it arrives.
-Which check-in of an attendee is "first" is computed when reading (stats), so
-the order of imports cannot change it.
+Before anything is written, every new entry is parsed into its typed record
+(:mod:`kiosk.sync.records`) and authorised: it belongs to the bundle's event,
+names the bundle's own device, and creates records with new ids or changes only
+records this device created; no device changes roster records. One bad entry
+quarantines the whole bundle with a reason code and the entry's seq; an import
+never raises. A check-in undone in an entry that arrives before the check-in
+itself is applied when it arrives. Which check-in of an attendee is "first" is
+computed when reading (stats), so the order of imports cannot change it.
 """
 
 from __future__ import annotations
@@ -14,27 +19,43 @@ import contextlib
 import datetime as dt
 import functools
 import json
+import logging
 import shutil
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from nacl.public import PrivateKey
 from sqlalchemy import String, bindparam, insert, select
+from sqlalchemy.exc import SQLAlchemyError
 
+from kiosk.central.devices import bundle_authoriser, register_from_certificate
+from kiosk.i18n import N_
 from kiosk.storage.models import (
     Attendee,
     CentralDevice,
     CheckIn,
     Event,
-    EventSecret,
     ImportedEntry,
     Proposal,
     utc_text,
 )
 from kiosk.storage.prepared import Prepared
 from kiosk.storage.store import Store, UnitOfWork
-from kiosk.sync.bundle import BundleError, Entry, gc_paused, read_bundle, read_manifest
+from kiosk.sync import records
+from kiosk.sync.bundle import (
+    MAX_BUNDLE_BYTES,
+    BundleError,
+    Entry,
+    VerifiedBundle,
+    error_seq,
+    gc_paused,
+    read_bundle,
+    read_manifest,
+)
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -48,19 +69,7 @@ class ImportOutcome:
     to_seq: int = 0
     new_entries: int = 0
     gaps: list[tuple[int, int]] = field(default_factory=list)
-
-
-def _when(value: Any) -> dt.datetime | None:
-    return dt.datetime.fromisoformat(value) if isinstance(value, str) else None
-
-
-def _secret_lookup(store: Store) -> Any:
-    def lookup(event_id: str) -> bytes | None:
-        with store.uow(readonly=True) as uow:
-            secret = uow.session.get(EventSecret, event_id)
-            return bytes.fromhex(secret.enrolment_secret) if secret else None
-
-    return lookup
+    seq: int | None = None  # the entry at fault, when one is
 
 
 def gaps(uow: UnitOfWork, device_id: str) -> list[tuple[int, int]]:
@@ -80,121 +89,133 @@ def gaps(uow: UnitOfWork, device_id: str) -> list[tuple[int, int]]:
     return missing
 
 
-def _ensure_attendee(
-    uow: UnitOfWork, attendee_id: str | None, event_id: str, at: dt.datetime
+def _deny(code: str, reason: str, seq: int) -> BundleError:
+    return BundleError(
+        N_("Bundle rejected at entry {seq}: {reason}."), code=code, reason=reason, seq=seq
+    )
+
+
+def _rows_by_id(uow: UnitOfWork, columns: tuple[Any, ...], ids: Iterable[str]) -> dict[str, Any]:
+    """Rows of ``columns`` (the first one the id) whose id is among ``ids``, 500 a query."""
+    wanted = sorted(set(ids))
+    found: dict[str, Any] = {}
+    for start in range(0, len(wanted), _CHUNK):
+        chunk = wanted[start : start + _CHUNK]
+        for row in uow.session.execute(select(*columns).where(columns[0].in_(chunk))):
+            found[row[0]] = row
+    return found
+
+
+def authorise_entries(
+    uow: UnitOfWork,
+    device_id: str,
+    device_pk: bytes,
+    event_id: str,
+    fresh: list[tuple[Entry, records.Record]],
 ) -> None:
-    if attendee_id and uow.session.get(Attendee, attendee_id) is None:
-        # A walk-in checked in on another kiosk: its details come with that kiosk's bundle.
-        uow.session.add(
-            Attendee(
-                id=attendee_id,
-                event_id=event_id,
-                kind="walk_in",
-                name="",
-                created_at=at,
-                search_key="",
+    """Raise :class:`BundleError` (with the seq) at the first entry this device may not write."""
+    proposals = [r for _e, r in fresh if isinstance(r, records.ProposalSubmitted)]
+    checkins = [r for _e, r in fresh if isinstance(r, records.CheckInRecorded)]
+    undos = [r for _e, r in fresh if isinstance(r, records.CheckInUndone)]
+    walk_ins = [r for _e, r in fresh if isinstance(r, records.AttendeeRegistered)]
+    people_ids = [r.attendee_id for r in proposals + checkins if r.attendee_id]
+    people = _rows_by_id(
+        uow,
+        (Attendee.id, Attendee.event_id, Attendee.kind, Attendee.created_by),
+        people_ids + [r.id for r in walk_ins],
+    )
+    known_proposals = _rows_by_id(uow, (Proposal.id, Proposal.device_id), [r.id for r in proposals])
+    known_checkins = _rows_by_id(
+        uow, (CheckIn.id, CheckIn.device_id), [r.id for r in checkins] + [r.id for r in undos]
+    )
+    codes = {r.receipt_code for r in proposals}
+    taken_codes: dict[str, str] = {}
+    code_list = sorted(codes)
+    for start in range(0, len(code_list), _CHUNK):
+        for proposal_id, code in uow.session.execute(
+            select(Proposal.id, Proposal.receipt_code).where(
+                Proposal.device_id == device_id,
+                Proposal.receipt_code.in_(code_list[start : start + _CHUNK]),
             )
-        )
-        uow.session.flush()
+        ):
+            taken_codes[code] = proposal_id
+    bundle_checkins = {r.id for r in checkins}
+    seen_codes: dict[str, str] = {}
+    own_key = device_pk.hex()
+
+    def person_ok(attendee_id: str | None) -> bool:
+        row = people.get(attendee_id) if attendee_id else None
+        return row is None or row.event_id == event_id
+
+    for entry, record in fresh:
+        seq = entry.seq
+        if entry.record_id != record.record_id:
+            raise _deny("record_id_mismatch", "the entry names another record", seq)
+        if isinstance(record, records.ProposalSubmitted | records.CheckInRecorded):
+            if record.event_id != event_id:
+                raise _deny("foreign_event", "a record of another event", seq)
+            if record.device_id != device_id:
+                raise _deny("foreign_device", "a record in another device's name", seq)
+            known = (
+                known_proposals if isinstance(record, records.ProposalSubmitted) else known_checkins
+            ).get(record.id)
+            if known is not None and known.device_id != device_id:
+                raise _deny("foreign_record", "a record of another device", seq)
+            if not person_ok(record.attendee_id):
+                raise _deny("foreign_attendee", "an attendee of another event", seq)
+            if isinstance(record, records.ProposalSubmitted):
+                other = seen_codes.get(record.receipt_code) or taken_codes.get(record.receipt_code)
+                if other is not None and other != record.id:
+                    raise _deny("duplicate_receipt", "a receipt code this kiosk used already", seq)
+                seen_codes[record.receipt_code] = record.id
+        elif isinstance(record, records.CheckInUndone):
+            target = known_checkins.get(record.id)
+            if target is not None and target.device_id != device_id:
+                raise _deny("foreign_record", "undoes another device's check-in", seq)
+        elif isinstance(record, records.AttendeeRegistered):
+            if record.event_id != event_id:
+                raise _deny("foreign_event", "a record of another event", seq)
+            if record.created_by != device_id:
+                raise _deny("foreign_device", "a walk-in in another device's name", seq)
+            row = people.get(record.id)
+            if row is not None:
+                if row.event_id != event_id:
+                    raise _deny("foreign_event", "an attendee of another event", seq)
+                if row.kind != "walk_in":
+                    raise _deny("roster_record", "devices cannot change the roster", seq)
+                if row.created_by not in (None, device_id):
+                    raise _deny("foreign_record", "another device's walk-in", seq)
+        elif isinstance(record, records.DeviceCreated):
+            if record.id != device_id or record.public_key not in (None, own_key):
+                raise _deny("foreign_device", "another device's identity", seq)
+        elif isinstance(record, records.PackImported):
+            if record.event_id != event_id or record.device_public_key != own_key:
+                raise _deny("foreign_device", "another device's or event's set-up", seq)
+        elif isinstance(record, records.DeviceEnrolled):
+            if record.device_id != device_id or record.event_id != event_id:
+                raise _deny("foreign_device", "another device's enrolment", seq)
+        elif isinstance(record, records.EventSetUp) and record.id != event_id:
+            raise _deny("foreign_event", "another event", seq)
+    del bundle_checkins
 
 
-def _apply(uow: UnitOfWork, entry: Entry, p: dict[str, Any], event_id: str) -> None:
+def _apply_walk_ins(uow: UnitOfWork, walk_ins: list[records.AttendeeRegistered]) -> None:
     s = uow.session
-    if entry.kind == "attendee.registered":
-        values = {
-            k: p.get(k)
-            for k in (
-                "external_id",
-                "kind",
-                "name",
-                "name_latin",
-                "organisation",
-                "category",
-                "province",
-                "phone",
-                "email",
-                "preferred_language",
-                "consent",
-                "search_key",
-                "created_by",
-                "badge_token",
-            )
-        }
-        row = s.get(Attendee, p["id"])
+    for record in walk_ins:
+        values = record.to_payload()
+        values["created_at"] = _when(values["created_at"])
+        row = s.get(Attendee, record.id)
         if row is None:
-            s.add(
-                Attendee(
-                    id=p["id"],
-                    event_id=event_id,
-                    created_at=_when(p["created_at"]),
-                    **{k: v for k, v in values.items() if v is not None},
-                )
-            )
+            s.add(Attendee(**values))
         else:  # a stub made by another station's check-in: fill in the details
             for key, value in values.items():
-                if value is not None:
+                if key != "id":
                     setattr(row, key, value)
-    elif entry.kind == "checkin.recorded":
-        if s.get(CheckIn, p["id"]) is None:
-            at = _when(p["at"]) or dt.datetime.now(dt.UTC)
-            _ensure_attendee(uow, p.get("attendee_id"), event_id, at)
-            undone = s.scalar(
-                select(ImportedEntry.payload).where(
-                    ImportedEntry.kind == "checkin.undone", ImportedEntry.record_id == p["id"]
-                )
-            )
-            s.add(
-                CheckIn(
-                    id=p["id"],
-                    event_id=event_id,
-                    attendee_id=p.get("attendee_id"),
-                    device_id=p["device_id"],
-                    station=p.get("station", ""),
-                    at=at,
-                    method=p["method"],
-                    outcome=p["outcome"],
-                    detail=p.get("detail", ""),
-                    training=bool(p.get("training")),
-                    undone_at=_when(json.loads(undone)["undone_at"]) if undone else None,
-                )
-            )
-    elif entry.kind == "checkin.undone":
-        checkin = s.get(CheckIn, p["id"])
-        if checkin is not None:
-            checkin.undone_at = _when(p["undone_at"])
-    elif entry.kind == "proposal.submitted":
-        if s.get(Proposal, p["id"]) is None:
-            _ensure_attendee(
-                uow,
-                p.get("attendee_id"),
-                event_id,
-                _when(p["created_at"]) or dt.datetime.now(dt.UTC),
-            )
-            s.add(
-                Proposal(
-                    id=p["id"],
-                    event_id=event_id,
-                    attendee_id=p.get("attendee_id"),
-                    device_id=p["device_id"],
-                    theme_code=p["theme"],
-                    language=p["language"],
-                    title=p["title"],
-                    body=p["body"],
-                    age_band=p.get("age_band", ""),
-                    gender=p.get("gender", ""),
-                    province=p.get("province", ""),
-                    profile=p.get("profile", ""),
-                    consent_publish=bool(p.get("consent_publish")),
-                    receipt_code=p["receipt_code"],
-                    created_at=_when(p["created_at"]),
-                    training=bool(p.get("training")),
-                )
-            )
-    elif entry.kind == "event.pack_imported":
-        device = s.get(CentralDevice, entry.device_id)
-        if device is not None and p.get("device_name"):
-            device.name = p["device_name"]
     s.flush()
+
+
+def _when(value: Any) -> dt.datetime | None:
+    return dt.datetime.fromisoformat(value) if isinstance(value, str) else None
 
 
 _CHUNK = 500
@@ -256,7 +277,12 @@ _INSERT_CHECKIN = Prepared(insert(CheckIn))
 
 
 def _apply_all(
-    uow: UnitOfWork, entries: list[Entry], payloads: list[dict[str, Any]], event_id: str
+    uow: UnitOfWork,
+    entries: list[Entry],
+    payloads: list[dict[str, Any]],
+    typed: list[records.Record],
+    event_id: str,
+    device_id: str,
 ) -> None:
     """Apply entries; proposals and check-ins (nearly all of a day) in bulk statements."""
     s = uow.session
@@ -266,9 +292,17 @@ def _apply_all(
     ]
     checkins = [p for e, p in zip(entries, payloads, strict=True) if e.kind == "checkin.recorded"]
     # Attendee details first, so that check-ins and proposals find their people.
-    for entry, payload in zip(entries, payloads, strict=True):
-        if entry.kind not in ("proposal.submitted", "checkin.recorded"):
-            _apply(uow, entry, payload, event_id)
+    _apply_walk_ins(uow, [r for r in typed if isinstance(r, records.AttendeeRegistered)])
+    for record in typed:
+        if isinstance(record, records.CheckInUndone):
+            checkin = s.get(CheckIn, record.id)
+            if checkin is not None:  # authorised: this device's own check-in
+                checkin.undone_at = _when(record.undone_at)
+        elif isinstance(record, records.PackImported):
+            device = s.get(CentralDevice, device_id)
+            if device is not None and record.device_name:
+                device.name = record.device_name
+    s.flush()
     now = dt.datetime.now(dt.UTC)
     people = sorted({p["attendee_id"] for p in proposals + checkins if p.get("attendee_id")})
     known_people = _existing(uow, Attendee.id, people)
@@ -309,6 +343,7 @@ def _apply_all(
         for start in range(0, len(ids), 500):
             for record_id, undo_text in s.execute(
                 select(ImportedEntry.record_id, ImportedEntry.payload).where(
+                    ImportedEntry.device_id == device_id,  # only a device undoes its own
                     ImportedEntry.kind == "checkin.undone",
                     ImportedEntry.record_id.in_(ids[start : start + 500]),
                 )
@@ -336,65 +371,112 @@ def _apply_all(
             uow.run_many(_INSERT_CHECKIN, rows)
 
 
-def import_bundle(
-    store: Store, path: Path, sealing_key: PrivateKey, quarantine: Path
-) -> ImportOutcome:
-    """Verify and merge one bundle file in one transaction; quarantine it if rejected."""
-    data = path.read_bytes()
+def parse_records(bundle: VerifiedBundle) -> list[records.Record]:
+    """Every entry's typed record; :class:`BundleError` with the seq at the first bad one."""
+    typed = []
+    for entry, payload in zip(bundle.entries, bundle.payloads, strict=True):
+        try:
+            typed.append(records.parse(entry.kind, payload))
+        except records.RecordError as exc:
+            raise _deny(exc.code, exc.reason, entry.seq) from exc
+    return typed
+
+
+def _quarantine(path: Path, quarantine: Path) -> None:
+    """Move a refused file out of the way, never deleting it (copied if it cannot move)."""
     try:
-        with gc_paused():  # a bundle is bulk work: see gc_paused
-            bundle = read_bundle(
-                data, enrolment_secret=_secret_lookup(store), sealing_key=sealing_key
-            )
-            return _merge(store, path, bundle.manifest, bundle.entries, bundle.payloads)
-    except BundleError as exc:
         quarantine.mkdir(parents=True, exist_ok=True)
         target = quarantine / path.name
         n = 1
         while target.exists():
             target = quarantine / f"{path.stem}.{n}{path.suffix}"
             n += 1
-        shutil.move(path, target)  # out of the way, never deleted
-        device = ""
-        with contextlib.suppress(BundleError):
-            device = str(read_manifest(data)[0].get("device_id", ""))
-        return ImportOutcome(str(path), "rejected", exc.message(), exc.code, device)
+        try:
+            shutil.move(path, target)
+        except OSError:
+            shutil.copy2(path, target)  # a read-only stick: keep a copy, leave the file
+    except OSError as exc:
+        log.warning("could not quarantine %s: %s", path.name, exc.strerror)
+
+
+def import_bundle(
+    store: Store,
+    path: Path,
+    sealing_key: PrivateKey,
+    quarantine: Path,
+    organiser_sign_pk: bytes | None = None,
+) -> ImportOutcome:
+    """Verify, authorise and merge one bundle file in one transaction; quarantine it if
+    refused. Never raises for what the file holds: every outcome is returned.
+
+    ``organiser_sign_pk`` lets a bundle's own certificate enrol a kiosk approved on
+    another platform of the same organiser; without it only devices approved here merge.
+    """
+    try:
+        if path.stat().st_size > MAX_BUNDLE_BYTES:
+            raise BundleError(
+                N_("Bundle rejected: {reason}."), code="too_large", reason="file too large"
+            )
+        data = path.read_bytes()
+    except BundleError as exc:
+        _quarantine(path, quarantine)
+        return ImportOutcome(str(path), "rejected", exc.message(), exc.code)
+    except OSError as exc:
+        return ImportOutcome(
+            str(path),
+            "rejected",
+            N_("The file cannot be read: {detail}").format(detail=exc.strerror or exc),
+            "unreadable",
+        )
+    try:
+        with gc_paused():  # a bundle is bulk work: see gc_paused
+            bundle = read_bundle(
+                data,
+                authorise=bundle_authoriser(store, organiser_sign_pk or b""),
+                sealing_key=sealing_key,
+            )
+            typed = parse_records(bundle)
+            return _merge(store, path, bundle, typed, organiser_sign_pk)
+    except BundleError as exc:
+        error: BundleError = exc
+    except (SQLAlchemyError, ValueError, TypeError, KeyError, OverflowError) as exc:
+        # A check above should have caught it; never a traceback, never lost: quarantined.
+        log.error("merge of %s failed: %s", path.name, type(exc).__name__)
+        error = BundleError(
+            N_("Bundle rejected: {reason}."), code="merge_failed", reason="it could not be merged"
+        )
+    _quarantine(path, quarantine)
+    device = ""
+    with contextlib.suppress(BundleError):
+        device = str(read_manifest(data)[0].get("device_id", ""))[:64]
+    return ImportOutcome(
+        str(path), "rejected", error.message(), error.code, device, seq=error_seq(error)
+    )
 
 
 def _merge(
     store: Store,
     path: Path,
-    manifest: dict[str, Any],
-    entries: list[Entry],
-    payloads: list[dict[str, Any]],
+    bundle: VerifiedBundle,
+    typed: list[records.Record],
+    organiser_sign_pk: bytes | None,
 ) -> ImportOutcome:
+    manifest = bundle.manifest
     device_id = manifest["device_id"]
+    device_pk = bytes.fromhex(manifest["device_public_key"])
+    with store.uow(readonly=True) as uow:
+        known_device = uow.session.get(CentralDevice, device_id) is not None
+    if not known_device and organiser_sign_pk:
+        register_from_certificate(store, manifest, organiser_sign_pk)
     with store.uow() as uow:
         event = uow.session.get(Event, manifest["event_id"])
-        if event is None:
+        device = uow.session.get(CentralDevice, device_id)
+        if event is None or device is None or device.status != "approved":
             raise BundleError(
-                "Bundle rejected: {reason}.", code="unknown_event", reason="unknown event"
+                N_("Bundle rejected: {reason}."), code="not_enrolled", reason="unknown kiosk"
             )
-        pinned = uow.session.get(CentralDevice, device_id)
-        if pinned is None:
-            uow.session.add(
-                CentralDevice(
-                    device_id=device_id,
-                    event_id=event.id,
-                    public_key=manifest["device_public_key"],
-                    first_seen=dt.datetime.now(dt.UTC),
-                    clock_flags=len(manifest.get("clock_flags", [])),
-                )
-            )
-            uow.session.flush()
-        elif pinned.public_key != manifest["device_public_key"]:
-            raise BundleError(
-                "Bundle rejected: {reason}.",
-                code="key_mismatch",
-                reason="this device id was first seen with another key",
-            )
-        else:
-            pinned.clock_flags = max(pinned.clock_flags, len(manifest.get("clock_flags", [])))
+        device.clock_flags = max(device.clock_flags, len(manifest.get("clock_flags", [])))
+        device.last_bundle_at = store.clock.now()
         known = {
             seq: digest
             for seq, digest in uow.session.execute(
@@ -404,19 +486,16 @@ def _merge(
                 )
             )
         }
-        fresh = []
+        fresh: list[tuple[Entry, records.Record]] = []
         fresh_payloads = []
-        for entry, payload in zip(entries, payloads, strict=True):
+        for entry, payload, record in zip(bundle.entries, bundle.payloads, typed, strict=True):
             if entry.seq in known:
                 if known[entry.seq] != entry.hash:
-                    raise BundleError(
-                        "Bundle rejected: {reason}.",
-                        code="conflict",
-                        reason=f"entry {entry.seq} differs from the one merged",
-                    )
+                    raise _deny("conflict", "the entry differs from the one merged", entry.seq)
                 continue
-            fresh.append(entry)
+            fresh.append((entry, record))
             fresh_payloads.append(payload)
+        authorise_entries(uow, device_id, device_pk, event.id, fresh)
         if fresh:
             uow.run_many(
                 _INSERT_ENTRY,
@@ -429,10 +508,17 @@ def _merge(
                         "payload": e.payload,
                         "hash": e.hash,
                     }
-                    for e in fresh
+                    for e, _r in fresh
                 ],
             )
-        _apply_all(uow, fresh, fresh_payloads, event.id)
+        _apply_all(
+            uow,
+            [e for e, _r in fresh],
+            fresh_payloads,
+            [r for _e, r in fresh],
+            event.id,
+            device_id,
+        )
         missing = gaps(uow, device_id)
         uow.commit()
     return ImportOutcome(
@@ -447,9 +533,16 @@ def _merge(
 
 
 def import_files(
-    store: Store, paths: list[Path], sealing_key: PrivateKey, quarantine: Path
+    store: Store,
+    paths: list[Path],
+    sealing_key: PrivateKey,
+    quarantine: Path,
+    organiser_sign_pk: bytes | None = None,
 ) -> list[ImportOutcome]:
-    return [import_bundle(store, path, sealing_key, quarantine) for path in paths]
+    """Each file its own outcome; one unreadable or refused file never stops the others."""
+    return [
+        import_bundle(store, path, sealing_key, quarantine, organiser_sign_pk) for path in paths
+    ]
 
 
 def high_water(store: Store, device_id: str) -> int:

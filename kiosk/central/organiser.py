@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import secrets
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,12 +18,12 @@ from kiosk.domain.errors import KioskError, ValidationError
 from kiosk.domain.search import search_key
 from kiosk.domain.text import describe_char, find_control_character
 from kiosk.domain.vocab import CATEGORIES
-from kiosk.event_pack import write_pack
+from kiosk.event_pack import new_passphrase, seal_secrets, write_pack
 from kiosk.i18n import LANGUAGES, N_, Msg
 from kiosk.ids import new_id
 from kiosk.services.context import default_themes
 from kiosk.services.setup import event_payload
-from kiosk.storage.models import Attendee, Event, EventSecret, RevokedBadge, Theme
+from kiosk.storage.models import Attendee, Event, EventSecret, RevokedAttendee, Theme
 from kiosk.storage.store import Store, UnitOfWork
 
 ROSTER_COLUMNS = (
@@ -103,7 +102,7 @@ def create_event(
             EventSecret(
                 event_id=event.id,
                 walkin_signing_key=bytes(SigningKey.generate()).hex(),
-                enrolment_secret=secrets.token_bytes(32).hex(),
+                pack_passphrase=new_passphrase(),
                 created_at=now,
             )
         )
@@ -268,19 +267,63 @@ def roster_tokens(store: Store, event_code: str) -> list[TokenRow]:
 
 
 def revoke(store: Store, event_code: str, token: str) -> str:
-    token = badges.decode_scanned(token)
+    """Revoke an attendee, named by one of their badge tokens, an attendee id or an
+    external id: every badge of that person is refused, re-minted ones too."""
     with store.uow() as uow:
         event = find_event(uow, event_code)
-        digest = badges.token_digest(token)
-        if uow.session.get(RevokedBadge, (event.id, digest)) is None:
+        attendee_id = _attendee_named(uow, event.id, token)
+        if uow.session.get(RevokedAttendee, (event.id, attendee_id)) is None:
             uow.session.add(
-                RevokedBadge(event_id=event.id, token_digest=digest, revoked_at=store.clock.now())
+                RevokedAttendee(
+                    event_id=event.id, attendee_id=attendee_id, revoked_at=store.clock.now()
+                )
             )
         uow.commit()
-        return digest
+        return attendee_id
 
 
-def build_pack(store: Store, event_code: str, data_dir: Path) -> bytes:
+def _attendee_named(uow: UnitOfWork, event_id: str, ref: str) -> str:
+    candidates: list[str] = []
+    try:
+        candidates.append(badges.parse_token(badges.decode_scanned(ref)).attendee_id)
+    except badges.BadgeError:
+        candidates.append(ref.strip())
+    by_external = uow.session.scalar(
+        select(Attendee.id).where(Attendee.event_id == event_id, Attendee.external_id == ref)
+    )
+    if by_external:
+        candidates.append(by_external)
+    for candidate in candidates:
+        row = uow.session.get(Attendee, candidate)
+        if row is not None and row.event_id == event_id:
+            return row.id
+    raise KioskError(
+        N_("No attendee {ref} in this event (give a badge token, an id or an external id)."),
+        code="unknown_attendee",
+        ref=ref[:40],
+    )
+
+
+@dataclass(frozen=True)
+class BuiltPack:
+    data: bytes
+    passphrase: str
+
+
+def pack_passphrase(store: Store, event_code: str) -> str:
+    with store.uow(readonly=True) as uow:
+        event = find_event(uow, event_code)
+        secret = uow.session.get(EventSecret, event.id)
+        if secret is None:
+            raise KioskError(
+                N_("The event {event} has no keys."), code="no_event_keys", event=event_code
+            )
+        return secret.pack_passphrase
+
+
+def build_pack(store: Store, event_code: str, data_dir: Path) -> BuiltPack:
+    """The event's signed pack; what a kiosk needs beyond the event is sealed under
+    the event's pack passphrase (returned with it, for the organiser to hand over)."""
     organiser = load_signing_key(data_dir)
     sealing = load_sealing_key(data_dir)
     with store.uow(readonly=True) as uow:
@@ -304,16 +347,12 @@ def build_pack(store: Store, event_code: str, data_dir: Path) -> bytes:
         )
         revoked = sorted(
             uow.session.scalars(
-                select(RevokedBadge.token_digest).where(RevokedBadge.event_id == event.id)
+                select(RevokedAttendee.attendee_id).where(RevokedAttendee.event_id == event.id)
             )
         )
         shared = event_payload(event, themes)
-        document = {
-            "pack_id": new_id(),
-            "issued_at": store.clock.now().isoformat(),
-            "event": {k: v for k, v in shared.items() if k != "themes"},
-            "themes": shared["themes"],
-            # Contacts (phone, e-mail) stay on the organiser's side.
+        # Contacts (phone, e-mail) and badge tokens stay on the organiser's side.
+        door = {
             "attendees": [
                 {
                     "id": a.id,
@@ -324,16 +363,22 @@ def build_pack(store: Store, event_code: str, data_dir: Path) -> bytes:
                     "category": a.category,
                     "province": a.province,
                     "preferred_language": a.preferred_language,
-                    "token": a.badge_token,
                 }
                 for a in people
             ],
-            "revoked": revoked,
+            "revoked_attendees": revoked,
+            "walkin_signing_key": secret.walkin_signing_key,
+        }
+        document = {
+            "pack_id": new_id(),
+            "issued_at": store.clock.now().isoformat(),
+            "event": {k: v for k, v in shared.items() if k != "themes"},
+            "themes": shared["themes"],
             "keys": {
                 "organiser_sign_pk": bytes(organiser.verify_key).hex(),
                 "organiser_seal_pk": bytes(sealing.public_key).hex(),
-                "walkin_signing_key": secret.walkin_signing_key,
-                "enrolment_secret": secret.enrolment_secret,
             },
+            "sealed": seal_secrets(door, secret.pack_passphrase),
         }
-    return write_pack(document, organiser)
+        passphrase = secret.pack_passphrase
+    return BuiltPack(write_pack(document, organiser), passphrase)

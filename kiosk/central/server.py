@@ -1,26 +1,45 @@
-"""The central platform's HTTP API (FastAPI): kiosks upload bundles over it.
+"""The central platform's HTTP API (FastAPI): kiosks enrol and upload bundles over it.
 
-Devices authenticate by what they upload: every bundle is signed by its
-device key, carries the event's enrolment proof, and the key is pinned on first
-sight, exactly as for a file import (the same code verifies both).
+Who may call what:
+
+- ``/api/v1/health``: anyone (no data).
+- ``POST /api/v1/enrolments``: anyone; the request file is signed by the key it
+  names, and waits for the organiser's approval (capped per event).
+- a kiosk's own sync calls (its certificate, its high-water mark, its uploads):
+  that device, authenticated by its device key (:mod:`kiosk.sync.http_auth`);
+  uploads from a device that is not approved are refused before the body is read.
+- everything else (event figures): an organiser's API token
+  (``kiosk-central token create``), as ``Authorization: Bearer ...``.
+
+Answers to a kiosk are signed by the organiser key over the request's nonce, so a
+kiosk believes only this platform. The same code verifies an upload as a file
+import (:func:`kiosk.central.merge.import_bundle`), off the event loop.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import json
 import os
 import tempfile
 from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, HTTPException, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
 
 from kiosk import __version__
-from kiosk.central.keys import load_sealing_key
+from kiosk.central.auth import check_token
+from kiosk.central.devices import certificate_for, device_key, receive_request
+from kiosk.central.keys import load_sealing_key, load_signing_key
 from kiosk.central.merge import high_water, import_bundle
 from kiosk.central.stats import event_stats
 from kiosk.domain.errors import KioskError
+from kiosk.enrolment import MAX_BYTES as MAX_REQUEST_BYTES
 from kiosk.storage.store import Store
+from kiosk.sync import http_auth
 
 MAX_UPLOAD_BYTES = 64 * 1024 * 1024
 
@@ -29,56 +48,156 @@ def create_app(store: Store, data_dir: Path, max_upload: int = MAX_UPLOAD_BYTES)
     app = FastAPI(
         title="Listening Kiosk central API",
         version=__version__,
-        description="Bundle upload and high-water marks for kiosk sync.",
+        description="Enrolment, bundle upload and high-water marks for kiosk sync.",
     )
     sealing_key = load_sealing_key(data_dir)
+    signing_key = load_signing_key(data_dir)
+    organiser_pk = bytes(signing_key.verify_key)
     incoming = data_dir / "incoming"
     incoming.mkdir(parents=True, exist_ok=True)
+
+    def signed(request: Request, body: dict[str, Any], status: int = 200) -> Response:
+        """A JSON answer signed over the request's nonce (a kiosk checks it)."""
+        nonce = request.headers.get(http_auth.NONCE_HEADER, "")
+        if not (16 <= len(nonce) <= 64 and nonce.isalnum()):
+            nonce = ""
+        content = json.dumps({**body, "nonce": nonce}, ensure_ascii=False).encode("utf-8")
+        return Response(
+            content,
+            status_code=status,
+            media_type="application/json",
+            headers={
+                http_auth.SERVER_SIGNATURE_HEADER: http_auth.sign_answer(
+                    signing_key, nonce, content
+                )
+            },
+        )
+
+    def device_of(request: Request, body: bytes, *, pending: bool = False) -> str:
+        claimed = http_auth.request_device(request.headers)
+        if claimed is None:
+            raise HTTPException(status_code=401, detail="device authentication required")
+        key = device_key(store, claimed[0], pending=pending)
+        if key is None:
+            raise HTTPException(status_code=403, detail="not an enrolled device")
+        try:
+            http_auth.verify_request(key, request.method, request.url.path, request.headers, body)
+        except http_auth.SignatureError as exc:
+            raise HTTPException(status_code=401, detail="bad device signature") from exc
+        return claimed[0]
+
+    def organiser(request: Request) -> None:
+        header = request.headers.get("authorization", "")
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not check_token(store, token.strip()):
+            raise HTTPException(
+                status_code=401,
+                detail="organiser credential required",
+                headers={"WWW-Authenticate": "Bearer"},
+            )
 
     @app.get("/api/v1/health")
     def health() -> dict[str, str]:
         return {"status": "ok", "version": __version__}
 
-    @app.get("/api/v1/devices/{device_id}/high-water")
-    def device_high_water(device_id: str) -> dict[str, Any]:
-        if len(device_id) > 64:
-            raise HTTPException(status_code=422, detail="device id too long")
-        return {"device_id": device_id, "seq": high_water(store, device_id)}
+    @app.post("/api/v1/enrolments", responses={413: {}, 422: {}})
+    async def enrol(request: Request) -> Response:
+        body = await _read_small(request, MAX_REQUEST_BYTES)
+        try:
+            row = await run_in_threadpool(receive_request, store, body)
+        except KioskError as exc:
+            return signed(request, {"status": "refused", "code": exc.code}, 422)
+        return signed(request, {"status": "pending", "device_id": row.device_id}, 202)
 
-    @app.post("/api/v1/bundles", responses={413: {}, 422: {}})
-    async def upload(request: Request) -> JSONResponse:
+    @app.get("/api/v1/enrolments/{device_id}/certificate", responses={401: {}, 403: {}})
+    def certificate(device_id: str, request: Request) -> Response:
+        if device_of(request, b"", pending=True) != device_id:
+            raise HTTPException(status_code=403, detail="another device")
+        cert = certificate_for(store, device_id)
+        if cert is None:
+            return signed(request, {"status": "pending", "device_id": device_id}, 404)
+        return signed(
+            request,
+            {
+                "status": "approved",
+                "device_id": device_id,
+                "certificate": base64.b64encode(cert).decode("ascii"),
+            },
+        )
+
+    @app.get("/api/v1/devices/{device_id}/high-water", responses={401: {}, 403: {}})
+    def device_high_water(device_id: str, request: Request) -> Response:
+        if device_of(request, b"") != device_id:
+            raise HTTPException(status_code=403, detail="another device")
+        return signed(request, {"device_id": device_id, "seq": high_water(store, device_id)})
+
+    @app.post("/api/v1/bundles", responses={401: {}, 403: {}, 413: {}, 422: {}})
+    async def upload(request: Request) -> Response:
+        claimed = http_auth.request_device(request.headers)
+        # Refused before the body is read: only enrolled devices may send bundles.
+        if claimed is None or device_key(store, claimed[0]) is None:
+            raise HTTPException(status_code=401, detail="device authentication required")
         declared = request.headers.get("content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > max_upload):
             raise HTTPException(status_code=413, detail="bundle too large")
-        chunks, size = [], 0
-        async for chunk in request.stream():
-            size += len(chunk)
-            if size > max_upload:
-                raise HTTPException(status_code=413, detail="bundle too large")
-            chunks.append(chunk)
         fd, name = tempfile.mkstemp(suffix=".kbundle", dir=incoming)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(b"".join(chunks))
-        outcome = import_bundle(store, Path(name), sealing_key, data_dir / "quarantine")
-        if outcome.outcome != "rejected":
-            Path(name).unlink(missing_ok=True)  # merged: the database holds it now
+        path = Path(name)
+        try:
+            digest = hashlib.sha256()
+            size = 0
+            with os.fdopen(fd, "wb") as fh:
+                async for chunk in request.stream():
+                    size += len(chunk)
+                    if size > max_upload:
+                        raise HTTPException(status_code=413, detail="bundle too large")
+                    digest.update(chunk)
+                    fh.write(chunk)
+            body_digest = digest.hexdigest()
+            try:
+                http_auth.verify_request(
+                    device_key(store, claimed[0]) or b"",
+                    "POST",
+                    request.url.path,
+                    request.headers,
+                    path.read_bytes(),
+                )
+            except http_auth.SignatureError as exc:
+                raise HTTPException(status_code=401, detail="bad device signature") from exc
+            outcome = await run_in_threadpool(
+                import_bundle, store, path, sealing_key, data_dir / "quarantine", organiser_pk
+            )
+        finally:
+            path.unlink(missing_ok=True)  # merged, refused (then moved) or failed
         body = {
             "outcome": outcome.outcome,
             "code": outcome.code or None,
             "reason": outcome.reason or None,
+            "seq": outcome.seq,
             "device_id": outcome.device_id,
             "from_seq": outcome.from_seq,
             "to_seq": outcome.to_seq,
             "new_entries": outcome.new_entries,
             "gaps": outcome.gaps,
+            "bundle_sha256": body_digest,
         }
-        return JSONResponse(body, status_code=422 if outcome.outcome == "rejected" else 200)
+        return signed(request, body, 422 if outcome.outcome == "rejected" else 200)
 
-    @app.get("/api/v1/events/{code}/stats")
-    def stats(code: str) -> dict[str, Any]:
+    @app.get("/api/v1/events/{code}/stats", responses={401: {}, 404: {}})
+    def stats(code: str, request: Request) -> dict[str, Any]:
+        organiser(request)
         try:
             return event_stats(store, code)
         except KioskError as exc:
             raise HTTPException(status_code=404, detail=exc.message()) from exc
 
     return app
+
+
+async def _read_small(request: Request, limit: int) -> bytes:
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise HTTPException(status_code=413, detail="too large")
+        chunks.append(chunk)
+    return b"".join(chunks)

@@ -89,8 +89,14 @@ def event_stats(store: Store, event_code: str) -> dict[str, Any]:
         return {
             "event": event.code,
             "attendees": count_rows(s, Attendee, Attendee.event_id == event.id),
+            # Only walk-ins an enrolled kiosk's journal registered (a check-in elsewhere
+            # of a walk-in not yet registered here leaves a placeholder, not counted).
             "walk_ins": count_rows(
-                s, Attendee, Attendee.event_id == event.id, Attendee.kind == "walk_in"
+                s,
+                Attendee,
+                Attendee.event_id == event.id,
+                Attendee.kind == "walk_in",
+                Attendee.created_by.is_not(None),
             ),
             "unique_checkins": len(first),
             "duplicate_checkins": duplicates,

@@ -43,12 +43,16 @@ def register(sub: Any) -> None:
 
 def cmd_import(args: argparse.Namespace) -> int:
     from kiosk.central.cli import open_store
-    from kiosk.central.keys import load_sealing_key
+    from kiosk.central.keys import load_sealing_key, load_signing_key
     from kiosk.central.merge import import_files
 
     folder, store = open_store(args)
     results = import_files(
-        store, [Path(f) for f in args.files], load_sealing_key(folder), folder / "quarantine"
+        store,
+        [Path(f) for f in args.files],
+        load_sealing_key(folder),
+        folder / "quarantine",
+        bytes(load_signing_key(folder).verify_key),
     )
     if args.json:
         print(json.dumps([r.__dict__ for r in results], ensure_ascii=False))
@@ -56,7 +60,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         for r in results:
             line = f"{r.outcome}: {r.file}"
             if r.reason:
-                line += f" ({r.reason})"
+                line += f" ({r.reason} [{r.code}])"
             if r.gaps:
                 line += " " + _("gaps: {gaps}").format(
                     gaps=", ".join(f"{a}-{b}" for a, b in r.gaps)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 from typing import Any
 
@@ -28,8 +29,23 @@ def register(sub: Any) -> None:
     p.add_argument("--name", required=True, help="station name, e.g. door-1")
     p.add_argument("--role", choices=("checkin", "proposals", "both"), default="both")
     p.add_argument("--pin", help="staff PIN (stored as a slow hash)")
+    p.add_argument(
+        "--passphrase",
+        default=os.environ.get("KIOSK_PACK_PASSPHRASE"),
+        help="the pack passphrase from the organiser (default: $KIOSK_PACK_PASSPHRASE)",
+    )
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_setup)
+
+    p = sub.add_parser("enrol", help="this kiosk's enrolment: request, certificate")
+    add_common(p)
+    p.add_argument("--request-out", metavar="FILE.kreq", help="write the enrolment request")
+    p.add_argument(
+        "--certificate", metavar="FILE.kcert", help="install the organiser's certificate"
+    )
+    p.add_argument("--url", help="send the request to the central platform, fetch the certificate")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_enrol)
 
     p = sub.add_parser("checkin", help="check a badge in (exit code 0 only if accepted)")
     add_common(p)
@@ -66,6 +82,8 @@ def register(sub: Any) -> None:
 def cmd_setup(args: argparse.Namespace) -> int:
     from kiosk.cli import emit, open_store
     from kiosk.services.checkin import setup_from_pack
+    from kiosk.services.enrol import REQUEST_FILE, enrolment_request
+    from kiosk.services.sync import write_atomically
 
     settings, store = open_store(args)
     result = setup_from_pack(
@@ -75,11 +93,22 @@ def cmd_setup(args: argparse.Namespace) -> int:
         role=args.role,
         keys_dir=settings.keys_dir,
         pin=args.pin,
+        passphrase=args.passphrase,
     )
+    request_path = settings.data_dir / REQUEST_FILE
+    write_atomically(request_path, enrolment_request(store, settings.keys_dir))
     text = _(
-        "Set up for event {code}: {n} attendees, {r} revoked badges.\n"
-        "Organiser key fingerprint: {fp} (compare it with the organiser's)."
-    ).format(code=result.event_code, n=result.attendees, r=result.revoked, fp=result.fingerprint)
+        "Set up for event {code}: {n} attendees, {r} revoked attendees.\n"
+        "Organiser key fingerprint: {fp} (compare it with the organiser's).\n"
+        "Enrolment code: {enrol} (the organiser approves it; request file: {path})."
+    ).format(
+        code=result.event_code,
+        n=result.attendees,
+        r=result.revoked,
+        fp=result.fingerprint,
+        enrol=result.enrolment_code,
+        path=request_path,
+    )
     emit(
         args,
         {
@@ -90,10 +119,40 @@ def cmd_setup(args: argparse.Namespace) -> int:
             "attendees": result.attendees,
             "revoked": result.revoked,
             "updated": result.updated,
+            "enrolment_code": result.enrolment_code,
+            "enrolment_request": str(request_path),
         },
         text,
     )
     return 0
+
+
+def cmd_enrol(args: argparse.Namespace) -> int:
+    from kiosk.cli import emit, open_store
+    from kiosk.services.enrol import enrolment_request, enrolment_state, install_certificate
+    from kiosk.services.sync import write_atomically
+    from kiosk.services.upload import enrol_over_http
+
+    settings, store = open_store(args)
+    if args.request_out:
+        write_atomically(Path(args.request_out), enrolment_request(store, settings.keys_dir))
+    if args.certificate:
+        install_certificate(store, Path(args.certificate).read_bytes())
+    if args.url:
+        enrol_over_http(store, settings.keys_dir, args.url)
+    state = enrolment_state(store)
+    text = (
+        _("Enrolled: device {device}, certificate valid until {until}.").format(
+            device=state.device_id, until=state.not_after
+        )
+        if state.enrolled
+        else _(
+            "Not enrolled yet: the organiser approves code {code} "
+            "(this kiosk works meanwhile; its bundles are accepted once approved)."
+        ).format(code=state.code)
+    )
+    emit(args, state.as_dict(), text)
+    return 0 if state.enrolled else 1
 
 
 def outcome_message(

@@ -7,8 +7,10 @@ from dataclasses import dataclass
 import qrcode
 from sqlalchemy import select
 
+from kiosk.domain.errors import NotSetUp
+from kiosk.i18n import N_
 from kiosk.services.context import current_event
-from kiosk.storage.models import Attendee
+from kiosk.storage.models import Attendee, Event
 from kiosk.storage.store import Store
 
 
@@ -22,9 +24,15 @@ class BadgeCard:
     token: str
 
 
-def badge_cards(store: Store, attendee_ids: list[str] | None = None) -> list[BadgeCard]:
+def badge_cards(
+    store: Store, attendee_ids: list[str] | None = None, event_id: str | None = None
+) -> list[BadgeCard]:
+    """Badges this store holds tokens for: on a kiosk its walk-ins (invitees' tokens
+    stay with the organiser); on the organiser's side (``event_id``) everyone's."""
     with store.uow(readonly=True) as uow:
-        event = current_event(uow)
+        event = uow.session.get(Event, event_id) if event_id else current_event(uow)
+        if event is None:
+            raise NotSetUp(N_("No event with the code {event}."), code="unknown_event", event="-")
         query = select(Attendee).where(
             Attendee.event_id == event.id, Attendee.badge_token.is_not(None)
         )

@@ -18,14 +18,16 @@ from kiosk.domain.errors import KioskError, ValidationError
 from kiosk.domain.search import rank, search_key
 from kiosk.domain.text import describe_char, find_control_character, normalize_text
 from kiosk.domain.vocab import CATEGORIES
+from kiosk.enrolment import enrolment_code
 from kiosk.event_pack import EventPack, PackError, read_pack
 from kiosk.i18n import N_
 from kiosk.ids import new_id
 from kiosk.services.context import current_event
 from kiosk.services.setup import ensure_device
 from kiosk.storage.errors import storage_errors
-from kiosk.storage.models import Attendee, CheckIn, Device, Event, RevokedBadge, Theme
+from kiosk.storage.models import Attendee, CheckIn, Device, Event, RevokedAttendee, Theme
 from kiosk.storage.store import DEVICE_KEY, EVENT_KEY, Store, UnitOfWork
+from kiosk.sync import records
 
 WALKIN_KEY = "walkin_signing_key"
 PACK_ISSUED_KEY = "pack_issued_at"
@@ -57,6 +59,7 @@ class PackSetup:
     attendees: int
     revoked: int
     updated: bool
+    enrolment_code: str
 
 
 def hash_pin(pin: str) -> str:
@@ -97,13 +100,22 @@ def _event_from_pack(pack: EventPack) -> dict[str, Any]:
 
 
 def setup_from_pack(
-    store: Store, data: bytes, *, name: str, role: str, keys_dir: Path, pin: str | None = None
+    store: Store,
+    data: bytes,
+    *,
+    name: str,
+    role: str,
+    keys_dir: Path,
+    pin: str | None = None,
+    passphrase: str | None = None,
 ) -> PackSetup:
-    """Set this kiosk up (or update it) from a signed event pack.
+    """Set this kiosk up (or update it) from a signed, sealed event pack.
 
     A kiosk already trusting an organiser refuses a pack signed by another, a
     pack of another event, or an older pack; a newer pack of the same event
-    updates the roster and revocations and keeps every local record.
+    updates the roster and revocations and keeps every local record. The kiosk
+    works at once (door and proposals); its bundles are accepted centrally once
+    the organiser has approved its enrolment request (:mod:`kiosk.services.enrol`).
     """
     if role not in ("checkin", "proposals", "both"):
         raise ValidationError(N_("Unknown role {role}."), code="bad_role", role=role)
@@ -114,7 +126,7 @@ def setup_from_pack(
         if crypto.ORGANISER_SIGN_PK in known
         else None
     )
-    pack = read_pack(data, trusted_signer=trusted)
+    pack = read_pack(data, trusted_signer=trusted, passphrase=passphrase)
     if known.get(EVENT_KEY) and known[EVENT_KEY] != pack.event["id"] and trusted is not None:
         raise PackError(
             N_("This kiosk holds another event's data; it cannot take this event's pack."),
@@ -150,36 +162,36 @@ def setup_from_pack(
             row.descriptions = dict(theme.get("descriptions", {}))
         uow.session.flush()
         _import_roster(uow, event.id, pack, store.clock.now())
-        for digest in pack.revoked:
-            if uow.session.get(RevokedBadge, (event.id, digest)) is None:
+        for attendee_id in pack.revoked_attendees:
+            if uow.session.get(RevokedAttendee, (event.id, attendee_id)) is None:
                 uow.session.add(
-                    RevokedBadge(
-                        event_id=event.id, token_digest=digest, revoked_at=store.clock.now()
+                    RevokedAttendee(
+                        event_id=event.id, attendee_id=attendee_id, revoked_at=store.clock.now()
                     )
                 )
         uow.set_setting(EVENT_KEY, event.id)
         uow.set_setting(STATION_KEY, name)
         uow.set_setting(crypto.ORGANISER_SIGN_PK, pack.organiser_sign_pk.hex())
         uow.set_setting(crypto.ORGANISER_SEAL_PK, pack.organiser_seal_pk.hex())
-        uow.set_setting(crypto.ENROLMENT_SECRET, pack.enrolment_secret.hex())
         uow.set_setting(WALKIN_KEY, pack.walkin_signing_key.hex())
         uow.set_setting(PACK_ISSUED_KEY, pack.issued_at)
         if pin:
             uow.set_setting(PIN_KEY, hash_pin(pin))
         uow.session.flush()
         uow.record(
-            "event.pack_imported",
+            records.PackImported.KIND,
             event.id,
-            {
-                "event_id": event.id,
-                "pack_id": pack.pack_id,
-                "issued_at": pack.issued_at,
-                "attendees": len(pack.attendees),
-                "revoked": len(pack.revoked),
-                "device_public_key": device.public_key,
-                "device_name": name,
-                "role": role,
-            },
+            records.build(
+                records.PackImported,
+                event_id=event.id,
+                pack_id=pack.pack_id,
+                issued_at=pack.issued_at,
+                attendees=len(pack.attendees),
+                revoked=len(pack.revoked_attendees),
+                device_public_key=device.public_key,
+                device_name=name,
+                role=role,
+            ),
         )
         uow.commit()
         store.forget_cached()
@@ -189,8 +201,9 @@ def setup_from_pack(
             device.id,
             pack.fingerprint,
             len(pack.attendees),
-            len(pack.revoked),
+            len(pack.revoked_attendees),
             updated,
+            enrolment_code(bytes(device_key.verify_key)),
         )
 
 
@@ -211,7 +224,6 @@ def _import_roster(uow: UnitOfWork, event_id: str, pack: EventPack, now: dt.date
             "province": person.province,
             "preferred_language": person.preferred_language,
             "external_id": person.external_id,
-            "badge_token": person.token,
             "search_key": search_key(f"{person.name} {person.name_latin}"),
         }
         row = existing.get(person.id)
@@ -226,6 +238,7 @@ def _import_roster(uow: UnitOfWork, event_id: str, pack: EventPack, now: dt.date
                     "consent": False,
                     "created_at": now,
                     "created_by": None,
+                    "badge_token": None,  # invitees' tokens never leave the organiser
                     **values,
                 }
             )
@@ -267,7 +280,9 @@ class CheckInResult:
 class _Keys:
     event_id: str
     event_tag: bytes
-    verify: dict[bytes, bytes]
+    # Per badge kind, the one key that may sign it: the organiser's for invitees,
+    # the event's walk-in key for walk-ins.
+    verify: dict[int, dict[bytes, bytes]]
     walkin: SigningKey | None
     station: str
 
@@ -279,15 +294,15 @@ def _keys(uow: UnitOfWork) -> _Keys:
     if isinstance(cached, _Keys):
         return cached
     event = current_event(uow)
-    verify: dict[bytes, bytes] = {}
+    verify: dict[int, dict[bytes, bytes]] = {badges.KIND_INVITEE: {}, badges.KIND_WALK_IN: {}}
     walkin = None
     if crypto.ORGANISER_SIGN_PK in settings:
         pk = bytes.fromhex(settings[crypto.ORGANISER_SIGN_PK])
-        verify[crypto.key_id(pk)] = pk
+        verify[badges.KIND_INVITEE][crypto.key_id(pk)] = pk
     if WALKIN_KEY in settings:
         walkin = SigningKey(bytes.fromhex(settings[WALKIN_KEY]))
         wpk = bytes(walkin.verify_key)
-        verify[crypto.key_id(wpk)] = wpk
+        verify[badges.KIND_WALK_IN][crypto.key_id(wpk)] = wpk
     keys = _Keys(
         event.id, badges.event_tag(event.id), verify, walkin, settings.get(STATION_KEY, "")
     )
@@ -300,10 +315,10 @@ def _info(a: Attendee) -> AttendeeInfo:
 
 
 def checkin_payload(row: dict[str, Any]) -> dict[str, Any]:
-    payload = dict(row)
-    payload["at"] = row["at"].isoformat()
-    payload["undone_at"] = None
-    return payload
+    """The journal payload of a check-in (:class:`~kiosk.sync.records.CheckInRecorded`)."""
+    return records.CheckInRecorded(
+        **{**row, "at": row["at"].isoformat(), "undone_at": None}
+    ).to_payload()
 
 
 def _record(
@@ -329,7 +344,7 @@ def _record(
         "training": training,
     }
     uow.connection.execute(insert(CheckIn), row)
-    uow.record("checkin.recorded", checkin_id, checkin_payload(row))
+    uow.record(records.CheckInRecorded.KIND, checkin_id, checkin_payload(row))
     return checkin_id
 
 
@@ -396,9 +411,12 @@ def _judge(
         badges.verify_badge(badge, keys.verify)
     except badges.BadgeError:
         return "invalid_signature", None
-    if uow.session.get(RevokedBadge, (keys.event_id, badges.token_digest(token))) is not None:
+    if uow.session.get(RevokedAttendee, (keys.event_id, badge.attendee_id)) is not None:
         return "revoked", uow.session.get(Attendee, badge.attendee_id)
     attendee = uow.session.get(Attendee, badge.attendee_id)
+    if attendee is not None and attendee.kind != ("walk_in" if badge.is_walk_in else "invited"):
+        # A walk-in token minted for an invitee (or the reverse) is not that person's.
+        return "invalid_signature", None
     if attendee is None:
         if not badge.is_walk_in:
             return "unknown_attendee", None
@@ -439,10 +457,12 @@ def identify_badge(store: Store, scanned: str) -> AttendeeInfo | None:
             badges.verify_badge(badge, keys.verify)
         except badges.BadgeError:
             return None
-        if uow.session.get(RevokedBadge, (keys.event_id, badges.token_digest(token))):
+        if uow.session.get(RevokedAttendee, (keys.event_id, badge.attendee_id)):
             return None
         attendee = uow.session.get(Attendee, badge.attendee_id)
         if attendee is not None:
+            if attendee.kind != ("walk_in" if badge.is_walk_in else "invited"):
+                return None
             return _info(attendee)
         if badge.is_walk_in:  # registered at another kiosk: genuine, details elsewhere
             return AttendeeInfo(badge.attendee_id, "", "", "", "", "walk_in")
@@ -450,13 +470,32 @@ def identify_badge(store: Store, scanned: str) -> AttendeeInfo | None:
 
 
 def check_in_attendee(store: Store, attendee_id: str) -> CheckInResult:
-    """One-tap check-in from a name search (method ``search``)."""
-    with store.uow(readonly=True) as uow:
+    """Check-in from a name search (method ``search``): staff found the person on
+    the roster, so no token is needed (kiosks hold none for invitees)."""
+    from kiosk.services.proposals import TRAINING_KEY
+
+    with storage_errors(), store.uow() as uow:
+        keys = _keys(uow)
         attendee = uow.session.get(Attendee, attendee_id)
-        token = attendee.badge_token if attendee else None
-    if not token:
-        raise KioskError(N_("This person has no badge on this kiosk."), code="no_badge")
-    return check_in(store, token, method="search")
+        if attendee is None or attendee.event_id != keys.event_id:
+            raise KioskError(N_("This person is not on this kiosk's roster."), code="no_badge")
+        training = uow.get_setting(TRAINING_KEY) == "1"
+        if uow.session.get(RevokedAttendee, (keys.event_id, attendee.id)) is not None:
+            outcome = "revoked"
+        elif _first_accepted(uow, attendee.id) is not None:
+            outcome = ALREADY
+        else:
+            outcome = ACCEPTED
+        first = _first_accepted(uow, attendee.id) if outcome == ALREADY else None
+        cid = _record(uow, keys, attendee.id, "search", outcome, "", training)
+        uow.commit()
+        return CheckInResult(
+            outcome,
+            cid,
+            _info(attendee),
+            first.at if first else None,
+            first.station if first else "",
+        )
 
 
 def undo_check_in(store: Store, checkin_id: str) -> str:
@@ -471,7 +510,11 @@ def undo_check_in(store: Store, checkin_id: str) -> str:
             raise KioskError(N_("This check-in was already undone."), code="already_undone")
         row.undone_at = store.clock.now()
         uow.session.flush()
-        uow.record("checkin.undone", row.id, {"id": row.id, "undone_at": row.undone_at.isoformat()})
+        uow.record(
+            records.CheckInUndone.KIND,
+            row.id,
+            records.build(records.CheckInUndone, id=row.id, undone_at=row.undone_at.isoformat()),
+        )
         uow.commit()
         return row.id
 
@@ -559,8 +602,10 @@ def register_walk_in(
             **values,
         }
         uow.connection.execute(insert(Attendee), row)
-        payload = dict(row, created_at=now.isoformat())
-        uow.record("attendee.registered", attendee_id, payload)
+        payload = records.build(
+            records.AttendeeRegistered, **{**row, "created_at": now.isoformat()}
+        )
+        uow.record(records.AttendeeRegistered.KIND, attendee_id, payload)
         cid = _record(
             uow, keys, attendee_id, "walk_in", ACCEPTED, "", uow.get_setting(TRAINING_KEY) == "1"
         )

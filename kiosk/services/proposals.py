@@ -17,6 +17,7 @@ from kiosk.storage.errors import storage_errors
 from kiosk.storage.models import Proposal, utc_text
 from kiosk.storage.prepared import Prepared
 from kiosk.storage.store import EVENT_KEY, Store
+from kiosk.sync import records
 
 TRAINING_KEY = "training_mode"
 _INSERT_PROPOSAL = Prepared(insert(Proposal))
@@ -36,11 +37,12 @@ class ProposalReceipt:
 
 
 def proposal_payload(row: Mapping[str, Any]) -> dict[str, Any]:
-    """The journal payload of a proposal: every column, the time as ISO text."""
-    payload = {key: value for key, value in row.items() if key != "theme_code"}
-    payload["theme"] = row["theme_code"]
-    payload["created_at"] = row["created_at"].isoformat()
-    return payload
+    """The journal payload of a proposal (:class:`~kiosk.sync.records.ProposalSubmitted`):
+    every column, the theme under its record name, the time as ISO text."""
+    fields = {key: value for key, value in row.items() if key != "theme_code"}
+    fields["theme"] = row["theme_code"]
+    fields["created_at"] = row["created_at"].isoformat()
+    return records.ProposalSubmitted(**fields).to_payload()
 
 
 def submit_proposal(
@@ -82,7 +84,7 @@ def submit_proposal(
         }
         # A prepared insert: this is the hot path of every attendee's submit.
         uow.run(_INSERT_PROPOSAL, {**row, "created_at": utc_text(now)})
-        entry = uow.record("proposal.submitted", proposal_id, proposal_payload(row))
+        entry = uow.record(records.ProposalSubmitted.KIND, proposal_id, proposal_payload(row))
         uow.commit()
         return ProposalReceipt(
             proposal_id, receipt_code, clean.theme, clean.language, now, entry.seq

@@ -6,11 +6,15 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from kiosk.domain.errors import KioskError
+from kiosk.enrolment import device_id_for
+from kiosk.i18n import N_
 from kiosk.ids import new_id
 from kiosk.services.context import default_themes
 from kiosk.storage.canonical import GENESIS_HASH
 from kiosk.storage.models import Device, Event, Theme
 from kiosk.storage.store import DEVICE_KEY, EVENT_KEY, Store, UnitOfWork
+from kiosk.sync import records
 
 DEMO_EVENT_CODE = "DEMO-SOUSS-MASSA"
 DEMO_EVENT_NAME = "Listening session: digital transition (demo)"
@@ -35,15 +39,29 @@ class SetupResult:
 def ensure_device(
     uow: UnitOfWork, name: str, role: str = "both", public_key: str | None = None
 ) -> Device:
-    """This kiosk's device row, created (and journaled) on first use."""
+    """This kiosk's device row, created (and journaled) on first use.
+
+    With a device key, the id is derived from it (:func:`kiosk.enrolment.device_id_for`),
+    so it cannot be chosen; a kiosk that started without one (the plain demo event)
+    has a random id and can never be enrolled.
+    """
+    wanted = device_id_for(bytes.fromhex(public_key)) if public_key else None
     device_id = uow.get_setting(DEVICE_KEY)
     if device_id:
         device = uow.session.get(Device, device_id)
         if device is not None:
+            if wanted is not None and device.id != wanted:
+                raise KioskError(
+                    N_(
+                        "This data folder was used without an event pack; set this "
+                        "kiosk up from the pack in a new data folder."
+                    ),
+                    code="device_not_enrolable",
+                )
             return device
     now = uow.store.clock.now()
     device = Device(
-        id=new_id(),
+        id=wanted or new_id(),
         name=name,
         role=role,
         public_key=public_key,
@@ -55,18 +73,19 @@ def ensure_device(
     uow.session.add(device)
     uow.set_setting(DEVICE_KEY, device.id)
     uow.session.flush()
-    uow.record("device.created", device.id, device_payload(device))
+    uow.record(records.DeviceCreated.KIND, device.id, device_payload(device))
     return device
 
 
 def device_payload(device: Device) -> dict[str, Any]:
-    return {
-        "id": device.id,
-        "name": device.name,
-        "role": device.role,
-        "public_key": device.public_key,
-        "created_at": device.created_at.isoformat(),
-    }
+    return records.build(
+        records.DeviceCreated,
+        id=device.id,
+        name=device.name,
+        role=device.role,
+        public_key=device.public_key,
+        created_at=device.created_at.isoformat(),
+    )
 
 
 def event_payload(event: Event, themes: list[Theme]) -> dict[str, Any]:
@@ -133,6 +152,10 @@ def init_demo(store: Store, device_name: str = "demo-kiosk", role: str = "both")
         uow.session.add_all(themes)
         uow.set_setting(EVENT_KEY, event.id)
         uow.session.flush()
-        uow.record("event.set_up", event.id, event_payload(event, themes))
+        uow.record(
+            records.EventSetUp.KIND,
+            event.id,
+            records.build(records.EventSetUp, **event_payload(event, themes)),
+        )
         uow.commit()
         return SetupResult(device.id, event.id, event.code, created=True)

@@ -96,7 +96,7 @@ def _build_bundle(
     store: Store, keys_dir: Path, after_seq: int, limit: int | None
 ) -> tuple[bytes, str, Entry, Entry] | None:
     with store.uow(readonly=True) as uow:
-        settings = uow.get_settings(crypto.ORGANISER_SEAL_PK, crypto.ENROLMENT_SECRET)
+        settings = uow.get_settings(crypto.ORGANISER_SEAL_PK, crypto.DEVICE_CERTIFICATE)
         if crypto.ORGANISER_SEAL_PK not in settings:
             raise KioskError(
                 N_(
@@ -129,7 +129,9 @@ def _build_bundle(
         event_code=event_code,
         device_key=device_key,
         organiser_seal_pk=bytes.fromhex(settings[crypto.ORGANISER_SEAL_PK]),
-        enrolment_secret=bytes.fromhex(settings[crypto.ENROLMENT_SECRET]),
+        # Empty until the organiser approves this kiosk: central then accepts the
+        # bundle once it has approved the kiosk itself.
+        certificate=settings.get(crypto.DEVICE_CERTIFICATE, ""),
         created_at=store.clock.now().isoformat(),
         clock_flags=flags,
     )

@@ -160,7 +160,11 @@ class CheckIn(Base):
 
 class Proposal(Base):
     __tablename__ = "proposal"
-    __table_args__ = (Index("ix_proposal_event_theme", "event_id", "theme_code"),)
+    __table_args__ = (
+        Index("ix_proposal_event_theme", "event_id", "theme_code"),
+        # Each kiosk draws its own codes; only one kiosk's codes must differ.
+        UniqueConstraint("device_id", "receipt_code", name="uq_proposal_device_receipt"),
+    )
 
     id: Mapped[str] = id_column()
     event_id: Mapped[str] = mapped_column(ForeignKey("event.id"))
@@ -176,7 +180,7 @@ class Proposal(Base):
     province: Mapped[str] = mapped_column(String(100), default="")
     profile: Mapped[str] = mapped_column(String(32), default="")
     consent_publish: Mapped[bool] = mapped_column(Boolean, default=False)
-    receipt_code: Mapped[str] = mapped_column(String(16), unique=True)
+    receipt_code: Mapped[str] = mapped_column(String(16))
     created_at: Mapped[dt.datetime]
     training: Mapped[bool] = mapped_column(Boolean, default=False)
 
@@ -206,29 +210,29 @@ class LocalSetting(Base):
     value: Mapped[str] = mapped_column(Text)
 
 
-class RevokedBadge(Base):
-    """A badge token refused at the door (by its digest), per event."""
+class RevokedAttendee(Base):
+    """An attendee whose badges are refused at the door, whatever token they show."""
 
-    __tablename__ = "revoked_badge"
+    __tablename__ = "revoked_attendee"
 
     event_id: Mapped[str] = mapped_column(ForeignKey("event.id"), primary_key=True)
-    token_digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    attendee_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     revoked_at: Mapped[dt.datetime]
 
 
 class EventSecret(Base):
-    """Organiser side only: the event's walk-in signing key and enrolment secret."""
+    """Organiser side only: the event's walk-in signing key and pack passphrase."""
 
     __tablename__ = "event_secret"
 
     event_id: Mapped[str] = mapped_column(ForeignKey("event.id"), primary_key=True)
     walkin_signing_key: Mapped[str] = mapped_column(String(64))  # hex seed
-    enrolment_secret: Mapped[str] = mapped_column(String(64))  # hex
+    pack_passphrase: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[dt.datetime]
 
 
 class CentralDevice(Base):
-    """Central side: a kiosk seen in bundles, its key pinned on first sight."""
+    """Central side: a kiosk the organiser approved (or revoked), with its certificate."""
 
     __tablename__ = "central_device"
 
@@ -238,6 +242,41 @@ class CentralDevice(Base):
     name: Mapped[str] = mapped_column(String(100), default="")
     first_seen: Mapped[dt.datetime]
     clock_flags: Mapped[int] = mapped_column(Integer, default=0)
+    role: Mapped[str] = mapped_column(String(20), default="both")
+    status: Mapped[str] = mapped_column(String(16), default="approved")  # approved | revoked
+    certificate: Mapped[str] = mapped_column(Text, default="")  # base64 of the file
+    serial: Mapped[str] = mapped_column(String(36), default="")
+    software: Mapped[str] = mapped_column(String(40), default="")
+    approved_at: Mapped[dt.datetime | None]
+    revoked_at: Mapped[dt.datetime | None]
+    last_bundle_at: Mapped[dt.datetime | None]
+
+
+class EnrolmentRequestRow(Base):
+    """Central side: an enrolment request waiting for the organiser (by file or HTTP)."""
+
+    __tablename__ = "enrolment_request"
+
+    device_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    event_id: Mapped[str] = mapped_column(ForeignKey("event.id"))
+    public_key: Mapped[str] = mapped_column(String(64))
+    code: Mapped[str] = mapped_column(String(24), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    role: Mapped[str] = mapped_column(String(20))
+    request: Mapped[str] = mapped_column(Text)
+    received_at: Mapped[dt.datetime]
+
+
+class ApiToken(Base):
+    """Central side: an organiser's API credential (only its SHA-256 is kept)."""
+
+    __tablename__ = "api_token"
+
+    id: Mapped[str] = id_column()
+    name: Mapped[str] = mapped_column(String(100))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime]
+    revoked_at: Mapped[dt.datetime | None]
 
 
 class ImportedEntry(Base):

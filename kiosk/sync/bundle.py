@@ -6,14 +6,17 @@ members, each as a 4-byte big-endian length and its bytes, and nothing after the
 
 - ``manifest.json``: canonical JSON in clear: format, version, event, device,
   seq range, entry count, first ``prev_hash``, last ``hash``, SHA-256 of the
-  sealed member, the device's public key, the enrolment proof, a closing tally
-  and clock warnings;
+  sealed member, the device's public key, its certificate from the organiser
+  (empty until the kiosk has one), a closing tally and clock warnings;
 - ``manifest.sig``: the device's Ed25519 signature of the manifest (hex);
 - ``entries.sealed``: the journal entries as canonical JSON lines, sealed to the
   organiser's X25519 key (PyNaCl sealed box): a lost USB stick shows counts only.
 
 :func:`read_bundle` checks everything in that order and raises
-:class:`BundleError` (with a specific code) on the first problem.
+:class:`BundleError` (with a specific code, and the entry's seq where one entry
+is at fault) on the first problem. Whether the device may write at all is the
+reader's caller's to decide (``authorise``): the central merge checks the
+certificate and its own list of approved and revoked devices.
 """
 
 from __future__ import annotations
@@ -37,11 +40,13 @@ from kiosk.storage.canonical import bundle_line, canonical_json, chain_hash, ent
 from kiosk.storage.journal import verify_entries
 
 FORMAT = "listening-kiosk/bundle"
-VERSION = 1
+VERSION = 2
 DOMAIN = b"listening-kiosk/bundle\x00"
 MEMBERS = ("manifest.json", "manifest.sig", "entries.sealed")
 MAX_BUNDLE_BYTES = 512 * 1024 * 1024
 MAGIC = b"LKBUNDLE" + bytes([VERSION])
+MAX_SEQ = 2**31 - 1  # what the databases' integer column holds
+MAX_MONO_NS = 2**63 - 1
 TALLY_KINDS = {
     "attendee.registered": "attendees",
     "checkin.recorded": "checkins",
@@ -58,8 +63,18 @@ class BundleError(KioskError):
     code = "bad_bundle"
 
 
-def _bad(code: str, reason: str) -> BundleError:
-    return BundleError(N_("Bundle rejected: {reason}."), code=code, reason=reason)
+def _bad(code: str, reason: str, seq: int | None = None) -> BundleError:
+    if seq is None:
+        return BundleError(N_("Bundle rejected: {reason}."), code=code, reason=reason)
+    return BundleError(
+        N_("Bundle rejected at entry {seq}: {reason}."), code=code, reason=reason, seq=seq
+    )
+
+
+def error_seq(error: BundleError) -> int | None:
+    """The seq of the entry at fault, if one entry is."""
+    seq = error.params.get("seq")
+    return seq if isinstance(seq, int) else None
 
 
 class Entry(NamedTuple):
@@ -129,7 +144,7 @@ def write_bundle(
     event_code: str,
     device_key: SigningKey,
     organiser_seal_pk: bytes,
-    enrolment_secret: bytes,
+    certificate: str,
     created_at: str,
     clock_flags: list[dict[str, Any]] | None = None,
 ) -> bytes:
@@ -162,7 +177,7 @@ def write_bundle(
         "event_code": event_code,
         "device_id": device_id,
         "device_public_key": device_pk.hex(),
-        "enrolment_proof": crypto.enrolment_proof(enrolment_secret, device_id, device_pk),
+        "device_certificate": certificate,
         "from_seq": entries[0].seq,
         "to_seq": entries[-1].seq,
         "count": len(entries),
@@ -248,18 +263,20 @@ def _field(manifest: dict[str, Any], key: str, kind: type) -> Any:
 
 
 def read_bundle(
-    data: bytes, *, enrolment_secret: Callable[[str], bytes | None], sealing_key: PrivateKey
+    data: bytes,
+    *,
+    authorise: Callable[[dict[str, Any], bytes], None],
+    sealing_key: PrivateKey,
 ) -> VerifiedBundle:
-    """Verify signature, enrolment, digests, seal, chain and tally; return the entries."""
+    """Verify signature, device, digests, seal, chain and tally; return the entries.
+
+    ``authorise(manifest, device_public_key)`` raises :class:`BundleError` unless
+    the device may send bundles for the manifest's event.
+    """
     manifest, device_pk, sealed, _raw = read_manifest(data)
     device_id = _field(manifest, "device_id", str)
-    event_id = _field(manifest, "event_id", str)
-    secret = enrolment_secret(event_id)
-    if secret is None:
-        raise _bad("unknown_event", "unknown event")
-    proof = _field(manifest, "enrolment_proof", str)
-    if not crypto.check_enrolment_proof(secret, device_id, device_pk, proof):
-        raise _bad("bad_enrolment", "the kiosk was not set up with this event's pack")
+    _field(manifest, "event_id", str)
+    authorise(manifest, device_pk)
     members = _field(manifest, "members", dict)
     if members.get("entries.sealed") != hashlib.sha256(sealed).hexdigest():
         raise _bad("bad_digest", "the entries do not match the manifest")
@@ -285,22 +302,32 @@ def read_bundle(
             if end != len(line):
                 raise ValueError("characters after a line's JSON")
             payload = item["payload"]
+            seq, mono_ns = item["seq"], item["mono_ns"]
+            if type(seq) is not int or not 0 < seq <= MAX_SEQ:
+                raise _bad("bad_entries", "a sequence number out of range", len(entries) + 1)
+            if type(mono_ns) is not int or not 0 <= mono_ns <= MAX_MONO_NS:
+                raise _bad("bad_entries", "a monotonic time out of range", seq)
+            for key in ("device_id", "kind", "record_id", "wall_time", "prev_hash", "hash"):
+                if type(item[key]) is not str or len(item[key]) > 100:
+                    raise _bad("bad_entries", f"field {key} of an entry", seq)
             entries.append(
                 Entry(
-                    str(item["device_id"]),
-                    int(item["seq"]),
-                    str(item["kind"]),
-                    str(item["record_id"]),
+                    item["device_id"],
+                    seq,
+                    item["kind"],
+                    item["record_id"],
                     canonical_json(payload),
-                    str(item["wall_time"]),
-                    int(item["mono_ns"]),
-                    str(item["prev_hash"]),
-                    str(item["hash"]),
+                    item["wall_time"],
+                    mono_ns,
+                    item["prev_hash"],
+                    item["hash"],
                 )
             )
             # Kept for the merge, which would otherwise parse every payload again:
             # the same value as json.loads(entry.payload).
             payloads.append(payload)
+    except BundleError:
+        raise
     except (UnicodeDecodeError, ValueError, TypeError, KeyError, RecursionError) as exc:
         raise _bad("bad_entries", "unreadable entries") from exc
     if any(e.device_id != device_id for e in entries):
@@ -321,7 +348,7 @@ def read_bundle(
         payloads_canonical=True,
     )
     if not result.ok:
-        raise _bad("chain_broken", f"hash chain broken at entry {result.broken_seq}")
+        raise _bad("chain_broken", "the hash chain is broken", result.broken_seq)
     if entries[-1].hash != manifest.get("last_hash"):
         raise _bad("chain_broken", "last hash differs from the manifest")
     if tally(entries) != manifest.get("tally"):

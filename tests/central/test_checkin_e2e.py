@@ -12,22 +12,30 @@ from kiosk.event_pack import PackError
 from kiosk.services.checkin import check_in, register_walk_in, setup_from_pack
 from kiosk.storage import Store
 from tests.central.conftest import central
+from tests.conftest import pack_passphrase
 
 
-def kiosk(tmp_path: Path, name: str, pack: Path):  # type: ignore[no-untyped-def]
+def kiosk(tmp_path: Path, name: str, pack: Path, organiser):  # type: ignore[no-untyped-def]
     settings = load_settings(tmp_path / name)
     store = Store(settings.db_url, backups_dir=settings.backups_dir)
     setup_from_pack(
-        store, pack.read_bytes(), name=name, role="checkin", keys_dir=settings.keys_dir, pin="4826"
+        store,
+        pack.read_bytes(),
+        name=name,
+        role="checkin",
+        keys_dir=settings.keys_dir,
+        pin="4826",
+        passphrase=organiser.passphrase,
     )
+    organiser.enrol(store, settings.keys_dir)
     return store
 
 
 def test_pack_to_door_on_two_kiosks(organiser, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
     pack = tmp_path / "event.kpack"
     organiser("pack", "SM-2026", "--out", str(pack))
-    a = kiosk(tmp_path, "door-A", pack)
-    b = kiosk(tmp_path, "door-B", pack)
+    a = kiosk(tmp_path, "door-A", pack, organiser)
+    b = kiosk(tmp_path, "door-B", pack, organiser)
     tokens = organiser.tokens()
     assert len(tokens) == 300
     assert {"external_id", "name", "token"} == set(tokens[0])
@@ -64,7 +72,12 @@ def test_pack_to_door_on_two_kiosks(organiser, tmp_path: Path, capsys) -> None: 
     organiser("pack", "SM-2026", "--out", str(pack2))
     settings_b = load_settings(tmp_path / "door-B")
     update = setup_from_pack(
-        b, pack2.read_bytes(), name="door-B", role="checkin", keys_dir=settings_b.keys_dir
+        b,
+        pack2.read_bytes(),
+        name="door-B",
+        role="checkin",
+        keys_dir=settings_b.keys_dir,
+        passphrase=organiser.passphrase,
     )
     assert update.updated and update.revoked == 1
     assert check_in(b, revoked).outcome == "revoked"
@@ -102,7 +115,14 @@ def test_pack_to_door_on_two_kiosks(organiser, tmp_path: Path, capsys) -> None: 
     fresh = load_settings(tmp_path / "door-C")
     c = Store(fresh.db_url)
     with pytest.raises(PackError) as info:
-        setup_from_pack(c, bytes(data), name="door-C", role="both", keys_dir=fresh.keys_dir)
+        setup_from_pack(
+            c,
+            bytes(data),
+            name="door-C",
+            role="both",
+            keys_dir=fresh.keys_dir,
+            passphrase=organiser.passphrase,
+        )
     assert info.value.code in ("bad_pack", "bad_signature")
     foreign_dir = tmp_path / "foreign"
     central(capsys, "--data-dir", str(foreign_dir), "init")
@@ -134,6 +154,7 @@ def test_pack_to_door_on_two_kiosks(organiser, tmp_path: Path, capsys) -> None: 
             name="door-A",
             role="checkin",
             keys_dir=load_settings(tmp_path / "door-A").keys_dir,
+            passphrase=pack_passphrase(foreign_dir),
         )
     assert info.value.code == "foreign_pack"
 
@@ -163,6 +184,8 @@ def test_cli_exit_codes_and_messages(organiser, tmp_path: Path) -> None:  # type
         "door-1",
         "--role",
         "checkin",
+        "--passphrase",
+        organiser.passphrase,
         "--json",
     )
     assert setup.returncode == 0, setup.stderr

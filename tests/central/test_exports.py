@@ -25,7 +25,7 @@ def test_exports(organiser, tmp_path: Path) -> None:  # type: ignore[no-untyped-
     organiser("roster", "import", "SM-2026", str(csv_file))
     pack = tmp_path / "event.kpack"
     organiser("pack", "SM-2026", "--out", str(pack))
-    a, cfg = kiosk(tmp_path, "k", pack)
+    a, cfg = kiosk(tmp_path, "k", pack, organiser)
     submit_proposal(
         a,
         ProposalDraft(

@@ -17,7 +17,7 @@ from kiosk.services.checkin import check_in, register_walk_in, setup_from_pack
 from kiosk.services.proposals import submit_proposal
 from kiosk.services.upload import sync
 from kiosk.storage import Store
-from tests.conftest import central
+from tests.conftest import central, enrol, pack_passphrase
 from tests.sync.test_http_sync import free_port, start_server
 
 pytestmark = pytest.mark.postgres
@@ -51,12 +51,22 @@ def test_twenty_kiosks_at_once(pg_url: str, tmp_path: Path, capsys, sample_dir: 
     run("pack", "PG-1", "--out", str(tmp_path / "pg.kpack"))
     tokens = json.loads(run("roster", "tokens", "PG-1", "--json"))
     pack = (tmp_path / "pg.kpack").read_bytes()
+    passphrase = pack_passphrase(folder, "PG-1", db_url=pg_url)
+    token = json.loads(run("token", "create", "--name", "test", "--json"))["token"]
 
     stores = []
     for i in range(KIOSKS):
         cfg = load_settings(tmp_path / f"k{i}")
         store = Store(cfg.db_url)
-        setup_from_pack(store, pack, name=f"k{i:02d}", role="both", keys_dir=cfg.keys_dir)
+        setup_from_pack(
+            store,
+            pack,
+            name=f"k{i:02d}",
+            role="both",
+            keys_dir=cfg.keys_dir,
+            passphrase=passphrase,
+        )
+        enrol(folder, store, cfg.keys_dir, "PG-1", db_url=pg_url)
         for row in tokens[i * 15 : (i + 1) * 15]:
             check_in(store, row["token"])
         check_in(store, tokens[0]["token"])  # everybody scans the first badge too
@@ -86,7 +96,11 @@ def test_twenty_kiosks_at_once(pg_url: str, tmp_path: Path, capsys, sample_dir: 
         for t in threads:
             t.join(timeout=300)
         assert not errors, errors
-        stats = httpx.get(f"{url}/api/v1/events/PG-1/stats", timeout=30).json()
+        stats = httpx.get(
+            f"{url}/api/v1/events/PG-1/stats",
+            headers={"authorization": f"Bearer {token}"},
+            timeout=30,
+        ).json()
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=10)

@@ -23,10 +23,19 @@ from kiosk.services.sync import export_bundle
 from kiosk.storage import Store
 
 
-def kiosk(tmp_path: Path, name: str, pack: Path):  # type: ignore[no-untyped-def]
+def kiosk(tmp_path: Path, name: str, pack: Path, organiser):  # type: ignore[no-untyped-def]
+    """A kiosk set up from the pack with its passphrase, and enrolled by the organiser."""
     cfg = load_settings(tmp_path / name)
     store = Store(cfg.db_url)
-    setup_from_pack(store, pack.read_bytes(), name=name, role="both", keys_dir=cfg.keys_dir)
+    setup_from_pack(
+        store,
+        pack.read_bytes(),
+        name=name,
+        role="both",
+        keys_dir=cfg.keys_dir,
+        passphrase=organiser.passphrase,
+    )
+    organiser.enrol(store, cfg.keys_dir)
     return store, cfg
 
 
@@ -34,8 +43,8 @@ def kiosk(tmp_path: Path, name: str, pack: Path):  # type: ignore[no-untyped-def
 def event_setup(organiser, tmp_path: Path):  # type: ignore[no-untyped-def]
     pack = tmp_path / "event.kpack"
     organiser("pack", "SM-2026", "--out", str(pack))
-    a, cfg_a = kiosk(tmp_path, "door-A", pack)
-    b, cfg_b = kiosk(tmp_path, "hall-B", pack)
+    a, cfg_a = kiosk(tmp_path, "door-A", pack, organiser)
+    b, cfg_b = kiosk(tmp_path, "hall-B", pack, organiser)
     return organiser, a, cfg_a, b, cfg_b, organiser.tokens()
 
 

@@ -22,7 +22,7 @@ from tests.sync.test_bundles import kiosk
 def test_sigkill_during_export(organiser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     pack = tmp_path / "event.kpack"
     organiser("pack", "SM-2026", "--out", str(pack))
-    store, cfg = kiosk(tmp_path, "k", pack)
+    store, cfg = kiosk(tmp_path, "k", pack, organiser)
     for i in range(1500):
         submit_proposal(store, ProposalDraft("skills", "fr", f"t{i}", "corps " * 40))
     store.close()
@@ -78,10 +78,11 @@ def test_sigkill_during_export(organiser, tmp_path: Path) -> None:  # type: igno
     )
     assert done.returncode == 0, done.stderr
     bundles = sorted(usb.glob("*.kbundle"))
-    assert bundles and bundles[-1].name.endswith("-1-1502.kbundle")
+    # device.created, event.pack_imported, device.enrolled, then the 1,500 proposals
+    assert bundles and bundles[-1].name.endswith("-1-1503.kbundle")
     central = Store(f"sqlite:///{organiser.folder / 'central.db'}")
     [outcome] = import_files(
         central, [bundles[-1]], load_sealing_key(organiser.folder), tmp_path / "q"
     )
-    assert outcome.outcome in ("accepted", "duplicate") and outcome.to_seq == 1502
+    assert outcome.outcome in ("accepted", "duplicate") and outcome.to_seq == 1503
     central.close()

@@ -40,7 +40,9 @@ def door(organiser, tmp_path, settings):  # type: ignore[no-untyped-def]
         role="checkin",
         keys_dir=settings.keys_dir,
         pin="4826",
+        passphrase=organiser.passphrase,
     )
+    organiser.enrol(store, settings.keys_dir)
     yield store, organiser.tokens()
     store.close()
 

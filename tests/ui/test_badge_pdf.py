@@ -22,9 +22,17 @@ def test_every_qr_on_the_sheet_decodes(qapp, organiser, tmp_path: Path, settings
     organiser("pack", "SM-2026", "--out", str(pack))
     store = Store(settings.db_url)
     setup_from_pack(
-        store, pack.read_bytes(), name="door", role="checkin", keys_dir=settings.keys_dir
+        store,
+        pack.read_bytes(),
+        name="door",
+        role="checkin",
+        keys_dir=settings.keys_dir,
+        passphrase=organiser.passphrase,
     )
-    cards = badge_cards(store)[:20]  # three pages, Arabic and Latin names
+    # Invitees' tokens stay with the organiser: their sheet is printed from there.
+    central = Store(f"sqlite:///{organiser.folder / 'central.db'}")
+    cards = badge_cards(central, event_id=store.event_id)[:20]  # three pages, both scripts
+    central.close()
     out = write_badges_pdf(cards, tmp_path / "badges.pdf")
     subprocess.run(
         ["pdftoppm", "-r", "150", "-gray", "-png", str(out), str(tmp_path / "p")], check=True

@@ -99,7 +99,12 @@ def test_revoked_badge_shows_red(qtbot, staff_window, door, organiser, tmp_path,
     pack = tmp_path / "event-2.kpack"
     organiser("pack", "SM-2026", "--out", str(pack))
     setup_from_pack(
-        store, pack.read_bytes(), name="door-1", role="checkin", keys_dir=settings.keys_dir
+        store,
+        pack.read_bytes(),
+        name="door-1",
+        role="checkin",
+        keys_dir=settings.keys_dir,
+        passphrase=organiser.passphrase,
     )
     staff_window.set_language("fr")  # the organiser's command line set its own
     screen = staff_window.checkin

@@ -15,12 +15,39 @@ from tests.conftest import REPO_ROOT
 VECTORS = json.loads((REPO_ROOT / "tests" / "data" / "badge_vectors.json").read_text("utf-8"))
 
 
-def keys() -> dict[bytes, bytes]:
-    out = {}
-    for name in ("organiser_public_key", "walkin_public_key"):
+def keys() -> dict[int, dict[bytes, bytes]]:
+    """Each kind's one signer: the organiser for invitees, the walk-in key for walk-ins."""
+    out: dict[int, dict[bytes, bytes]] = {}
+    for kind, name in (
+        (badges.KIND_INVITEE, "organiser_public_key"),
+        (badges.KIND_WALK_IN, "walkin_public_key"),
+    ):
         pk = bytes.fromhex(VECTORS[name])
-        out[crypto.key_id(pk)] = pk
+        out[kind] = {crypto.key_id(pk): pk}
     return out
+
+
+def test_a_badge_kind_is_bound_to_its_key() -> None:
+    """The walk-in key cannot sign an invitee's badge, nor the organiser's a walk-in's."""
+    organiser, walk_in = crypto.new_signing_key(), crypto.new_signing_key()
+    bound = {
+        badges.KIND_INVITEE: {
+            crypto.key_id(bytes(organiser.verify_key)): bytes(organiser.verify_key)
+        },
+        badges.KIND_WALK_IN: {crypto.key_id(bytes(walk_in.verify_key)): bytes(walk_in.verify_key)},
+    }
+    event, person = "01a20707-3187-7c24-977d-8fa5b3b1e001", "01a20707-3187-7c24-977d-8fa5b3b1e002"
+    badges.verify_badge(
+        badges.parse_token(badges.make_token(organiser, badges.KIND_INVITEE, event, person)), bound
+    )
+    badges.verify_badge(
+        badges.parse_token(badges.make_token(walk_in, badges.KIND_WALK_IN, event, person)), bound
+    )
+    for key, kind in ((walk_in, badges.KIND_INVITEE), (organiser, badges.KIND_WALK_IN)):
+        forged = badges.parse_token(badges.make_token(key, kind, event, person))
+        with pytest.raises(badges.BadgeError) as info:
+            badges.verify_badge(forged, bound)
+        assert info.value.code == "invalid_signature"
 
 
 def test_vectors_cover_every_character_under_every_layout() -> None:

@@ -1,0 +1,134 @@
+"""This kiosk's enrolment: the request it shows, and the organiser's certificate.
+
+A kiosk set up from a pack (with its passphrase) works at once, door and
+proposals; the certificate can arrive later, by file or over HTTP (``kiosk
+enrol``), and only then does central accept its bundles.
+"""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass
+from pathlib import Path
+
+from kiosk import __version__, crypto
+from kiosk.domain.errors import KioskError, NotSetUp
+from kiosk.enrolment import (
+    DeviceCertificate,
+    EnrolmentError,
+    enrolment_code,
+    make_request,
+    read_certificate,
+)
+from kiosk.i18n import N_
+from kiosk.services.context import current_event
+from kiosk.storage.errors import storage_errors
+from kiosk.storage.models import Device
+from kiosk.storage.store import Store
+from kiosk.sync import records
+
+REQUEST_FILE = "enrolment-request.kreq"
+
+
+@dataclass(frozen=True)
+class EnrolmentState:
+    device_id: str
+    code: str
+    enrolled: bool
+    not_after: str = ""
+
+    def as_dict(self) -> dict[str, object]:
+        return dict(self.__dict__)
+
+
+def _device_key_and_row(store: Store, keys_dir: Path) -> tuple[bytes, Device]:
+    with store.uow(readonly=True) as uow:
+        device = uow.session.get(Device, uow.device_id)
+        if device is None or not device.public_key:
+            raise NotSetUp(
+                N_("This kiosk is not set up from an event pack yet."), code="not_set_up"
+            )
+        uow.session.expunge(device)
+    key = crypto.load_or_create_signing_key(keys_dir / crypto.DEVICE_KEY_FILE)
+    if bytes(key.verify_key).hex() != device.public_key:
+        raise KioskError(
+            N_("This kiosk's device key file does not match its database."), code="key_mismatch"
+        )
+    return bytes(key), device
+
+
+def enrolment_request(store: Store, keys_dir: Path) -> bytes:
+    """The signed request the organiser approves (a file, or sent over HTTP)."""
+    seed, device = _device_key_and_row(store, keys_dir)
+    from nacl.signing import SigningKey
+
+    with store.uow(readonly=True) as uow:
+        event = current_event(uow)
+        event_id = event.id
+    return make_request(
+        SigningKey(seed),
+        event_id=event_id,
+        name=device.name,
+        role=device.role,
+        software=__version__,
+        created_at=store.clock.now().isoformat(),
+    )
+
+
+def enrolment_state(store: Store) -> EnrolmentState:
+    with store.uow(readonly=True) as uow:
+        device = uow.session.get(Device, uow.device_id)
+        settings = uow.get_settings(crypto.DEVICE_CERTIFICATE, crypto.ORGANISER_SIGN_PK)
+        if device is None or not device.public_key:
+            return EnrolmentState(uow.device_id, "", False)
+        code = enrolment_code(bytes.fromhex(device.public_key))
+        text = settings.get(crypto.DEVICE_CERTIFICATE)
+        if not text or crypto.ORGANISER_SIGN_PK not in settings:
+            return EnrolmentState(device.id, code, False)
+        cert = read_certificate(
+            base64.b64decode(text), bytes.fromhex(settings[crypto.ORGANISER_SIGN_PK])
+        )
+        return EnrolmentState(device.id, code, True, cert.not_after.isoformat())
+
+
+def certificate_text(store: Store) -> str:
+    """The certificate as bundles carry it ("" until the kiosk has one)."""
+    with store.uow(readonly=True) as uow:
+        return uow.get_setting(crypto.DEVICE_CERTIFICATE) or ""
+
+
+def install_certificate(store: Store, data: bytes) -> DeviceCertificate:
+    """Take the organiser's certificate for this kiosk: signed by the organiser this
+    kiosk pinned from its pack, for this kiosk's key and this event."""
+    with store.uow(readonly=True) as uow:
+        settings = uow.get_settings(crypto.ORGANISER_SIGN_PK)
+        device = uow.session.get(Device, uow.device_id)
+        event_id = current_event(uow).id
+    if crypto.ORGANISER_SIGN_PK not in settings or device is None or not device.public_key:
+        raise NotSetUp(N_("This kiosk is not set up from an event pack yet."), code="not_set_up")
+    cert = read_certificate(data, bytes.fromhex(settings[crypto.ORGANISER_SIGN_PK]))
+    if cert.public_key.hex() != device.public_key or cert.device_id != device.id:
+        raise EnrolmentError(
+            N_("This certificate is for another kiosk."), code="other_device_certificate"
+        )
+    if cert.event_id != event_id:
+        raise EnrolmentError(
+            N_("This certificate is for another event."), code="other_event_certificate"
+        )
+    with storage_errors(), store.uow() as uow:
+        uow.set_setting(crypto.DEVICE_CERTIFICATE, cert.as_text())
+        uow.record(
+            records.DeviceEnrolled.KIND,
+            cert.device_id,
+            records.build(
+                records.DeviceEnrolled,
+                device_id=cert.device_id,
+                event_id=cert.event_id,
+                serial=cert.serial,
+                name=cert.name,
+                role=cert.role,
+                not_after=cert.not_after.isoformat(),
+            ),
+        )
+        uow.commit()
+    return cert
