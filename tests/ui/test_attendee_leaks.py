@@ -32,15 +32,20 @@ def proposal_titled(store, title: str) -> Proposal:  # type: ignore[no-untyped-d
         return row
 
 
+def type_proposal(qtbot, window, title: str, body: str) -> None:  # type: ignore[no-untyped-def]
+    """On the writing screen: tap ``title`` and ``body`` on the on-screen keyboard."""
+    window.write.focus_field(window.write.title_field)
+    tap_text(qtbot, window, title)
+    window.write.focus_field(window.write.body_field)
+    tap_text(qtbot, window, body)
+
+
 def write(qtbot, window, title: str, body: str) -> None:  # type: ignore[no-untyped-def]
     """From the badge screen to the questions screen, typing ``title`` and ``body``."""
     tap(qtbot, window.badge.skip)
     tap(qtbot, window.theme.cards["skills"])
     assert window.flow.state.step == Step.WRITE
-    window.write.focus_field(window.write.title_field)
-    tap_text(qtbot, window, title)
-    window.write.focus_field(window.write.body_field)
-    tap_text(qtbot, window, body)
+    type_proposal(qtbot, window, title, body)
     tap(qtbot, window.write.next)
     assert window.flow.state.step == Step.QUESTIONS
 
@@ -95,10 +100,7 @@ def test_back_to_welcome_drops_the_draft(qtbot, kiosk_window, demo_store) -> Non
     tap(qtbot, window.welcome.buttons["fr"])
     tap(qtbot, window.badge.skip)
     tap(qtbot, window.theme.cards["skills"])
-    window.write.focus_field(window.write.title_field)
-    tap_text(qtbot, window, "secret")
-    window.write.focus_field(window.write.body_field)
-    tap_text(qtbot, window, "mon adresse")
+    type_proposal(qtbot, window, "secret", "mon adresse")
     for _ in range(3):  # write -> theme -> badge -> welcome
         tap(qtbot, window.back_button)
     assert window.flow.state.step == Step.WELCOME
@@ -108,10 +110,7 @@ def test_back_to_welcome_drops_the_draft(qtbot, kiosk_window, demo_store) -> Non
     tap(qtbot, window.theme.cards["other"])
     assert window.write.title_field.text() == ""
     assert window.write.body_field.toPlainText() == ""
-    window.write.focus_field(window.write.title_field)
-    tap_text(qtbot, window, "bus")
-    window.write.focus_field(window.write.body_field)
-    tap_text(qtbot, window, "more lines")
+    type_proposal(qtbot, window, "bus", "more lines")
     tap(qtbot, window.write.next)
     send(qtbot, window)
     row = proposal_titled(demo_store, "bus")
@@ -246,10 +245,7 @@ def test_two_attendees_in_a_row_share_nothing(qtbot, kiosk_window, demo_store, p
         qtbot.keyClick(field, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # undo
     assert window.write.title_field.text() == "" and window.write.body_field.toPlainText() == ""
     assert_nothing_of_the_first(window, code)
-    window.write.focus_field(window.write.title_field)
-    tap_text(qtbot, window, SECOND_TITLE)
-    window.write.focus_field(window.write.body_field)
-    tap_text(qtbot, window, SECOND_BODY)
+    type_proposal(qtbot, window, SECOND_TITLE, SECOND_BODY)
     tap(qtbot, window.write.next)
     assert window.flow.state.step == Step.QUESTIONS
     assert checked_answers(window) == {q: [] for q in ANSWERS}
