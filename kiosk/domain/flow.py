@@ -4,6 +4,12 @@ Screens render :class:`FlowState` and send events (method calls). Nothing
 typed is lost by going back or switching language; idle time leads to a
 countdown and then to a reset that discards the draft. The draft never goes to
 disk: only :meth:`AttendeeFlow.submission` hands it to the submit service.
+
+Every way back to the welcome screen (Finish on the receipt, the receipt's
+timeout, Back from the badge screen, the idle reset, a language tapped on the
+receipt) goes through :meth:`AttendeeFlow.reset`: the next person gets a new
+``session`` number and nothing of the previous one (draft, answers, text size,
+contrast). The window drops its widgets' contents when that number changes.
 """
 
 from __future__ import annotations
@@ -65,6 +71,10 @@ class FlowState:
     receipt_code: str = ""
     proposal_id: str = ""
     overlay_countdown: int | None = None  # seconds left in "Are you still there?"
+    # A+ and high contrast are this attendee's choice: the next one starts without.
+    large_text: bool = False
+    high_contrast: bool = False
+    session: int = 0  # which attendee this is: a new number at every reset
 
 
 @dataclass
@@ -83,13 +93,14 @@ class AttendeeFlow:
     state: FlowState = field(init=False)
     _idle: float = field(default=0.0, init=False)
     _countdown: float | None = field(default=None, init=False)
-    resets: int = field(default=0, init=False)
 
     def __post_init__(self) -> None:
         self.state = FlowState(Step.WELCOME, self.default_language, Draft())
 
     # -- navigation --------------------------------------------------------------------
     def _go(self, step: Step, **changes: object) -> FlowState:
+        if step == Step.WELCOME:  # the welcome screen is for the next person
+            return self.reset()
         self.state = replace(self.state, step=step, error="", error_params=(), **changes)  # type: ignore[arg-type]
         return self.state
 
@@ -98,9 +109,23 @@ class AttendeeFlow:
         return self._go(Step.BADGE, language=language)
 
     def switch_language(self, language: str) -> FlowState:
-        """Live language switch on any screen: the draft stays."""
+        """Live language switch on any screen: the draft stays. On the receipt the
+        attendee is done, so a language tapped there is the next person starting."""
         self.touch()
+        if self.state.step == Step.RECEIPT:
+            self.reset()
+            return self.choose_language(language)
         self.state = replace(self.state, language=language)
+        return self.state
+
+    def set_large_text(self, on: bool) -> FlowState:
+        self.touch()
+        self.state = replace(self.state, large_text=on)
+        return self.state
+
+    def set_high_contrast(self, on: bool) -> FlowState:
+        self.touch()
+        self.state = replace(self.state, high_contrast=on)
         return self.state
 
     def skip_badge(self) -> FlowState:
@@ -161,7 +186,7 @@ class AttendeeFlow:
         step = self.state.step
         if step in (Step.WELCOME, Step.SUBMITTING, Step.RECEIPT):
             return self.state
-        return self._go(ORDER[ORDER.index(step) - 1])
+        return self._go(ORDER[ORDER.index(step) - 1])  # from the badge screen: a reset
 
     def go_to(self, step: Step) -> FlowState:
         """Jump back to an earlier step from the review screen (to edit)."""
@@ -236,9 +261,10 @@ class AttendeeFlow:
         return self.state
 
     def reset(self) -> FlowState:
-        """Discard the session: back to welcome with nothing of the previous attendee."""
+        """Discard the session: back to welcome with nothing of the previous attendee
+        (the one place that ends a session; every way to the welcome screen comes here)."""
         self._idle = 0.0
         self._countdown = None
-        self.resets += 1
-        self.state = FlowState(Step.WELCOME, self.default_language, Draft())
+        session = self.state.session + 1
+        self.state = FlowState(Step.WELCOME, self.default_language, Draft(), session=session)
         return self.state

@@ -228,6 +228,7 @@ class QuestionsScreen(Screen):
         scroll.setWidget(inner)
         outer.addWidget(scroll, 1)
         self.questions: dict[str, tuple[QLabel, dict[str, QPushButton], dict[str, str]]] = {}
+        self.groups: dict[str, QButtonGroup] = {}
         province_options = {p: p for p in PROVINCES} | {UNDISCLOSED: AGE_BANDS[UNDISCLOSED]}
         for name, options in (
             ("age_band", AGE_BANDS),
@@ -251,6 +252,7 @@ class QuestionsScreen(Screen):
                 buttons[code] = b
             layout.addLayout(row)
             self.questions[name] = (heading, buttons, dict(options))
+            self.groups[name] = group
         self.next = button("", "primary")
         self.next.clicked.connect(done)
         outer.addWidget(self.next)
@@ -269,11 +271,17 @@ class QuestionsScreen(Screen):
         for name, (heading, buttons, options) in self.questions.items():
             heading.setText(titles[name])
             current = getattr(state.draft, name)
+            # An exclusive group never lets its checked button go (setChecked(False) is
+            # ignored), so a question with no answer in the draft would keep showing the
+            # previous attendee's: the group is made non-exclusive while the state is set.
+            group = self.groups[name]
+            group.setExclusive(False)
             for code, b in buttons.items():
                 text = options[code]
                 # Province names are proper names; the rest are translated labels.
                 b.setText(text if name == "province" and code != UNDISCLOSED else _(text))
                 b.setChecked(code == current)
+            group.setExclusive(True)
         self.next.setText(_("Next"))
 
 

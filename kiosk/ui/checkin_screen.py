@@ -61,6 +61,9 @@ CAMERA_PROBLEM = {
 }
 SEARCH_DELAY_MS = 150
 COUNTER_DELAY_MS = 400
+# How long a result (a name, "Already checked in", an undo question) stays on the
+# panel: long enough for staff to read it, gone before the next person steps up.
+RESULT_CLEAR_MS = 9_000
 
 
 @dataclass
@@ -381,6 +384,10 @@ class CheckInScreen(QWidget):
         self.counter_timer.setSingleShot(True)
         self.counter_timer.setInterval(COUNTER_DELAY_MS)
         self.counter_timer.timeout.connect(self.refresh_counters)
+        self.result_timer = QTimer(self)
+        self.result_timer.setSingleShot(True)
+        self.result_timer.setInterval(RESULT_CLEAR_MS)
+        self.result_timer.timeout.connect(self.clear_result)
         self.scanner = ScannerCapture(self.scanned, self)
         self.retranslate()
 
@@ -413,18 +420,29 @@ class CheckInScreen(QWidget):
     def scanned(self, text: str, method: str = "scan") -> None:
         """A badge from the USB scanner or the camera, on whatever page is showing."""
         self.scans += 1
-        self.confirming_undo = False
+        self.clear_result()  # the previous person's result goes before this one is known
         self.show_scan_page()
         self.runner(lambda: self.services.check_in(text, method), self._show_result, self._failed)
 
     def _camera_found(self, text: str) -> None:
         self.scanned(text, "camera")
 
+    def clear_result(self) -> None:
+        """Back to "Ready to scan" (after RESULT_CLEAR_MS, or when the next scan comes)."""
+        self.result_timer.stop()
+        self.confirming_undo = False
+        self._result = ("idle", None)
+        self._render_result()
+
+    def _show(self, kind: str, value: Any) -> None:
+        self._result = (kind, value)
+        self._render_result()
+        self.result_timer.start()  # restarted by every new result
+
     def _show_result(self, result: CheckInResult) -> None:
-        self._result = ("result", result)
         if result.accepted and result.attendee is not None:
             self.last_accepted = (result.checkin_id, result.attendee.name)
-        self._render_result()
+        self._show("result", result)
         if self.services.sound is not None:
             tone = {"accepted": "accepted", "already_checked_in": "already"}
             self.services.sound(tone.get(result.outcome, "refused"))
@@ -434,11 +452,10 @@ class CheckInScreen(QWidget):
 
     def _failed(self, error: BaseException) -> None:
         if isinstance(error, KioskError):
-            self._result = ("error", error)
+            self._show("error", error)
         else:
             log.exception("check-in failed", exc_info=error)
-            self._result = ("error", None)
-        self._render_result()
+            self._show("error", None)
 
     def _render_result(self) -> None:
         kind, value = self._result
@@ -495,6 +512,7 @@ class CheckInScreen(QWidget):
         self.panel.confirm_yes.setText(_("Yes, undo"))
         self.panel.confirm_no.setText(_("No"))
         self.panel.show_confirm(True)
+        self.result_timer.start()  # an unanswered question goes too (as a "No")
 
     def _undo_cancelled(self) -> None:
         self.confirming_undo = False
@@ -508,8 +526,7 @@ class CheckInScreen(QWidget):
 
         def done(_id: str) -> None:
             self.last_accepted = None
-            self._result = ("undone", name)
-            self._render_result()
+            self._show("undone", name)
             self.counter_timer.start()
 
         self.runner(lambda: self.services.undo(checkin_id), done, self._failed)
@@ -551,7 +568,7 @@ class CheckInScreen(QWidget):
 
     def check_in_found(self, attendee_id: str) -> None:
         """One tap on a search result checks the person in (method ``search``)."""
-        self.confirming_undo = False
+        self.clear_result()
         self.runner(
             lambda: self.services.check_in_attendee(attendee_id), self._show_result, self._failed
         )
@@ -581,8 +598,7 @@ class CheckInScreen(QWidget):
             self.badge_page.print_button.setEnabled(self.services.print_badge is not None)
             self.pages.setCurrentWidget(self.badge_page)
             self.last_accepted = (walk_in.checkin_id, card.name)
-            self._result = ("walk_in", card.name)
-            self._render_result()
+            self._show("walk_in", card.name)
             self.counter_timer.start()
 
         def failed(error: BaseException) -> None:

@@ -70,8 +70,10 @@ class KioskWindow(QMainWindow):
         self.services = services
         self.runner = runner
         self.flow = AttendeeFlow(default_language=default_language, timeouts=timeouts or Timeouts())
+        # What the stylesheet shows now (the flow state says what it should show).
         self.large_text = False
         self.high_contrast = False
+        self.session = self.flow.state.session  # the attendee the widgets were filled for
         self.unlocked = False
         self.staff_menu_requested = False
 
@@ -97,10 +99,12 @@ class KioskWindow(QMainWindow):
             self.language_buttons[lang] = b
         self.large_button = button("A+", "toolbar")
         self.large_button.setCheckable(True)
-        self.large_button.toggled.connect(self._toggle_large)
+        self.large_button.toggled.connect(lambda on: self._apply(self.flow.set_large_text(on)))
         self.contrast_button = button("\u25d0", "toolbar")
         self.contrast_button.setCheckable(True)
-        self.contrast_button.toggled.connect(self._toggle_contrast)
+        self.contrast_button.toggled.connect(
+            lambda on: self._apply(self.flow.set_high_contrast(on))
+        )
         bar.addWidget(self.large_button)
         bar.addWidget(self.contrast_button)
         root.addLayout(bar)
@@ -207,10 +211,14 @@ class KioskWindow(QMainWindow):
     # -- rendering ---------------------------------------------------------------------
     def _apply(self, state: FlowState) -> None:
         apply_language(self, state.language)
+        self._apply_accessibility(state)
         if not self.built:  # starting up: the welcome screen only; attach() shows the rest
             self.welcome.render(state)
             self.back_button.hide()
             return
+        if state.session != self.session:  # the next attendee: nothing of the previous one
+            self.session = state.session
+            self.clear_session(state)
         screen = self.screens[state.step]
         if self.stack.currentWidget() is not screen:
             self.stack.setCurrentWidget(screen)
@@ -236,9 +244,22 @@ class KioskWindow(QMainWindow):
                 self.countdown.cover()
         elif self.countdown.isVisible():
             self.countdown.hide()
-        if state.step == Step.WELCOME and self.flow.resets != getattr(self, "_cleared", 0):
-            self._cleared = self.flow.resets
-            self.clear_session()
+
+    def _apply_accessibility(self, state: FlowState) -> None:
+        """The A+ and contrast toggles and the stylesheet follow the attendee's state."""
+        for toggle, on in (
+            (self.large_button, state.large_text),
+            (self.contrast_button, state.high_contrast),
+        ):
+            if toggle.isChecked() != on:
+                toggle.blockSignals(True)
+                toggle.setChecked(on)
+                toggle.blockSignals(False)
+        if (self.large_text, self.high_contrast) != (state.large_text, state.high_contrast):
+            self.large_text, self.high_contrast = state.large_text, state.high_contrast
+            app = QApplication.instance()
+            if isinstance(app, QApplication):
+                apply_style(app, self.large_text, self.high_contrast)
 
     def attach(self, event: EventInfo, services: Services, timeouts: Timeouts | None) -> None:
         """The event and the core, once the store is open."""
@@ -256,18 +277,17 @@ class KioskWindow(QMainWindow):
         """Shown again after the staff area: a fresh welcome screen."""
         self._apply(self.flow.reset())
 
-    def clear_session(self) -> None:
-        """Nothing of the previous attendee stays in any widget, undo stack or clipboard."""
+    def clear_session(self, state: FlowState) -> None:
+        """Nothing of the previous attendee stays in any widget, undo stack or clipboard:
+        the text fields are emptied with their undo history, then every screen is drawn
+        again from the new attendee's (empty) ``state``."""
         self.write.clear()
-        self.badge.field.clear()
-        self.badge.error.clear()
+        self.badge.field.setText("")  # setText, unlike clear(), also drops the undo history
+        for screen in dict.fromkeys(self.screens.values()):
+            screen.render(state)
         self.review.summary.clear()
-        self.review.error.clear()
-        self.receipt.code.clear()
-        self.receipt.qr.clear()
-        self.consent.box.blockSignals(True)
-        self.consent.box.setChecked(False)
-        self.consent.box.blockSignals(False)
+        self.keyboard.set_target(None)
+        self.keyboard.set_language(state.language)  # letters page, no shift
         clipboard = qt.QGuiApplication.clipboard()
         if clipboard is not None:
             clipboard.clear()
@@ -354,18 +374,6 @@ class KioskWindow(QMainWindow):
         self.unlocked = True
         self.staff_menu_requested = True
         self.close()
-
-    def _toggle_large(self, on: bool) -> None:
-        self.large_text = on
-        app = QApplication.instance()
-        if isinstance(app, QApplication):
-            apply_style(app, self.large_text, self.high_contrast)
-
-    def _toggle_contrast(self, on: bool) -> None:
-        self.high_contrast = on
-        app = QApplication.instance()
-        if isinstance(app, QApplication):
-            apply_style(app, self.large_text, self.high_contrast)
 
     def closeEvent(self, event: Any) -> None:
         # Leaving the kiosk needs the staff PIN (Alt+F4 and the like are ignored).

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from kiosk.domain.flow import AttendeeFlow, Step, Timeouts
+import pytest
+
+from kiosk.domain.flow import AttendeeFlow, Draft, FlowState, Step, Timeouts
 
 
 def to_review(flow: AttendeeFlow) -> None:
@@ -44,7 +46,6 @@ def test_back_never_loses_input_and_language_switch_keeps_draft() -> None:
         Step.WRITE,
         Step.THEME,
         Step.BADGE,
-        Step.WELCOME,
     ):
         assert flow.back().step == expected
         assert flow.state.draft.title == "Titre" and flow.state.draft.body == "Corps"
@@ -89,3 +90,89 @@ def test_failed_submit_returns_to_review_with_draft_and_receipt_times_out() -> N
     assert flow.state.step == Step.RECEIPT
     flow.tick(2)
     assert flow.state.step == Step.WELCOME
+
+
+def test_back_to_welcome_starts_a_new_attendee() -> None:
+    """Back on the badge screen: whoever taps a language next is a new attendee."""
+    flow = AttendeeFlow()
+    to_review(flow)
+    first = flow.state
+    for _ in range(6):  # review -> ... -> badge -> welcome
+        flow.back()
+    assert flow.state.step == Step.WELCOME
+    assert flow.state.draft == Draft()
+    assert flow.state.session != first.session
+    flow.choose_language("en")
+    assert flow.state.step == Step.BADGE and flow.state.draft == Draft()
+
+
+def test_text_size_and_contrast_stay_with_the_attendee_until_the_end() -> None:
+    flow = AttendeeFlow()
+    flow.set_large_text(True)  # on the welcome screen, before choosing a language
+    flow.set_high_contrast(True)
+    to_review(flow)
+    flow.switch_language("ar")
+    flow.back()
+    assert flow.state.large_text and flow.state.high_contrast
+    flow.set_large_text(False)
+    assert not flow.state.large_text and flow.state.high_contrast
+
+
+def _submit_then_finish(flow: AttendeeFlow) -> None:
+    flow.submission()
+    flow.submitted("id", "CODE")
+    flow.reset()  # the receipt's Finish button
+
+
+def _submit_then_receipt_times_out(flow: AttendeeFlow) -> None:
+    flow.submission()
+    flow.submitted("id", "CODE")
+    flow.tick(flow.timeouts.receipt_s + 1)
+
+
+def _idle(flow: AttendeeFlow) -> None:
+    flow.tick(flow.timeouts.idle_s + 1)
+    flow.tick(flow.timeouts.countdown_s + 1)
+
+
+def _back_to_welcome(flow: AttendeeFlow) -> None:
+    while flow.state.step != Step.WELCOME:
+        flow.back()
+
+
+def _language_on_the_receipt(flow: AttendeeFlow) -> None:
+    flow.submission()
+    flow.submitted("id", "CODE")
+    flow.switch_language("zgh")  # the next person, in their language
+
+
+@pytest.mark.parametrize(
+    "end",
+    [
+        _submit_then_finish,
+        _submit_then_receipt_times_out,
+        _idle,
+        _back_to_welcome,
+        _language_on_the_receipt,
+    ],
+    ids=["finish", "receipt_timeout", "idle", "back", "language"],
+)
+def test_every_way_out_leaves_nothing_for_the_next_attendee(end) -> None:  # type: ignore[no-untyped-def]
+    flow = AttendeeFlow(default_language="fr")
+    flow.set_large_text(True)
+    flow.set_high_contrast(True)
+    to_review(flow)
+    for question, value in (("gender", "female"), ("province", "Tata"), ("profile", "student")):
+        flow.answer(question, value)
+    first = flow.state.session
+    end(flow)
+    state = flow.state
+    assert state.session != first
+    assert state.draft == Draft()
+    assert not state.large_text and not state.high_contrast
+    assert (state.receipt_code, state.proposal_id, state.error) == ("", "", "")
+    assert state.overlay_countdown is None
+    if end is _language_on_the_receipt:
+        assert (state.step, state.language) == (Step.BADGE, "zgh")
+    else:
+        assert state == FlowState(Step.WELCOME, "fr", Draft(), session=state.session)
