@@ -106,97 +106,106 @@ def _rows_by_id(uow: UnitOfWork, columns: tuple[Any, ...], ids: Iterable[str]) -
     return found
 
 
+@dataclass
+class Known:
+    """What the authorisation looked up, for the merge that follows (not looked up twice)."""
+
+    proposals: set[str]  # ids already merged (this device's)
+    checkins: set[str]
+
+
 def authorise_entries(
     uow: UnitOfWork,
     device_id: str,
     device_pk: bytes,
     event_id: str,
     fresh: list[tuple[Entry, records.Record]],
-) -> None:
-    """Raise :class:`BundleError` (with the seq) at the first entry this device may not write."""
-    proposals = [r for _e, r in fresh if isinstance(r, records.ProposalSubmitted)]
-    checkins = [r for _e, r in fresh if isinstance(r, records.CheckInRecorded)]
-    undos = [r for _e, r in fresh if isinstance(r, records.CheckInUndone)]
-    walk_ins = [r for _e, r in fresh if isinstance(r, records.AttendeeRegistered)]
-    people_ids = [r.attendee_id for r in proposals + checkins if r.attendee_id]
+) -> Known:
+    """Raise :class:`BundleError` (with the seq) at the first entry this device may not
+    write; else return what is already merged among the records it names."""
+    by_kind: dict[type[records.Record], list[tuple[Entry, Any]]] = {}
+    for entry, record in fresh:
+        if entry.record_id != record.record_id:
+            raise _deny("record_id_mismatch", "the entry names another record", entry.seq)
+        by_kind.setdefault(type(record), []).append((entry, record))
+    proposals = by_kind.get(records.ProposalSubmitted, [])
+    checkins = by_kind.get(records.CheckInRecorded, [])
+    undos = by_kind.get(records.CheckInUndone, [])
+    walk_ins = by_kind.get(records.AttendeeRegistered, [])
+    named = {r.attendee_id for _e, r in proposals + checkins if r.attendee_id}
     people = _rows_by_id(
         uow,
         (Attendee.id, Attendee.event_id, Attendee.kind, Attendee.created_by),
-        people_ids + [r.id for r in walk_ins],
+        list(named) + [r.id for _e, r in walk_ins],
     )
-    known_proposals = _rows_by_id(uow, (Proposal.id, Proposal.device_id), [r.id for r in proposals])
+    known_proposals = _rows_by_id(
+        uow, (Proposal.id, Proposal.device_id), [r.id for _e, r in proposals]
+    )
     known_checkins = _rows_by_id(
-        uow, (CheckIn.id, CheckIn.device_id), [r.id for r in checkins] + [r.id for r in undos]
+        uow, (CheckIn.id, CheckIn.device_id), [r.id for _e, r in checkins + undos]
     )
-    codes = {r.receipt_code for r in proposals}
-    taken_codes: dict[str, str] = {}
-    code_list = sorted(codes)
-    for start in range(0, len(code_list), _CHUNK):
-        for proposal_id, code in uow.session.execute(
-            select(Proposal.id, Proposal.receipt_code).where(
-                Proposal.device_id == device_id,
-                Proposal.receipt_code.in_(code_list[start : start + _CHUNK]),
-            )
-        ):
-            taken_codes[code] = proposal_id
-    bundle_checkins = {r.id for r in checkins}
-    seen_codes: dict[str, str] = {}
     own_key = device_pk.hex()
 
-    def person_ok(attendee_id: str | None) -> bool:
+    def foreign_person(attendee_id: str | None) -> bool:
         row = people.get(attendee_id) if attendee_id else None
-        return row is None or row.event_id == event_id
+        return row is not None and row.event_id != event_id
 
-    for entry, record in fresh:
-        seq = entry.seq
-        if entry.record_id != record.record_id:
-            raise _deny("record_id_mismatch", "the entry names another record", seq)
-        if isinstance(record, records.ProposalSubmitted | records.CheckInRecorded):
+    for group, known in ((proposals, known_proposals), (checkins, known_checkins)):
+        for entry, record in group:
             if record.event_id != event_id:
-                raise _deny("foreign_event", "a record of another event", seq)
+                raise _deny("foreign_event", "a record of another event", entry.seq)
             if record.device_id != device_id:
-                raise _deny("foreign_device", "a record in another device's name", seq)
-            known = (
-                known_proposals if isinstance(record, records.ProposalSubmitted) else known_checkins
-            ).get(record.id)
-            if known is not None and known.device_id != device_id:
-                raise _deny("foreign_record", "a record of another device", seq)
-            if not person_ok(record.attendee_id):
-                raise _deny("foreign_attendee", "an attendee of another event", seq)
-            if isinstance(record, records.ProposalSubmitted):
-                other = seen_codes.get(record.receipt_code) or taken_codes.get(record.receipt_code)
-                if other is not None and other != record.id:
-                    raise _deny("duplicate_receipt", "a receipt code this kiosk used already", seq)
-                seen_codes[record.receipt_code] = record.id
-        elif isinstance(record, records.CheckInUndone):
-            target = known_checkins.get(record.id)
-            if target is not None and target.device_id != device_id:
-                raise _deny("foreign_record", "undoes another device's check-in", seq)
-        elif isinstance(record, records.AttendeeRegistered):
-            if record.event_id != event_id:
-                raise _deny("foreign_event", "a record of another event", seq)
-            if record.created_by != device_id:
-                raise _deny("foreign_device", "a walk-in in another device's name", seq)
-            row = people.get(record.id)
-            if row is not None:
-                if row.event_id != event_id:
-                    raise _deny("foreign_event", "an attendee of another event", seq)
-                if row.kind != "walk_in":
-                    raise _deny("roster_record", "devices cannot change the roster", seq)
-                if row.created_by not in (None, device_id):
-                    raise _deny("foreign_record", "another device's walk-in", seq)
-        elif isinstance(record, records.DeviceCreated):
-            if record.id != device_id or record.public_key not in (None, own_key):
-                raise _deny("foreign_device", "another device's identity", seq)
-        elif isinstance(record, records.PackImported):
-            if record.event_id != event_id or record.device_public_key != own_key:
-                raise _deny("foreign_device", "another device's or event's set-up", seq)
-        elif isinstance(record, records.DeviceEnrolled):
-            if record.device_id != device_id or record.event_id != event_id:
-                raise _deny("foreign_device", "another device's enrolment", seq)
-        elif isinstance(record, records.EventSetUp) and record.id != event_id:
-            raise _deny("foreign_event", "another event", seq)
-    del bundle_checkins
+                raise _deny("foreign_device", "a record in another device's name", entry.seq)
+            row = known.get(record.id)
+            if row is not None and row.device_id != device_id:
+                raise _deny("foreign_record", "a record of another device", entry.seq)
+            if foreign_person(record.attendee_id):
+                raise _deny("foreign_attendee", "an attendee of another event", entry.seq)
+    if proposals:
+        # Receipt codes are unique per kiosk (one query: this device's codes so far).
+        codes: dict[str, str] = {
+            code: proposal_id
+            for code, proposal_id in uow.session.execute(
+                select(Proposal.receipt_code, Proposal.id).where(Proposal.device_id == device_id)
+            )
+        }
+        for entry, record in proposals:
+            other = codes.setdefault(record.receipt_code, record.id)
+            if other != record.id:
+                raise _deny(
+                    "duplicate_receipt", "a receipt code this kiosk used already", entry.seq
+                )
+    for entry, record in undos:
+        target = known_checkins.get(record.id)
+        if target is not None and target.device_id != device_id:
+            raise _deny("foreign_record", "undoes another device's check-in", entry.seq)
+    for entry, record in walk_ins:
+        seq = entry.seq
+        if record.event_id != event_id:
+            raise _deny("foreign_event", "a record of another event", seq)
+        if record.created_by != device_id:
+            raise _deny("foreign_device", "a walk-in in another device's name", seq)
+        row = people.get(record.id)
+        if row is not None:
+            if row.event_id != event_id:
+                raise _deny("foreign_event", "an attendee of another event", seq)
+            if row.kind != "walk_in":
+                raise _deny("roster_record", "devices cannot change the roster", seq)
+            if row.created_by not in (None, device_id):
+                raise _deny("foreign_record", "another device's walk-in", seq)
+    for entry, record in by_kind.get(records.DeviceCreated, []):
+        if record.id != device_id or record.public_key not in (None, own_key):
+            raise _deny("foreign_device", "another device's identity", entry.seq)
+    for entry, record in by_kind.get(records.PackImported, []):
+        if record.event_id != event_id or record.device_public_key != own_key:
+            raise _deny("foreign_device", "another device's or event's set-up", entry.seq)
+    for entry, record in by_kind.get(records.DeviceEnrolled, []):
+        if record.device_id != device_id or record.event_id != event_id:
+            raise _deny("foreign_device", "another device's enrolment", entry.seq)
+    for entry, record in by_kind.get(records.EventSetUp, []):
+        if record.id != event_id:
+            raise _deny("foreign_event", "another event", entry.seq)
+    return Known(set(known_proposals), set(known_checkins))
 
 
 def _apply_walk_ins(uow: UnitOfWork, walk_ins: list[records.AttendeeRegistered]) -> None:
@@ -243,6 +252,8 @@ def _existing(uow: UnitOfWork, column: Any, ids: list[str]) -> set[str]:
 
 def _db_time(value: Any) -> str | None:
     """A payload's ISO time as the database stores it (what UTCDateTime writes)."""
+    if isinstance(value, str) and len(value) == 32 and value.endswith("+00:00"):
+        return value  # already UTC, to the microsecond: what the kiosk writes
     when = _when(value)
     return utc_text(when) if when is not None else None
 
@@ -283,6 +294,7 @@ def _apply_all(
     typed: list[records.Record],
     event_id: str,
     device_id: str,
+    already: Known,
 ) -> None:
     """Apply entries; proposals and check-ins (nearly all of a day) in bulk statements."""
     s = uow.session
@@ -332,13 +344,13 @@ def _apply_all(
     if stubs:
         conn.execute(insert(Attendee), stubs)
     if proposals:
-        known = _existing(uow, Proposal.id, [p["id"] for p in proposals])
+        known = already.proposals
         rows = [_proposal_row(p, event_id) for p in proposals if p["id"] not in known]
         if rows:
             uow.run_many(_INSERT_PROPOSAL, rows)
     if checkins:
         ids = [c["id"] for c in checkins]
-        known = _existing(uow, CheckIn.id, ids)
+        known = already.checkins
         undone: dict[str, Any] = {}
         for start in range(0, len(ids), 500):
             for record_id, undo_text in s.execute(
@@ -369,17 +381,6 @@ def _apply_all(
         ]
         if rows:
             uow.run_many(_INSERT_CHECKIN, rows)
-
-
-def parse_records(bundle: VerifiedBundle) -> list[records.Record]:
-    """Every entry's typed record; :class:`BundleError` with the seq at the first bad one."""
-    typed = []
-    for entry, payload in zip(bundle.entries, bundle.payloads, strict=True):
-        try:
-            typed.append(records.parse(entry.kind, payload))
-        except records.RecordError as exc:
-            raise _deny(exc.code, exc.reason, entry.seq) from exc
-    return typed
 
 
 def _quarantine(path: Path, quarantine: Path) -> None:
@@ -435,8 +436,7 @@ def import_bundle(
                 authorise=bundle_authoriser(store, organiser_sign_pk or b""),
                 sealing_key=sealing_key,
             )
-            typed = parse_records(bundle)
-            return _merge(store, path, bundle, typed, organiser_sign_pk)
+            return _merge(store, path, bundle, organiser_sign_pk)
     except BundleError as exc:
         error: BundleError = exc
     except (SQLAlchemyError, ValueError, TypeError, KeyError, OverflowError) as exc:
@@ -458,7 +458,6 @@ def _merge(
     store: Store,
     path: Path,
     bundle: VerifiedBundle,
-    typed: list[records.Record],
     organiser_sign_pk: bytes | None,
 ) -> ImportOutcome:
     manifest = bundle.manifest
@@ -487,15 +486,17 @@ def _merge(
             )
         }
         fresh: list[tuple[Entry, records.Record]] = []
-        fresh_payloads = []
-        for entry, payload, record in zip(bundle.entries, bundle.payloads, typed, strict=True):
+        fresh_payloads: list[dict[str, Any]] = []
+        bulk = (records.ProposalSubmitted, records.CheckInRecorded)
+        for entry, record in zip(bundle.entries, bundle.typed, strict=True):
             if entry.seq in known:
                 if known[entry.seq] != entry.hash:
                     raise _deny("conflict", "the entry differs from the one merged", entry.seq)
                 continue
             fresh.append((entry, record))
-            fresh_payloads.append(payload)
-        authorise_entries(uow, device_id, device_pk, event.id, fresh)
+            # The bulk inserts read plain dicts (the others are applied from the records).
+            fresh_payloads.append(record.to_payload() if isinstance(record, bulk) else {})
+        already = authorise_entries(uow, device_id, device_pk, event.id, fresh)
         if fresh:
             uow.run_many(
                 _INSERT_ENTRY,
@@ -518,6 +519,7 @@ def _merge(
             [r for _e, r in fresh],
             event.id,
             device_id,
+            already,
         )
         missing = gaps(uow, device_id)
         uow.commit()

@@ -28,8 +28,9 @@ import json
 import struct
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import Annotated, Any, NamedTuple
 
+import msgspec
 from nacl.public import PrivateKey
 from nacl.signing import SigningKey
 
@@ -38,6 +39,7 @@ from kiosk.domain.errors import KioskError
 from kiosk.i18n import N_
 from kiosk.storage.canonical import bundle_line, canonical_json, chain_hash, entry_document
 from kiosk.storage.journal import verify_entries
+from kiosk.sync import records
 
 FORMAT = "listening-kiosk/bundle"
 VERSION = 2
@@ -54,9 +56,54 @@ TALLY_KINDS = {
 }
 
 
-# The decoder's scanner (what json.loads runs, without its per-call wrapping); a
-# bundle line is one JSON object with nothing around it.
-_scan_json: Callable[[str, int], tuple[Any, int]] = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
+class _Line(msgspec.Struct, forbid_unknown_fields=True):
+    """One bundle line as it must be: every field, each of its type and range."""
+
+    device_id: Annotated[str, msgspec.Meta(max_length=100)]
+    seq: Annotated[int, msgspec.Meta(ge=1, le=2**31 - 1)]
+    kind: Annotated[str, msgspec.Meta(max_length=100)]
+    record_id: Annotated[str, msgspec.Meta(max_length=100)]
+    payload: msgspec.Raw  # the exact bytes the kiosk hashed
+    wall_time: Annotated[str, msgspec.Meta(max_length=100)]
+    mono_ns: Annotated[int, msgspec.Meta(ge=0, le=2**63 - 1)]
+    prev_hash: Annotated[str, msgspec.Meta(max_length=100)]
+    hash: Annotated[str, msgspec.Meta(max_length=100)]
+
+
+_LINES = msgspec.json.Decoder(_Line)
+# Sorted keys, no spaces, UTF-8: the kiosk's canonical JSON for everything a kiosk
+# writes, about seven times faster than json.dumps (checked by the chain hash).
+_ENCODER = msgspec.json.Encoder(order="sorted")
+
+
+def _chain_holds(
+    entries: list[Entry], payloads: list[bytes], device_id: str, prev_hash: str, seq: int
+) -> bool:
+    """The hash chain checked with the entry documents encoded by msgspec (in C): the
+    same documents as :func:`kiosk.storage.canonical.document_text` for every entry a
+    kiosk writes, several times faster. True only if every link matches."""
+    encode, sha256 = _ENCODER.encode, hashlib.sha256
+    try:
+        for entry, payload in zip(entries, payloads, strict=True):
+            if entry.seq != seq or entry.prev_hash != prev_hash:
+                return False
+            document = encode(
+                {
+                    "device_id": device_id,
+                    "kind": entry.kind,
+                    "mono_ns": entry.mono_ns,
+                    "payload": msgspec.Raw(payload),
+                    "record_id": entry.record_id,
+                    "seq": seq,
+                    "wall_time": entry.wall_time,
+                }
+            )
+            if sha256(bytes.fromhex(prev_hash) + document).hexdigest() != entry.hash:
+                return False
+            prev_hash, seq = entry.hash, seq + 1
+    except (ValueError, msgspec.EncodeError):
+        return False
+    return True
 
 
 class BundleError(KioskError):
@@ -220,9 +267,8 @@ def split_members(data: bytes) -> dict[str, bytes]:
 class VerifiedBundle:
     manifest: dict[str, Any]
     entries: list[Entry]
-    digest: str  # SHA-256 of the whole file
-    # Each entry's payload as parsed (parallel to entries; equal to json.loads(e.payload)).
-    payloads: list[Any]
+    # Each entry's payload as its typed record (parallel to entries).
+    typed: list[records.Record]
 
 
 def read_manifest(data: bytes) -> tuple[dict[str, Any], bytes, bytes, bytes]:
@@ -284,52 +330,43 @@ def read_bundle(
         body = crypto.unseal(sealing_key, sealed)
     except crypto.CryptoError as exc:
         raise _bad("cannot_unseal", "sealed to another organiser key") from exc
-    entries: list[Entry] = []
-    payloads: list[Any] = []
+    # Every line ends with "\n" (a JSON text has no raw newline inside it; other
+    # Unicode line breaks such as U+2028 may sit inside strings).
+    if not body.endswith(b"\n"):
+        raise _bad("bad_entries", "the last line is not terminated")
     try:
-        lines = body.decode("utf-8").split("\n")
-        del body
-        # Every line ends with "\n" (a JSON text has no raw newline inside it; other
-        # Unicode line breaks such as U+2028 may sit inside strings, so not splitlines).
-        if lines[-1] != "":
-            raise ValueError("the last line is not terminated")
-        lines.pop()
-        for line in lines:
-            try:
-                item, end = _scan_json(line, 0)
-            except StopIteration as exc:
-                raise ValueError("a line is not JSON") from exc
-            if end != len(line):
-                raise ValueError("characters after a line's JSON")
-            payload = item["payload"]
-            seq, mono_ns = item["seq"], item["mono_ns"]
-            if type(seq) is not int or not 0 < seq <= MAX_SEQ:
-                raise _bad("bad_entries", "a sequence number out of range", len(entries) + 1)
-            if type(mono_ns) is not int or not 0 <= mono_ns <= MAX_MONO_NS:
-                raise _bad("bad_entries", "a monotonic time out of range", seq)
-            for key in ("device_id", "kind", "record_id", "wall_time", "prev_hash", "hash"):
-                if type(item[key]) is not str or len(item[key]) > 100:
-                    raise _bad("bad_entries", f"field {key} of an entry", seq)
-            entries.append(
-                Entry(
-                    item["device_id"],
-                    seq,
-                    item["kind"],
-                    item["record_id"],
-                    canonical_json(payload),
-                    item["wall_time"],
-                    mono_ns,
-                    item["prev_hash"],
-                    item["hash"],
-                )
-            )
-            # Kept for the merge, which would otherwise parse every payload again:
-            # the same value as json.loads(entry.payload).
-            payloads.append(payload)
-    except BundleError:
-        raise
-    except (UnicodeDecodeError, ValueError, TypeError, KeyError, RecursionError) as exc:
-        raise _bad("bad_entries", "unreadable entries") from exc
+        # Decoded and typed in C (msgspec): a line's fields, their types and ranges.
+        lines = _LINES.decode_lines(body)
+    except (msgspec.DecodeError, RecursionError) as exc:
+        raise _bad("bad_entries", f"unreadable entries ({str(exc)[:120]})") from exc
+    del body
+    raws = [bytes(line.payload) for line in lines]
+    typed: list[records.Record] | None = []
+    try:
+        for line, raw in zip(lines, raws, strict=True):
+            record = records.decode(line.kind, raw)
+            # Only the canonical spelling of a record is taken on the fast path.
+            if _ENCODER.encode(record.to_payload()) != raw:
+                typed = None
+                break
+            typed.append(record)  # type: ignore[union-attr]
+    except records.RecordError:
+        typed = None
+    entries = [
+        Entry(
+            line.device_id,
+            line.seq,
+            line.kind,
+            line.record_id,
+            raw.decode("utf-8"),
+            line.wall_time,
+            line.mono_ns,
+            line.prev_hash,
+            line.hash,
+        )
+        for line, raw in zip(lines, raws, strict=True)
+    ]
+    del lines
     if any(e.device_id != device_id for e in entries):
         raise _bad("wrong_device", "entries of another device")
     first, last = _field(manifest, "from_seq", int), _field(manifest, "to_seq", int)
@@ -340,20 +377,46 @@ def read_bundle(
         or entries[-1].seq != last
     ):
         raise _bad("count_mismatch", "entry count or range differs from the manifest")
-    result = verify_entries(
-        entries,
-        device_id,
-        start_prev_hash=str(manifest.get("first_prev_hash")),
-        start_seq=first,
-        payloads_canonical=True,
-    )
-    if not result.ok:
-        raise _bad("chain_broken", "the hash chain is broken", result.broken_seq)
+    start_prev_hash = str(manifest.get("first_prev_hash"))
+    if typed is None or not _chain_holds(entries, raws, device_id, start_prev_hash, first):
+        # The fast path only ever accepts: a hash that matches proves the kiosk hashed
+        # exactly these canonical bytes, which decoded to these records. Whatever it
+        # does not accept, the reference verifier judges (chain first), then every
+        # record is parsed again to name the first bad one.
+        typed = _reference_check(entries, raws, device_id, start_prev_hash, first)
+    del raws
     if entries[-1].hash != manifest.get("last_hash"):
         raise _bad("chain_broken", "last hash differs from the manifest")
     if tally(entries) != manifest.get("tally"):
         raise _bad("tally_mismatch", "closing tally differs from the entries")
-    return VerifiedBundle(manifest, entries, hashlib.sha256(bytes(data)).hexdigest(), payloads)
+    return VerifiedBundle(manifest, entries, typed)
+
+
+def _reference_check(
+    entries: list[Entry], raws: list[bytes], device_id: str, prev_hash: str, first: int
+) -> list[records.Record]:
+    """The slow, reference path: canonical JSON by the standard library, the journal's
+    own verifier, then each payload parsed as a record (the first bad one named)."""
+    try:
+        values = [json.loads(raw) for raw in raws]
+        canonical = [
+            e._replace(payload=canonical_json(v)) for e, v in zip(entries, values, strict=True)
+        ]
+    except (ValueError, RecursionError) as exc:
+        raise _bad("bad_entries", "unreadable entries") from exc
+    result = verify_entries(
+        canonical, device_id, start_prev_hash=prev_hash, start_seq=first, payloads_canonical=True
+    )
+    if not result.ok:
+        raise _bad("chain_broken", "the hash chain is broken", result.broken_seq)
+    typed = []
+    for entry, value in zip(entries, values, strict=True):
+        try:
+            typed.append(records.parse(entry.kind, value))
+        except records.RecordError as exc:
+            raise _bad(exc.code, exc.reason, entry.seq) from exc
+    entries[:] = canonical
+    return typed
 
 
 def recompute_hash(entry: Entry) -> str:

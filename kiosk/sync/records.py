@@ -1,43 +1,84 @@
 """One typed record per journal kind, shared by the kiosk's writer, the bundle
 reader and the central merge.
 
-Each kind is a frozen dataclass with its ``KIND``, its ``VERSION`` and a field
-spec. :meth:`Record.to_payload` gives the journal payload (what the kiosk writes
-and the hash chain covers); :func:`parse` turns a payload read from a bundle
-back into its record, checking every field strictly: required fields present
-and no others, types, lengths, closed vocabularies, ISO times with a zone and
-integer ranges. Anything else raises :class:`RecordError` with a reason code, so
-the merge can quarantine a bundle instead of failing on it.
+Each kind is a frozen ``msgspec.Struct`` with its ``KIND`` and ``VERSION``; its
+annotations are the whole schema. :meth:`Record.to_payload` gives the journal
+payload (what the kiosk writes and the hash chain covers); :func:`parse` turns a
+payload read from a bundle back into its record, checking every field strictly
+(msgspec, in C): required fields present and no others, exact types with no
+coercion, lengths, closed vocabularies, ISO times with a zone that are real
+dates, and integer ranges. Anything else raises :class:`RecordError` with a
+reason code, so the merge can quarantine a bundle instead of failing on it.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
-import re
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Annotated, Any, ClassVar, Literal, get_args
+
+import msgspec
 
 from kiosk.domain.vocab import CATEGORIES
 
-UUID_RE = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\Z")
-HEX64_RE = re.compile(r"[0-9a-f]{64}\Z")
-LANGUAGES = frozenset({"ar", "fr", "zgh", "en"})
-ROLES = frozenset({"checkin", "proposals", "both"})
-METHODS = frozenset({"scan", "camera", "search", "walk_in"})
-OUTCOMES = frozenset(
-    {
-        "accepted",
-        "already_checked_in",
-        "revoked",
-        "wrong_event",
-        "invalid_signature",
-        "malformed",
-        "unknown_attendee",
-    }
-)
-INT64_MAX = 2**63 - 1
+# Patterns are searched (re.search): anchored at both ends, \Z so no newline may follow.
+_UUID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\Z"
+_TIME_PATTERN = r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,6})?(Z|[+-]\d\d:\d\d)\Z"
+Uuid = Annotated[str, msgspec.Meta(pattern=_UUID_PATTERN)]
+Hex64 = Annotated[str, msgspec.Meta(pattern=r"^[0-9a-f]{64}\Z")]
+# An ISO 8601 time with its zone, as the kiosk writes (datetime.isoformat of a UTC time).
+Time = Annotated[str, msgspec.Meta(pattern=_TIME_PATTERN)]
+Language = Literal["ar", "fr", "zgh", "en"]
+Role = Literal["checkin", "proposals", "both"]
+Method = Literal["scan", "camera", "search", "walk_in"]
+Outcome = Literal[
+    "accepted",
+    "already_checked_in",
+    "revoked",
+    "wrong_event",
+    "invalid_signature",
+    "malformed",
+    "unknown_attendee",
+]
+Count = Annotated[int, msgspec.Meta(ge=0, le=10_000_000)]
+Digits = Annotated[str, msgspec.Meta(pattern=r"^[0-9]{1,256}\Z")]
+_TEXT = 100_000  # what a proposal body can never exceed (the kiosk's limit is far below)
+
+
+def _text(maximum: int, minimum: int = 0) -> msgspec.Meta:
+    return msgspec.Meta(min_length=minimum, max_length=maximum)
+
+
+Text8 = Annotated[str, _text(8)]
+Text16 = Annotated[str, _text(16)]
+Text32 = Annotated[str, _text(32)]
+Text40 = Annotated[str, _text(40)]
+Text64 = Annotated[str, _text(64)]
+Text100 = Annotated[str, _text(100)]
+Text200 = Annotated[str, _text(200)]
+Text300 = Annotated[str, _text(300)]
+Text1000 = Annotated[str, _text(1000)]
+Text2000 = Annotated[str, _text(2000)]
+Name200 = Annotated[str, _text(200, 1)]
+Code16 = Annotated[str, _text(16, 1)]
+Code40 = Annotated[str, _text(40, 1)]
+Code64 = Annotated[str, _text(64, 1)]
+Title = Annotated[str, _text(500, 1)]
+Body = Annotated[str, _text(_TEXT, 1)]
+Category = Literal[
+    "citizen",
+    "association",
+    "cooperative",
+    "entrepreneur",
+    "student",
+    "it_professional",
+    "public_official",
+    "elected_official",
+    "media",
+]
+# The domain's vocabulary is the source; this spelling of it must not drift.
+assert set(get_args(Category)) == set(CATEGORIES), "records.Category differs from CATEGORIES"
+Themes = Annotated[list[dict[str, Any]], msgspec.Meta(max_length=100)]
+Languages = Annotated[list[Language], msgspec.Meta(min_length=1, max_length=4)]
 
 
 class RecordError(ValueError):
@@ -49,303 +90,144 @@ class RecordError(ValueError):
         self.reason = reason
 
 
-Check = Callable[[Any], bool]
-
-
-def _text(maximum: int, *, blank: bool = True) -> Check:
-    return lambda v: type(v) is str and len(v) <= maximum and (blank or bool(v.strip()))
-
-
-def _optional(check: Check) -> Check:
-    return lambda v: v is None or check(v)
-
-
-def _enum(values: frozenset[str] | Mapping[str, Any]) -> Check:
-    return lambda v: type(v) is str and v in values
-
-
-def _uuid(v: Any) -> bool:
-    return type(v) is str and UUID_RE.match(v) is not None
-
-
-def _hex64(v: Any) -> bool:
-    return type(v) is str and HEX64_RE.match(v) is not None
-
-
-def _bool(v: Any) -> bool:
-    return type(v) is bool
-
-
-def _int(minimum: int, maximum: int) -> Check:
-    return lambda v: type(v) is int and minimum <= v <= maximum
-
-
-def _time(v: Any) -> bool:
-    if type(v) is not str or len(v) > 40:
-        return False
-    try:
-        return dt.datetime.fromisoformat(v).tzinfo is not None
-    except ValueError:
-        return False
-
-
-def _digits(maximum: int) -> Check:
-    return lambda v: type(v) is str and 0 < len(v) <= maximum and v.isascii() and v.isdigit()
-
-
-def _themes(v: Any) -> bool:
-    return type(v) is list and len(v) <= 100 and all(type(t) is dict for t in v)
-
-
-def _languages(v: Any) -> bool:
-    return type(v) is list and 0 < len(v) <= 4 and all(x in LANGUAGES for x in v)
-
-
-_TEXT = 100_000  # what a proposal body can never exceed (the kiosk's limit is far below)
-
-
-@dataclass(frozen=True)
-class Record:
-    """Base of the journal records."""
+class Record(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """Base of the journal records (strict: no field missing, none unknown, no coercion)."""
 
     KIND: ClassVar[str]
     VERSION: ClassVar[int] = 1
-    SPEC: ClassVar[dict[str, Check]]
     # The field that holds the entry's record_id.
     ID_FIELD: ClassVar[str] = "id"
+    # Fields holding times, checked to be real dates as well as well-formed.
+    TIMES: ClassVar[tuple[str, ...]] = ()
 
     def to_payload(self) -> dict[str, Any]:
         """The journal payload: every field, in declaration order."""
-        return dict(self.__dict__)
+        return msgspec.structs.asdict(self)
 
     @property
     def record_id(self) -> str:
         return str(getattr(self, self.ID_FIELD))
 
 
-@dataclass(frozen=True)
-class ProposalSubmitted(Record):
+class ProposalSubmitted(Record, frozen=True):
     KIND: ClassVar[str] = "proposal.submitted"
-    id: str
-    event_id: str
-    attendee_id: str | None
-    device_id: str
-    theme: str
-    language: str
-    title: str
-    body: str
-    age_band: str
-    gender: str
-    province: str
-    profile: str
+    TIMES: ClassVar[tuple[str, ...]] = ("created_at",)
+    id: Uuid
+    event_id: Uuid
+    attendee_id: Uuid | None
+    device_id: Uuid
+    theme: Code64
+    language: Language
+    title: Title
+    body: Body
+    age_band: Text16
+    gender: Text16
+    province: Text100
+    profile: Text32
     consent_publish: bool
-    receipt_code: str
-    created_at: str
+    receipt_code: Code16
+    created_at: Time
     training: bool
 
 
-ProposalSubmitted.SPEC = {
-    "id": _uuid,
-    "event_id": _uuid,
-    "attendee_id": _optional(_uuid),
-    "device_id": _uuid,
-    "theme": _text(64, blank=False),
-    "language": _enum(LANGUAGES),
-    "title": _text(500, blank=False),
-    "body": _text(_TEXT, blank=False),
-    "age_band": _text(16),
-    "gender": _text(16),
-    "province": _text(100),
-    "profile": _text(32),
-    "consent_publish": _bool,
-    "receipt_code": _text(16, blank=False),
-    "created_at": _time,
-    "training": _bool,
-}
-
-
-@dataclass(frozen=True)
-class CheckInRecorded(Record):
+class CheckInRecorded(Record, frozen=True):
     KIND: ClassVar[str] = "checkin.recorded"
-    id: str
-    event_id: str
-    attendee_id: str | None
-    device_id: str
-    station: str
-    at: str
-    method: str
-    outcome: str
-    detail: str
+    TIMES: ClassVar[tuple[str, ...]] = ("at", "undone_at")
+    id: Uuid
+    event_id: Uuid
+    attendee_id: Uuid | None
+    device_id: Uuid
+    station: Text100
+    at: Time
+    method: Method
+    outcome: Outcome
+    detail: Text2000
     training: bool
-    undone_at: str | None
+    undone_at: Time | None
 
 
-CheckInRecorded.SPEC = {
-    "id": _uuid,
-    "event_id": _uuid,
-    "attendee_id": _optional(_uuid),
-    "device_id": _uuid,
-    "station": _text(100),
-    "at": _time,
-    "method": _enum(METHODS),
-    "outcome": _enum(OUTCOMES),
-    "detail": _text(2000),
-    "training": _bool,
-    "undone_at": _optional(_time),
-}
-
-
-@dataclass(frozen=True)
-class CheckInUndone(Record):
+class CheckInUndone(Record, frozen=True):
     KIND: ClassVar[str] = "checkin.undone"
-    id: str
-    undone_at: str
+    TIMES: ClassVar[tuple[str, ...]] = ("undone_at",)
+    id: Uuid
+    undone_at: Time
 
 
-CheckInUndone.SPEC = {"id": _uuid, "undone_at": _time}
-
-
-@dataclass(frozen=True)
-class AttendeeRegistered(Record):
+class AttendeeRegistered(Record, frozen=True):
     """A walk-in registered at a kiosk (the only attendees a device may create)."""
 
     KIND: ClassVar[str] = "attendee.registered"
-    id: str
-    event_id: str
-    external_id: str | None
-    kind: str
-    name: str
-    name_latin: str
-    organisation: str
-    category: str
-    province: str
-    phone: str
-    email: str
-    preferred_language: str
+    TIMES: ClassVar[tuple[str, ...]] = ("created_at",)
+    id: Uuid
+    event_id: Uuid
+    external_id: Text64 | None
+    kind: Literal["walk_in"]
+    name: Name200
+    name_latin: Text200
+    organisation: Text200
+    category: Category
+    province: Text100
+    phone: Text40
+    email: Text200
+    preferred_language: Text8
     consent: bool
-    search_key: str
-    created_at: str
-    created_by: str
-    badge_token: str
+    search_key: Text1000
+    created_at: Time
+    created_by: Uuid
+    badge_token: Digits
 
 
-AttendeeRegistered.SPEC = {
-    "id": _uuid,
-    "event_id": _uuid,
-    "external_id": _optional(_text(64)),
-    "kind": _enum(frozenset({"walk_in"})),
-    "name": _text(200, blank=False),
-    "name_latin": _text(200),
-    "organisation": _text(200),
-    "category": _enum(CATEGORIES),
-    "province": _text(100),
-    "phone": _text(40),
-    "email": _text(200),
-    "preferred_language": _text(8),
-    "consent": _bool,
-    "search_key": _text(1000),
-    "created_at": _time,
-    "created_by": _uuid,
-    "badge_token": _digits(256),
-}
-
-
-@dataclass(frozen=True)
-class DeviceCreated(Record):
+class DeviceCreated(Record, frozen=True):
     KIND: ClassVar[str] = "device.created"
-    id: str
-    name: str
-    role: str
-    public_key: str | None
-    created_at: str
+    TIMES: ClassVar[tuple[str, ...]] = ("created_at",)
+    id: Uuid
+    name: Text100
+    role: Role
+    public_key: Hex64 | None
+    created_at: Time
 
 
-DeviceCreated.SPEC = {
-    "id": _uuid,
-    "name": _text(100),
-    "role": _enum(ROLES),
-    "public_key": _optional(_hex64),
-    "created_at": _time,
-}
-
-
-@dataclass(frozen=True)
-class EventSetUp(Record):
+class EventSetUp(Record, frozen=True):
     """The demo event made on the kiosk itself (no pack)."""
 
     KIND: ClassVar[str] = "event.set_up"
-    id: str
-    code: str
-    name: str
-    region: str
-    venue: str
-    languages: list[str]
-    starts_at: str | None
-    ends_at: str | None
-    themes: list[dict[str, Any]]
+    TIMES: ClassVar[tuple[str, ...]] = ("starts_at", "ends_at")
+    id: Uuid
+    code: Code64
+    name: Text300
+    region: Text200
+    venue: Text200
+    languages: Languages
+    starts_at: Time | None
+    ends_at: Time | None
+    themes: Themes
 
 
-EventSetUp.SPEC = {
-    "id": _uuid,
-    "code": _text(64, blank=False),
-    "name": _text(300),
-    "region": _text(200),
-    "venue": _text(200),
-    "languages": _languages,
-    "starts_at": _optional(_time),
-    "ends_at": _optional(_time),
-    "themes": _themes,
-}
-
-
-@dataclass(frozen=True)
-class PackImported(Record):
+class PackImported(Record, frozen=True):
     KIND: ClassVar[str] = "event.pack_imported"
     ID_FIELD: ClassVar[str] = "event_id"
-    event_id: str
-    pack_id: str
-    issued_at: str
-    attendees: int
-    revoked: int
-    device_public_key: str
-    device_name: str
-    role: str
+    event_id: Uuid
+    pack_id: Uuid
+    issued_at: Code40
+    attendees: Count
+    revoked: Count
+    device_public_key: Hex64
+    device_name: Text100
+    role: Role
 
 
-PackImported.SPEC = {
-    "event_id": _uuid,
-    "pack_id": _uuid,
-    "issued_at": _text(40, blank=False),
-    "attendees": _int(0, 10_000_000),
-    "revoked": _int(0, 10_000_000),
-    "device_public_key": _hex64,
-    "device_name": _text(100),
-    "role": _enum(ROLES),
-}
-
-
-@dataclass(frozen=True)
-class DeviceEnrolled(Record):
+class DeviceEnrolled(Record, frozen=True):
     """The organiser's certificate installed on the kiosk."""
 
     KIND: ClassVar[str] = "device.enrolled"
     ID_FIELD: ClassVar[str] = "device_id"
-    device_id: str
-    event_id: str
-    serial: str
-    name: str
-    role: str
-    not_after: str
-
-
-DeviceEnrolled.SPEC = {
-    "device_id": _uuid,
-    "event_id": _uuid,
-    "serial": _uuid,
-    "name": _text(100),
-    "role": _enum(ROLES),
-    "not_after": _time,
-}
+    TIMES: ClassVar[tuple[str, ...]] = ("not_after",)
+    device_id: Uuid
+    event_id: Uuid
+    serial: Uuid
+    name: Text100
+    role: Role
+    not_after: Time
 
 
 KINDS: dict[str, type[Record]] = {
@@ -365,10 +247,48 @@ KINDS: dict[str, type[Record]] = {
 
 def field_names(cls: type[Record]) -> tuple[str, ...]:
     """The payload fields of a record kind, in order (for exports and tests)."""
-    return tuple(f.name for f in dataclasses.fields(cls))
+    return cls.__struct_fields__
 
 
-_FIELDS: dict[str, tuple[str, ...]] = {kind: field_names(cls) for kind, cls in KINDS.items()}
+def _real_time(value: Any) -> bool:
+    try:
+        dt.datetime.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+_DECODERS: dict[str, msgspec.json.Decoder[Any]] = {
+    kind: msgspec.json.Decoder(cls) for kind, cls in KINDS.items()
+}
+
+
+def _error(kind: str, exc: msgspec.MsgspecError) -> RecordError:
+    text = str(exc)
+    if text.startswith("Expected `object`"):
+        return RecordError("bad_payload", f"{kind}: the payload is not an object")
+    missing_or_extra = text.startswith(("Object missing", "Object contains"))
+    return RecordError("bad_fields" if missing_or_extra else "bad_field", f"{kind}: {text[:200]}")
+
+
+def _check_times(record: Record) -> Record:
+    for name in record.TIMES:
+        value = getattr(record, name)
+        if value is not None and not _real_time(value):
+            raise RecordError("bad_field", f"{record.KIND}: field {name} is not a real date")
+    return record
+
+
+def decode(kind: str, raw: bytes) -> Record:
+    """The record of ``kind`` in the JSON text ``raw`` (decoded and checked in one pass)."""
+    decoder = _DECODERS.get(kind) if type(kind) is str else None
+    if decoder is None:
+        raise RecordError("unknown_kind", f"unknown journal kind {str(kind)[:40]!r}")
+    try:
+        record: Record = decoder.decode(raw)
+    except msgspec.MsgspecError as exc:
+        raise _error(kind, exc) from exc
+    return _check_times(record)
 
 
 def parse(kind: str, payload: Any) -> Record:
@@ -378,23 +298,23 @@ def parse(kind: str, payload: Any) -> Record:
         raise RecordError("unknown_kind", f"unknown journal kind {str(kind)[:40]!r}")
     if type(payload) is not dict:
         raise RecordError("bad_payload", f"{kind}: the payload is not an object")
-    names = _FIELDS[kind]
-    if len(payload) != len(names) or any(name not in payload for name in names):
-        missing = [n for n in names if n not in payload]
-        extra = [str(k)[:40] for k in payload if k not in cls.SPEC]
-        raise RecordError(
-            "bad_fields", f"{kind}: missing {missing or '-'}, unexpected {extra or '-'}"
+    try:
+        record = msgspec.convert(payload, cls, strict=True)
+    except msgspec.ValidationError as exc:
+        text = str(exc)
+        code = (
+            "bad_fields" if text.startswith(("Object missing", "Object contains")) else "bad_field"
         )
-    spec = cls.SPEC
-    for name in names:
-        if not spec[name](payload[name]):
-            raise RecordError("bad_field", f"{kind}: field {name} is invalid")
-    return cls(**payload)
+        raise RecordError(code, f"{kind}: {text[:200]}") from exc
+    for name in cls.TIMES:
+        value = getattr(record, name)
+        if value is not None and not _real_time(value):
+            raise RecordError("bad_field", f"{kind}: field {name} is not a real date")
+    return record
 
 
 def build(cls: type[Record], **values: Any) -> dict[str, Any]:
     """The payload of a new record written by the kiosk, checked as the merge will."""
-    record = cls(**values)
-    payload = record.to_payload()
+    payload = cls(**values).to_payload()
     parse(cls.KIND, payload)
     return payload

@@ -169,10 +169,10 @@ def test_a_bundle_made_from_the_pack_alone_is_refused(venue: Venue) -> None:
         software="",
         created_at=forge.NOW,
     )
-    from kiosk.enrolment import make_certificate
-
     import base64
     import datetime as dt
+
+    from kiosk.enrolment import make_certificate
 
     now = forge.today()
     cert = make_certificate(
@@ -413,7 +413,7 @@ class _Rogue(BaseHTTPRequestHandler):
     answer: bytes = b""
     signature: str | None = None
 
-    def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+    def do_GET(self) -> None:
         self.send_response(200)
         self.send_header("content-type", "application/json")
         if self.signature:
@@ -421,7 +421,7 @@ class _Rogue(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(self.answer)
 
-    do_POST = do_GET  # noqa: N815
+    do_POST = do_GET
 
     def log_message(self, *args: Any) -> None:
         pass
@@ -434,7 +434,7 @@ def test_a_rogue_high_water_answer_is_an_error_never_in_sync(venue: Venue, signe
     nonce_holder: dict[str, str] = {}
 
     class Handler(_Rogue):
-        def do_GET(self) -> None:  # noqa: N802
+        def do_GET(self) -> None:
             nonce = self.headers.get(http_auth.NONCE_HEADER, "")
             body = json.dumps(
                 {"device_id": venue.a.device_id, "seq": 999999, "nonce": nonce}
