@@ -96,6 +96,14 @@ def cmd_status(args: argparse.Namespace) -> int:
             n=status.journal_length, seq=status.last_exported_seq
         ),
     ]
+    if status.enrolled:
+        lines.append(_("Enrolled: the organiser approved this kiosk."))
+    elif status.enrolment_code:
+        lines.append(
+            _("Not enrolled yet: enrolment code {code} (see 'kiosk enrol').").format(
+                code=status.enrolment_code
+            )
+        )
     for warning in status.clock_warnings:
         lines.append(
             _("Clock warning at journal entry {seq}: {kind} ({time})").format(

@@ -24,7 +24,7 @@ from kiosk.i18n import N_
 from kiosk.services.context import current_event
 from kiosk.storage.errors import storage_errors
 from kiosk.storage.models import Device
-from kiosk.storage.store import Store
+from kiosk.storage.store import DEVICE_KEY, Store
 from kiosk.sync import records
 
 REQUEST_FILE = "enrolment-request.kreq"
@@ -77,10 +77,11 @@ def enrolment_request(store: Store, keys_dir: Path) -> bytes:
 
 def enrolment_state(store: Store) -> EnrolmentState:
     with store.uow(readonly=True) as uow:
-        device = uow.session.get(Device, uow.device_id)
-        settings = uow.get_settings(crypto.DEVICE_CERTIFICATE, crypto.ORGANISER_SIGN_PK)
+        settings = uow.get_settings(DEVICE_KEY, crypto.DEVICE_CERTIFICATE, crypto.ORGANISER_SIGN_PK)
+        device_id = settings.get(DEVICE_KEY, "")
+        device = uow.session.get(Device, device_id) if device_id else None
         if device is None or not device.public_key:
-            return EnrolmentState(uow.device_id, "", False)
+            return EnrolmentState(device_id, "", False)
         code = enrolment_code(bytes.fromhex(device.public_key))
         text = settings.get(crypto.DEVICE_CERTIFICATE)
         if not text or crypto.ORGANISER_SIGN_PK not in settings:

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from kiosk.domain.clock_check import ClockAnomaly, find_clock_anomalies
 from kiosk.i18n import N_
 from kiosk.services.context import current_event
+from kiosk.services.enrol import enrolment_state
 from kiosk.storage import journal
 from kiosk.storage.models import Attendee, CheckIn, Device, JournalEntry, Proposal
 from kiosk.storage.queries import count_rows
@@ -31,12 +32,15 @@ class Status:
     journal_length: int
     last_exported_seq: int
     clock_warnings: tuple[dict[str, object], ...] = ()
+    enrolled: bool = False
+    enrolment_code: str = ""  # "" when set up without a pack (the plain demo)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
 def kiosk_status(store: Store) -> Status:
+    enrolment = enrolment_state(store)
     with store.uow(readonly=True) as uow:
         event = current_event(uow)
         device = uow.session.get(Device, uow.device_id)
@@ -60,6 +64,8 @@ def kiosk_status(store: Store) -> Status:
             journal_length=device.journal_seq,
             last_exported_seq=device.exported_seq,
             clock_warnings=tuple(a.as_dict() for a in clock_anomalies(uow, event.starts_at)),
+            enrolled=enrolment.enrolled,
+            enrolment_code=enrolment.code,
         )
 
 
@@ -110,6 +116,18 @@ def station_notices(store: Store, damaged_dir: Path) -> list[Notice]:
                     {"path": str(path)},
                 )
             )
+    enrolment = enrolment_state(store)
+    if enrolment.code and not enrolment.enrolled:
+        notices.append(
+            Notice(
+                "warning",
+                N_(
+                    "This kiosk is not enrolled yet: the organiser approves code {code}. "
+                    "It works meanwhile; its bundles are accepted once it is approved."
+                ),
+                {"code": enrolment.code},
+            )
+        )
     with store.uow(readonly=True) as uow:
         event = current_event(uow)
         anomalies = clock_anomalies(uow, event.starts_at)
