@@ -128,6 +128,12 @@ class _Channel:
         return response, data
 
 
+def _head(store: Store) -> int:
+    with store.uow(readonly=True) as uow:
+        device = uow.session.get(Device, uow.device_id)
+        return device.journal_seq if device else 0
+
+
 def _device_key(keys_dir: Path) -> SigningKey:
     return crypto.load_or_create_signing_key(keys_dir / crypto.DEVICE_KEY_FILE)
 
@@ -192,8 +198,6 @@ def sync(
     report = SyncReport()
     with store.uow(readonly=True) as uow:
         device_id = uow.device_id
-        device = uow.session.get(Device, device_id)
-        total = device.journal_seq if device else 0
         pin_hex = uow.get_setting(crypto.ORGANISER_SIGN_PK)
     if not pin_hex:
         raise NotSetUp(N_("This kiosk is not set up from an event pack yet."), code="not_set_up")
@@ -216,6 +220,7 @@ def sync(
                 "GET", f"/api/v1/devices/{device_id}/high-water", b"", attempts, backoff
             )
             mark = answer.get("seq")
+            total = _head(store)  # read again: the kiosk goes on writing while it syncs
             if answer.get("device_id") != device_id or type(mark) is not int or mark < 0:
                 raise RogueServer(
                     N_("The central platform gave a high-water mark that makes no sense."),

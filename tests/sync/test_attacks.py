@@ -541,3 +541,116 @@ def test_a_pack_reveals_nothing_and_needs_its_passphrase(venue: Venue, sample_di
     # Typed loosely (lower case, spaces), the real passphrase opens it.
     loose = venue.organiser.passphrase.lower().replace("-", " ")
     assert len(read_pack(raw, passphrase=loose).attendees) == 300
+
+
+def test_a_revoked_kiosk_keeps_its_past_but_not_its_future(venue: Venue) -> None:
+    submit_proposal(venue.a, ProposalDraft("skills", "fr", "Avant", "Avant la revocation"))
+    assert venue.import_(venue.export_a()).outcome == "accepted"
+    device_id = venue.a.device_id
+    assert device_id is not None
+    out = venue.organiser("device", "revoke", "SM-2026", device_id, "--json")
+    assert json.loads(out)["revoked"] == [device_id]
+    submit_proposal(venue.a, ProposalDraft("skills", "fr", "Apres", "Apres la revocation"))
+    later = venue.import_(venue.export_a())
+    assert (later.outcome, later.code) == ("rejected", "device_revoked")
+    assert event_stats(venue.central, "SM-2026")["proposals"] == 1  # the earlier one stays
+    listed = json.loads(venue.organiser("device", "list", "SM-2026", "--json"))
+    assert [d["status"] for d in listed if d["device_id"] == device_id] == ["revoked"]
+    # A revoked kiosk cannot be approved again with the same key.
+    from kiosk.central.devices import approve
+    from kiosk.domain.errors import KioskError
+    from kiosk.services.enrol import enrolment_request
+
+    with pytest.raises(KioskError) as info:
+        approve(
+            venue.central,
+            venue.folder,
+            "SM-2026",
+            request_data=enrolment_request(venue.a, venue.cfg_a.keys_dir),
+        )
+    assert info.value.code == "device_revoked"
+
+
+def test_a_kiosk_works_before_its_certificate_and_merges_once_approved(
+    organiser, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """7 am, no network, no organiser laptop: the door and the proposals work at once;
+    its USB bundle waits in quarantine until the organiser approves the kiosk (by its
+    request file), and over HTTP the kiosk sends its request, is told it waits, and
+    uploads at the first sync after the organiser approved its code."""
+    import signal
+
+    from kiosk.config import load_settings
+    from kiosk.services.enrol import REQUEST_FILE, enrolment_request, enrolment_state
+    from kiosk.services.upload import NotEnrolled
+    from tests.sync.test_http_sync import free_port, start_server
+
+    pack = tmp_path / "event.kpack"
+    organiser("pack", "SM-2026", "--out", str(pack))
+    tokens = organiser.tokens()
+    central_store = Store(f"sqlite:///{organiser.folder / 'central.db'}")
+    key = load_sealing_key(organiser.folder)
+
+    def early_kiosk(name: str) -> tuple[Store, Any]:
+        cfg = load_settings(tmp_path / name)
+        store = Store(cfg.db_url)
+        setup_from_pack(
+            store, pack.read_bytes(), name=name, role="both", keys_dir=cfg.keys_dir,
+            passphrase=organiser.passphrase,
+        )  # fmt: skip
+        assert not enrolment_state(store).enrolled
+        return store, cfg
+
+    # By USB stick.
+    store, cfg = early_kiosk("early")
+    assert check_in(store, tokens[0]["token"]).outcome == "accepted"
+    submit_proposal(
+        store, ProposalDraft("skills", "ar", "\u0641\u0643\u0631\u0629", "\u0646\u0635")
+    )
+    result = export_bundle(store, cfg.keys_dir, tmp_path / "usb")
+    assert result is not None
+    [early] = import_files(central_store, [result.path], key, tmp_path / "q")
+    assert (early.outcome, early.code) == ("rejected", "not_enrolled")
+    request = tmp_path / REQUEST_FILE
+    request.write_bytes(enrolment_request(store, cfg.keys_dir))
+    assert read_request(request.read_bytes()).code == enrolment_state(store).code
+    cert = tmp_path / "early.kcert"
+    approval = organiser(
+        "device", "approve", "SM-2026", "--request", str(request), "--out", str(cert), "--json"
+    )
+    assert json.loads(approval)["device_id"] == store.device_id
+    [again] = import_files(
+        central_store, sorted((tmp_path / "q").glob("*.kbundle")), key, tmp_path / "q2"
+    )
+    assert again.outcome == "accepted", again
+    stats = event_stats(central_store, "SM-2026")
+    assert stats["proposals"] == 1 and stats["unique_checkins"] == 1
+    run = run_cli("--data-dir", str(cfg.data_dir), "enrol", "--certificate", str(cert))
+    assert run.returncode == 0 and "Traceback" not in run.stderr
+    assert enrolment_state(store).enrolled
+    store.close()
+
+    # Over HTTP, at the venue hub.
+    store, cfg = early_kiosk("early-http")
+    submit_proposal(store, ProposalDraft("skills", "fr", "Tot", "Tot le matin"))
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    server = start_server(organiser.folder, port)
+    try:
+        with pytest.raises(NotEnrolled) as info:
+            sync(store, cfg.keys_dir, url, attempts=2, backoff=0.05)
+        code = enrolment_state(store).code
+        assert code in info.value.message("en")
+        pending = json.loads(organiser("device", "list", "SM-2026", "--json"))
+        assert [d["code"] for d in pending if d["status"] == "pending"] == [code]
+        organiser("device", "approve", "SM-2026", "--code", code.lower().replace("-", " "),
+                  "--out", str(tmp_path / "http.kcert"))  # fmt: skip
+        report = sync(store, cfg.keys_dir, url, attempts=2, backoff=0.05)
+        assert report.rejected is None and report.uploaded
+        assert enrolment_state(store).enrolled
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=10)
+    assert event_stats(central_store, "SM-2026")["proposals"] == 2
+    central_store.close()
+    store.close()
