@@ -71,9 +71,16 @@ def test_demo_door_has_signed_badges_walk_ins_and_the_demo_pin(store, settings) 
     from kiosk.services.checkin import check_in, register_walk_in
     from kiosk.services.staff import check_pin
 
+    from kiosk.services.enrol import enrolment_state
+    from kiosk.storage import Store
+
     sheet = setup_demo_door(store, settings)
     assert sheet == settings.data_dir / "demo-badges.pdf"
-    cards = badge_cards(store)
+    assert enrolment_state(store).enrolled  # the demo enrols itself
+    assert badge_cards(store) == []  # invitees' tokens stay with the (demo) organiser
+    organiser = Store(f"sqlite:///{settings.data_dir / 'demo-organiser' / 'central.db'}")
+    cards = badge_cards(organiser, event_id=store.event_id)
+    organiser.close()
     assert len(cards) == 48
     assert check_in(store, cards[0].token).outcome == "accepted"
     walk_in = register_walk_in(store, name="Amina Ait Ouhmad", category="student")
