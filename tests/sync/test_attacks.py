@@ -654,3 +654,55 @@ def test_a_kiosk_works_before_its_certificate_and_merges_once_approved(
     assert event_stats(central_store, "SM-2026")["proposals"] == 2
     central_store.close()
     store.close()
+
+
+def test_an_upload_receipt_must_name_the_bundle_sent(venue: Venue) -> None:
+    """A signed receipt for some other bundle is not taken as an acknowledgement."""
+    signing = load_signing_key(venue.folder)
+
+    class Handler(_Rogue):
+        def do_GET(self) -> None:
+            nonce = self.headers.get(http_auth.NONCE_HEADER, "")
+            body = {"device_id": venue.a.device_id, "seq": 0, "nonce": nonce}
+            if self.command == "POST":
+                self.rfile.read(int(self.headers.get("content-length", "0")))
+                body = {"outcome": "accepted", "bundle_sha256": "0" * 64, "nonce": nonce}
+            raw = json.dumps(body).encode()
+            type(self).answer = raw
+            type(self).signature = http_auth.sign_answer(signing, nonce, raw)
+            super().do_GET()
+
+        do_POST = do_GET
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        with pytest.raises(RogueServer) as info:
+            sync(venue.a, venue.cfg_a.keys_dir, f"http://127.0.0.1:{server.server_address[1]}")
+        assert info.value.code == "rogue_receipt"
+    finally:
+        server.shutdown()
+
+
+def test_anonymous_enrolment_requests_are_capped(venue: Venue, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from kiosk.central import devices
+    from kiosk.domain.errors import KioskError
+
+    monkeypatch.setattr(devices, "MAX_PENDING_PER_EVENT", 2)
+    for _ in range(2):
+        devices.receive_request(
+            venue.central,
+            make_request(
+                forge.new_device().key, event_id=venue.event_id, name="x", role="both",
+                software="", created_at=forge.NOW,
+            ),
+        )  # fmt: skip
+    with pytest.raises(KioskError) as info:
+        devices.receive_request(
+            venue.central,
+            make_request(
+                forge.new_device().key, event_id=venue.event_id, name="x", role="both",
+                software="", created_at=forge.NOW,
+            ),
+        )  # fmt: skip
+    assert info.value.code == "too_many"
