@@ -69,9 +69,8 @@ def test_demo_door_has_signed_badges_walk_ins_and_the_demo_pin(store, settings) 
     from kiosk.app import setup_demo_door
     from kiosk.services.badge_sheet import badge_cards
     from kiosk.services.checkin import check_in, register_walk_in
-    from kiosk.services.staff import check_pin
-
     from kiosk.services.enrol import enrolment_state
+    from kiosk.services.staff import check_pin
     from kiosk.storage import Store
 
     sheet = setup_demo_door(store, settings)
