@@ -149,6 +149,17 @@ def _uuid(doc: dict[str, Any], key: str) -> str:
     return value
 
 
+def _identity(document: dict[str, Any], public_key: bytes) -> tuple[str, str]:
+    """(device id, role) of a request or certificate: the id must be its key's."""
+    device_id = _text(document, "device_id", 36)
+    if device_id != device_id_for(public_key):
+        raise _bad("the device id is not the one of its key", "device_id_mismatch")
+    role = _text(document, "role", 20)
+    if role not in ROLES:
+        raise _bad("unknown role")
+    return device_id, role
+
+
 @dataclass(frozen=True)
 class EnrolmentRequest:
     device_id: str
@@ -189,12 +200,7 @@ def read_request(data: bytes) -> EnrolmentRequest:
         crypto.verify(public_key, REQUEST_DOMAIN + canonical, signature)
     except crypto.CryptoError as exc:
         raise _bad("the signature does not match: the file was altered", "bad_signature") from exc
-    device_id = _text(document, "device_id", 36)
-    if device_id != device_id_for(public_key):
-        raise _bad("the device id is not the one of its key", "device_id_mismatch")
-    role = _text(document, "role", 20)
-    if role not in ROLES:
-        raise _bad("unknown role")
+    device_id, role = _identity(document, public_key)
     _time(document, "created_at")
     return EnrolmentRequest(
         device_id=device_id,
@@ -267,12 +273,7 @@ def read_certificate(data: bytes, organiser_sign_pk: bytes) -> DeviceCertificate
             "it is not signed by this event's organiser", "bad_certificate_signature"
         ) from exc
     public_key = _key(document, "public_key")
-    device_id = _text(document, "device_id", 36)
-    if device_id != device_id_for(public_key):
-        raise _bad("the device id is not the one of its key", "device_id_mismatch")
-    role = _text(document, "role", 20)
-    if role not in ROLES:
-        raise _bad("unknown role")
+    device_id, role = _identity(document, public_key)
     return DeviceCertificate(
         device_id=device_id,
         public_key=public_key,

@@ -178,13 +178,12 @@ def cmd_roster_tokens(args: argparse.Namespace) -> int:
 
 def cmd_pack(args: argparse.Namespace) -> int:
     from kiosk.central.organiser import build_pack
+    from kiosk.services.sync import write_atomically
 
     folder, store = open_store(args)
     built = build_pack(store, args.event, folder)
     out = Path(args.out)
-    tmp = out.with_name(out.name + ".tmp")
-    tmp.write_bytes(built.data)
-    os.replace(tmp, out)
+    write_atomically(out, built.data)
     emit(
         args,
         {"pack": str(out), "bytes": len(built.data), "passphrase": built.passphrase},
@@ -215,6 +214,7 @@ def cmd_revoke(args: argparse.Namespace) -> int:
 
 def cmd_device_approve(args: argparse.Namespace) -> int:
     from kiosk.central.devices import approve
+    from kiosk.services.sync import write_atomically
 
     folder, store = open_store(args)
     if not (args.request or args.code):
@@ -231,9 +231,7 @@ def cmd_device_approve(args: argparse.Namespace) -> int:
         role=args.role,
     )
     out = Path(args.out or f"{approval.device_id}.kcert")
-    tmp = out.with_name(out.name + ".tmp")
-    tmp.write_bytes(approval.certificate)
-    os.replace(tmp, out)
+    write_atomically(out, approval.certificate)
     emit(
         args,
         {

@@ -19,22 +19,17 @@ from kiosk.central.organiser import find_event
 from kiosk.i18n import LANGUAGES
 from kiosk.storage.models import Attendee, CheckIn, Proposal, Theme
 from kiosk.storage.store import Store
+from kiosk.sync import records
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# What a proposal record holds (kiosk.sync.records), less what stays internal, with the
+# theme's name in the proposal's language next to its code.
+_NOT_EXPORTED = {"id", "theme", "device_id", "event_id", "attendee_id", "training"}
 PROPOSAL_COLUMNS = (
     "id",
     "theme",
     "theme_name",
-    "language",
-    "title",
-    "body",
-    "age_band",
-    "gender",
-    "province",
-    "profile",
-    "consent_publish",
-    "receipt_code",
-    "created_at",
+    *(f for f in records.field_names(records.ProposalSubmitted) if f not in _NOT_EXPORTED),
     "device_id",
 )
 ATTENDANCE_COLUMNS = (

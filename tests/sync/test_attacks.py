@@ -689,20 +689,15 @@ def test_anonymous_enrolment_requests_are_capped(venue: Venue, monkeypatch) -> N
     from kiosk.domain.errors import KioskError
 
     monkeypatch.setattr(devices, "MAX_PENDING_PER_EVENT", 2)
-    for _ in range(2):
-        devices.receive_request(
-            venue.central,
-            make_request(
-                forge.new_device().key, event_id=venue.event_id, name="x", role="both",
-                software="", created_at=forge.NOW,
-            ),
-        )  # fmt: skip
+
+    def request() -> bytes:
+        key = forge.new_device().key
+        return make_request(
+            key, event_id=venue.event_id, name="x", role="both", software="", created_at=forge.NOW
+        )
+
+    devices.receive_request(venue.central, request())
+    devices.receive_request(venue.central, request())
     with pytest.raises(KioskError) as info:
-        devices.receive_request(
-            venue.central,
-            make_request(
-                forge.new_device().key, event_id=venue.event_id, name="x", role="both",
-                software="", created_at=forge.NOW,
-            ),
-        )  # fmt: skip
+        devices.receive_request(venue.central, request())
     assert info.value.code == "too_many"
