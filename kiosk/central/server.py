@@ -159,7 +159,7 @@ def create_app(store: Store, data_dir: Path, max_upload: int = MAX_UPLOAD_BYTES)
                     "POST",
                     request.url.path,
                     request.headers,
-                    path.read_bytes(),
+                    body_sha256=body_digest,
                 )
             except http_auth.SignatureError as exc:
                 raise HTTPException(status_code=401, detail="bad device signature") from exc

@@ -30,9 +30,8 @@ class SignatureError(Exception):
     """A request or answer whose signature does not check out."""
 
 
-def _request_message(method: str, path: str, nonce: str, body: bytes) -> bytes:
-    digest = hashlib.sha256(body).hexdigest()
-    return REQUEST_DOMAIN + "\n".join((method.upper(), path, nonce, digest)).encode("utf-8")
+def _request_message(method: str, path: str, nonce: str, body_sha256: str) -> bytes:
+    return REQUEST_DOMAIN + "\n".join((method.upper(), path, nonce, body_sha256)).encode("utf-8")
 
 
 def new_nonce() -> str:
@@ -43,7 +42,8 @@ def sign_request(
     device_key: SigningKey, device_id: str, method: str, path: str, body: bytes, nonce: str
 ) -> dict[str, str]:
     """The headers that authenticate one request as ``device_id``."""
-    signature = crypto.sign(device_key, _request_message(method, path, nonce, body))
+    digest = hashlib.sha256(body).hexdigest()
+    signature = crypto.sign(device_key, _request_message(method, path, nonce, digest))
     return {DEVICE_HEADER: device_id, NONCE_HEADER: nonce, SIGNATURE_HEADER: signature.hex()}
 
 
@@ -56,15 +56,24 @@ def request_device(headers: Mapping[str, str]) -> tuple[str, str] | None:
 
 
 def verify_request(
-    public_key: bytes, method: str, path: str, headers: Mapping[str, str], body: bytes
+    public_key: bytes,
+    method: str,
+    path: str,
+    headers: Mapping[str, str],
+    body: bytes = b"",
+    *,
+    body_sha256: str | None = None,
 ) -> None:
+    """Raise :class:`SignatureError` unless the request is signed by ``public_key``
+    (the body given, or its SHA-256 when it was hashed as it streamed in)."""
     claimed = request_device(headers)
     signature = headers.get(SIGNATURE_HEADER, "")
     if claimed is None or len(signature) != 128:
         raise SignatureError("missing or malformed device signature")
     try:
         raw = bytes.fromhex(signature)
-        crypto.verify(public_key, _request_message(method, path, claimed[1], body), raw)
+        digest = body_sha256 or hashlib.sha256(body).hexdigest()
+        crypto.verify(public_key, _request_message(method, path, claimed[1], digest), raw)
     except (ValueError, crypto.CryptoError) as exc:
         raise SignatureError("bad device signature") from exc
 
