@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from kiosk import __version__
 from kiosk.config import Settings, load_settings, setup_logging
 from kiosk.domain.errors import KioskError
-from kiosk.i18n import set_language
+from kiosk.i18n import N_, set_language
 
 if TYPE_CHECKING:  # the storage layer is imported when a command opens the store
     from kiosk.storage import Store
@@ -153,6 +153,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return handler(args)
     except KioskError as exc:
         emit_error(args, exc)
+        return 2
+    except OSError as exc:
+        # A missing file, a file where a folder should be, a read-only or full stick.
+        emit_error(
+            args,
+            KioskError(
+                N_("Cannot read or write a file: {detail}"),
+                code="os_error",
+                detail=f"{exc.strerror or exc} ({exc.filename or '-'})",
+            ),
+        )
         return 2
     except KeyboardInterrupt:
         return 130

@@ -39,6 +39,7 @@ from nacl.signing import SigningKey
 
 from kiosk import crypto
 from kiosk.domain.errors import KioskError
+from kiosk.domain.vocab import ATTENDEE_LIMITS
 from kiosk.i18n import N_
 from kiosk.storage.canonical import canonical_json
 
@@ -295,12 +296,14 @@ def _document(doc: Any, signer: bytes, passphrase: str | None) -> EventPack:
             PackAttendee(
                 id=_uuid(item.get("id"), "attendee.id"),
                 external_id=external,
-                name=_text(item, "name", 200),
-                name_latin=_text(item, "name_latin", 200, False),
-                organisation=_text(item, "organisation", 200, False),
-                category=_text(item, "category", 32),
-                province=_text(item, "province", 100, False),
-                preferred_language=_text(item, "preferred_language", 8, False),
+                name=_text(item, "name", ATTENDEE_LIMITS["name"]),
+                name_latin=_text(item, "name_latin", ATTENDEE_LIMITS["name_latin"], False),
+                organisation=_text(item, "organisation", ATTENDEE_LIMITS["organisation"], False),
+                category=_text(item, "category", ATTENDEE_LIMITS["category"]),
+                province=_text(item, "province", ATTENDEE_LIMITS["province"], False),
+                preferred_language=_text(
+                    item, "preferred_language", ATTENDEE_LIMITS["preferred_language"], False
+                ),
             )
         )
     return EventPack(

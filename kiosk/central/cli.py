@@ -119,10 +119,17 @@ def cmd_event_create(args: argparse.Namespace) -> int:
 
 
 def cmd_roster_import(args: argparse.Namespace) -> int:
-    from kiosk.central.organiser import import_roster
+    from kiosk.central.organiser import MAX_ROSTER_BYTES, import_roster
 
     folder, store = open_store(args)
-    results = import_roster(store, args.event, Path(args.file).read_bytes(), folder)
+    path = Path(args.file)
+    if path.stat().st_size > MAX_ROSTER_BYTES:  # refused before it is read
+        raise ValidationError(
+            N_("The roster file is larger than {limit} MB."),
+            code="roster_too_large",
+            limit=MAX_ROSTER_BYTES // (1024 * 1024),
+        )
+    results = import_roster(store, args.event, path.read_bytes(), folder)
     accepted = sum(r.accepted for r in results)
     if args.json:
         print(

@@ -1,8 +1,11 @@
 """Exports of an event's proposals and attendance: CSV, XLSX, JSON and Decidim's import.
 
-Spreadsheet cells that start with ``=``, ``+``, ``-`` or ``@`` are neutralised (a
-leading apostrophe), so a name typed as a formula stays text. Contact details
-(phone, e-mail) are left out unless asked for.
+Neutralised per format: in CSV for spreadsheets, a cell that a spreadsheet would
+run as a formula (``=``, ``+``, ``-``, ``@``, a tab or a return, also after
+invisible marks such as LRM or ALM, and in their full-width forms) gets a leading
+apostrophe; XLSX cells are typed as text, and JSON and Decidim's import get every
+value as it is (so a phone number stays ``+212...``). Contact details (phone,
+e-mail) are left out unless asked for.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -47,7 +51,15 @@ ATTENDANCE_COLUMNS = (
 
 
 def neutralise(value: Any) -> Any:
-    if isinstance(value, str) and value.startswith(FORMULA_START):
+    """A CSV cell as a spreadsheet will not run it."""
+    if not isinstance(value, str):
+        return value
+    # Invisible format marks (LRM, RLM, ALM...) before the sign do not stop a
+    # spreadsheet; full-width signs are read as the ASCII ones (NFKC).
+    visible = value.lstrip("".join(c for c in value[:8] if unicodedata.category(c) == "Cf"))
+    if unicodedata.normalize("NFKC", visible[:1]).startswith(FORMULA_START) or value.startswith(
+        FORMULA_START
+    ):
         return "'" + value
     return value
 
@@ -124,12 +136,13 @@ def collect(
     return {"proposals": proposals, "attendance": attendance}
 
 
-def _csv(rows: list[dict[str, Any]], columns: list[str]) -> bytes:
+def _csv(rows: list[dict[str, Any]], columns: list[str], *, for_spreadsheets: bool = True) -> bytes:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow(columns)
+    cell = neutralise if for_spreadsheets else (lambda value: value)
     for row in rows:
-        writer.writerow([neutralise(row.get(c, "")) for c in columns])
+        writer.writerow([cell(row.get(c, "")) for c in columns])
     # UTF-8 with BOM: spreadsheet programs then read Arabic and Tifinagh right.
     return b"\xef\xbb\xbf" + buf.getvalue().encode("utf-8")
 
@@ -180,7 +193,7 @@ def export(
         written.append(attendance)
     elif fmt == "decidim":
         columns, rows = decidim_rows(data["proposals"])
-        out.write_bytes(_csv(rows, columns))
+        out.write_bytes(_csv(rows, columns, for_spreadsheets=False))  # read by Decidim
     elif fmt == "xlsx":
         from openpyxl import Workbook
 
@@ -196,7 +209,10 @@ def export(
             sheet.title = name
             sheet.append(columns)
             for row in rows:
-                sheet.append([neutralise(row.get(c, "")) for c in columns])
+                sheet.append([row.get(c, "") for c in columns])
+                for cell in sheet[sheet.max_row]:
+                    if isinstance(cell.value, str):
+                        cell.data_type = "s"  # text, never a formula
         book.save(out)
     else:
         raise ValueError(fmt)

@@ -17,7 +17,7 @@ from kiosk.central.keys import load_sealing_key, load_signing_key
 from kiosk.domain.errors import KioskError, ValidationError
 from kiosk.domain.search import search_key
 from kiosk.domain.text import describe_char, find_control_character
-from kiosk.domain.vocab import CATEGORIES
+from kiosk.domain.vocab import ATTENDEE_LIMITS, CATEGORIES
 from kiosk.event_pack import new_passphrase, seal_secrets, write_pack
 from kiosk.i18n import LANGUAGES, N_, Msg
 from kiosk.ids import new_id
@@ -37,7 +37,20 @@ ROSTER_COLUMNS = (
     "email",
     "preferred_language",
 )
-NAME_MAX = 200
+NAME_MAX = ATTENDEE_LIMITS["name"]
+# Roster columns and the attendee field each fills (for the one set of limits).
+ROSTER_FIELDS = {
+    "external_id": "external_id",
+    "full_name": "name",
+    "full_name_latin": "name_latin",
+    "organisation": "organisation",
+    "category": "category",
+    "province": "province",
+    "phone": "phone",
+    "email": "email",
+    "preferred_language": "preferred_language",
+}
+MAX_ROSTER_BYTES = 64 * 1024 * 1024  # some 400,000 rows; checked before reading
 
 
 def find_event(uow: UnitOfWork, code: str) -> Event:
@@ -145,6 +158,14 @@ def _row_problem(row: dict[str, str], seen: set[str]) -> tuple[str, Msg | str, d
             {"limit": str(NAME_MAX)},
         )
     for key, value in row.items():
+        limit = ATTENDEE_LIMITS[ROSTER_FIELDS[key]]
+        if len(unicodedata.normalize("NFC", value)) > limit:
+            return (
+                "too_long",
+                N_("The field {field} is longer than {limit} characters."),
+                {"field": key, "limit": str(limit)},
+            )
+    for key, value in row.items():
         # Quoted fields may span lines (an address, an organisation); a name may not.
         allowed = (
             frozenset()
@@ -199,7 +220,18 @@ def import_roster(store: Store, event_code: str, data: bytes, data_dir: Path) ->
         }
         now = store.clock.now()
         line = reader.line_num + 1
-        for cells in reader:
+        while True:
+            try:
+                cells = next(reader)
+            except StopIteration:
+                break
+            except csv.Error:  # a field over the csv module's limit (128 KB)
+                start, line = line, reader.line_num + 1
+                error = KioskError(
+                    N_("A field of this row is larger than 128 KB."), code="field_too_large"
+                )
+                results.append(RowResult(start, False, "", error.message(), error.code))
+                continue
             start, line = line, reader.line_num + 1
             if not any(cell.strip() for cell in cells):
                 continue

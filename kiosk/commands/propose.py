@@ -83,6 +83,8 @@ def cmd_propose(args: argparse.Namespace) -> int:
             for number, raw in enumerate(fh, start=1):
                 if not raw.strip():
                     continue
+                if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                    raw = raw[3:]  # a UTF-8 byte order mark, as some editors write
                 try:
                     draft = draft_from_object(json.loads(raw.decode("utf-8")))
                 except UnicodeDecodeError:
@@ -93,7 +95,7 @@ def cmd_propose(args: argparse.Namespace) -> int:
                     )
                     failures += 1
                     continue
-                except ValueError:
+                except (ValueError, RecursionError):  # RecursionError: nested too deep
                     emit_error(
                         args,
                         ValidationError(N_("The line is not valid JSON."), code="invalid_json"),

@@ -28,6 +28,21 @@ CATEGORIES: dict[str, str] = {
     "media": N_("Media"),
 }
 
+# One set of limits for an attendee's fields, in characters: the roster import applies
+# them (with the line number), the pack reader, the walk-in form and the database
+# columns hold the same, so no accepted row can break a kiosk's set-up later.
+ATTENDEE_LIMITS: dict[str, int] = {
+    "external_id": 64,
+    "name": 200,
+    "name_latin": 200,
+    "organisation": 200,
+    "category": 32,
+    "province": 100,
+    "phone": 40,
+    "email": 200,
+    "preferred_language": 8,
+}
+
 UNDISCLOSED = "undisclosed"
 
 AGE_BANDS: dict[str, str] = {

@@ -18,6 +18,7 @@ from PySide6.QtGui import (
 )
 
 from kiosk.services.badge_sheet import BadgeCard, qr_matrix
+from kiosk.services.sync import commit_file, output_folder, temporary_name
 from kiosk.ui.report_pdf import ensure_app, load_bundled_fonts
 
 COLUMNS, ROWS = 2, 4
@@ -49,9 +50,12 @@ def _text(painter: QPainter, rect: QRectF, text: str, size: float, bold: bool = 
 
 
 def write_badges_pdf(cards: list[BadgeCard], out: Path) -> Path:
+    """Write the sheet atomically; raises if the PDF could not be written whole."""
+    output_folder(out)
     ensure_app()
     load_bundled_fonts()
-    writer = QPdfWriter(str(out))
+    tmp = temporary_name(out)
+    writer = QPdfWriter(str(tmp))
     writer.setResolution(DPI)
     writer.setPageLayout(
         QPageLayout(
@@ -63,6 +67,8 @@ def write_badges_pdf(cards: list[BadgeCard], out: Path) -> Path:
     )
     writer.setTitle("Badges")
     paint_badges(writer, cards)
+    del writer  # closes the file
+    commit_file(tmp, out)
     return out
 
 

@@ -27,6 +27,7 @@ from kiosk.config import assets_dir
 from kiosk.domain.vocab import CATEGORIES
 from kiosk.i18n import NATIVE_NAMES, _, direction, format_number, gettext_for, language
 from kiosk.services.report import ReportData
+from kiosk.services.sync import commit_file, output_folder, temporary_name
 
 BAR_COLOUR = QColor("#1f6f8b")
 TEXT_COLOUR = QColor("#1b1b1b")
@@ -197,10 +198,12 @@ def ensure_app() -> None:
 
 def write_report_pdf(data: ReportData, lang: str, out: Path) -> Path:
     """Write the A4 report; returns the path."""
+    output_folder(out)
     ensure_app()
     load_bundled_fonts()
     doc = build_document(data, lang)
-    writer = QPdfWriter(str(out))
+    tmp = temporary_name(out)
+    writer = QPdfWriter(str(tmp))
     writer.setPageLayout(
         QPageLayout(
             QPageSize(QPageSize.PageSizeId.A4),
@@ -213,4 +216,6 @@ def write_report_pdf(data: ReportData, lang: str, out: Path) -> Path:
     writer.setTitle(data.event.name)
     doc.setPageSize(QSizeF(writer.width(), writer.height()))
     doc.print_(writer)
+    del writer  # closes the file
+    commit_file(tmp, out)
     return out

@@ -54,8 +54,10 @@ def test_exports(organiser, tmp_path: Path) -> None:  # type: ignore[no-untyped-
     export(central, "SM-2026", "xlsx", tmp_path / "out.xlsx")
     book = load_workbook(tmp_path / "out.xlsx")
     assert book.sheetnames == ["proposals", "attendance"]
-    values = [c.value for row in book["attendance"].iter_rows() for c in row]
-    assert "'=SUM(A1)" in values and "=SUM(A1)" not in values
+    cells = [c for row in book["attendance"].iter_rows() for c in row]
+    # XLSX cells are typed: the name is text as typed, never a formula (issue 15).
+    [name] = [c for c in cells if c.value == "=SUM(A1)"]
+    assert name.data_type == "s" and "'=SUM(A1)" not in [c.value for c in cells]
 
     export(central, "SM-2026", "decidim", tmp_path / "decidim.csv")
     dec = list(

@@ -1,0 +1,87 @@
+"""Issue 15: every command fails safe. Bad input, a missing or wrong path, a file where
+a folder should be: one clear line and a non-zero exit code, never a traceback, and
+nothing already stored is lost."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.conftest import run_cli
+
+
+def one_line_error(out) -> None:  # type: ignore[no-untyped-def]
+    assert out.returncode != 0, out.stdout
+    assert "Traceback" not in out.stderr + out.stdout, out.stderr
+    assert len(out.stderr.strip().splitlines()) == 1, out.stderr
+
+
+def central_cli(folder: Path, *args: str):  # type: ignore[no-untyped-def]
+    return run_cli("--data-dir", str(folder), *args, module="kiosk.central.cli")
+
+
+def test_init_never_overwrites_the_other_key(tmp_path: Path) -> None:
+    folder = tmp_path / "central"
+    assert central_cli(folder, "init").returncode == 0
+    keys = folder / "keys"
+    sealing = (keys / "organiser_x25519.key").read_bytes()
+    (keys / "organiser_ed25519.key").unlink()
+    out = central_cli(folder, "init")
+    one_line_error(out)
+    assert "created" not in out.stdout.lower()
+    assert "organiser_ed25519.key" in out.stderr  # says which file to restore
+    assert (keys / "organiser_x25519.key").read_bytes() == sealing
+    assert not (keys / "organiser_ed25519.key").exists()
+
+
+def test_missing_input_files_and_paths_are_one_line(kiosk_cli, tmp_path: Path) -> None:
+    assert kiosk_cli("init", "--demo").returncode == 0
+    one_line_error(kiosk_cli("propose", "--from", str(tmp_path / "nope.jsonl")))
+    one_line_error(kiosk_cli("setup", "--pack", str(tmp_path / "nope.kpack"), "--name", "x"))
+    a_file = tmp_path / "a-file"
+    a_file.write_text("x")
+    one_line_error(kiosk_cli("export", "--out", str(a_file)))
+    one_line_error(run_cli("--data-dir", str(a_file), "status"))
+    one_line_error(kiosk_cli("badges", "--out", str(tmp_path / "missing" / "dir" / "b.pdf")))
+    one_line_error(kiosk_cli("report", "--out", str(tmp_path / "missing" / "dir" / "r.pdf")))
+    assert not (tmp_path / "missing").exists()
+    # Written means written: the report is there, whole, and no temporary file is left.
+    done = kiosk_cli("report", "--out", str(tmp_path / "r.pdf"))
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "r.pdf").read_bytes().startswith(b"%PDF")
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_a_deeply_nested_line_and_a_bom_do_not_stop_the_batch(kiosk_cli, tmp_path: Path) -> None:
+    assert kiosk_cli("init", "--demo").returncode == 0
+    good = {"theme": "skills", "language": "fr", "title": "Former", "body": "Ateliers"}
+    src = tmp_path / "in.jsonl"
+    src.write_bytes(
+        b"\xef\xbb\xbf"
+        + json.dumps(good).encode()
+        + b"\n"
+        + b"[" * 100_000
+        + b"]" * 100_000
+        + b"\n"
+        + json.dumps(good).encode()
+        + b"\n"
+    )
+    out = kiosk_cli("propose", "--from", str(src), "--json")
+    assert out.returncode == 1 and "Traceback" not in out.stderr
+    results = [json.loads(line) for line in out.stdout.splitlines()]
+    assert [r["line"] for r in results if "id" in r] == [1, 3]
+    assert {r["line"]: r["error"] for r in results if "error" in r} == {2: "invalid_json"}
+
+
+def test_import_of_several_files_gives_each_its_outcome(tmp_path: Path) -> None:
+    folder = tmp_path / "central"
+    assert central_cli(folder, "init").returncode == 0
+    junk = tmp_path / "junk.kbundle"
+    junk.write_bytes(b"junk")
+    out = central_cli(folder, "import", str(tmp_path / "missing.kbundle"), str(junk), "--json")
+    assert out.returncode == 1 and "Traceback" not in out.stderr
+    results = json.loads(out.stdout)
+    assert [(r["outcome"], r["code"]) for r in results] == [
+        ("rejected", "unreadable"),
+        ("rejected", "bad_format"),
+    ]
