@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from kiosk import __version__
-from kiosk.config import Settings, load_settings, setup_logging
+from kiosk.config import Settings, load_settings, private_files, setup_logging
 from kiosk.domain.errors import KioskError
 from kiosk.i18n import N_, set_language
 
@@ -137,6 +137,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    private_files()
     parser = build_parser(command_named(argv))
     args = parser.parse_args(argv)
     set_language(args.ui_language)

@@ -97,8 +97,34 @@ class Settings:
 
 def load_settings(data_dir: str | os.PathLike[str] | None = None) -> Settings:
     path = resolve_data_dir(data_dir)
-    path.mkdir(parents=True, exist_ok=True)
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    make_private(path)
     return Settings(data_dir=path)
+
+
+def make_private(folder: Path) -> None:
+    """The data folder is its owner's alone: 0700 for folders, 0600 for files (POSIX).
+
+    Files the programs create from then on get the same through their umask
+    (:func:`private_files`); this mends what an older version or a copy left open.
+    """
+    if os.name != "posix":
+        return  # Windows: the user's profile folder is private already
+    for path in (folder, *folder.rglob("*")):
+        try:
+            if path.is_symlink():
+                continue
+            wanted = 0o700 if path.is_dir() else 0o600
+            if path.stat().st_mode & 0o777 != wanted:
+                path.chmod(wanted)
+        except OSError:
+            continue  # a file that vanished meanwhile, or a read-only copy
+
+
+def private_files() -> None:
+    """New files and folders of this process are readable by their owner only."""
+    if os.name == "posix":
+        os.umask(0o077)
 
 
 def setup_logging(settings: Settings, level: int = logging.INFO) -> None:

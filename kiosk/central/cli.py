@@ -15,6 +15,7 @@ from typing import Any
 import platformdirs
 
 from kiosk import APP_AUTHOR, __version__
+from kiosk.config import make_private, private_files
 from kiosk.domain.errors import KioskError, ValidationError
 from kiosk.i18n import N_, _, ngettext, set_language
 
@@ -30,7 +31,8 @@ def data_dir(args: argparse.Namespace) -> Path:
         if value
         else Path(platformdirs.user_data_dir("ListeningKioskCentral", APP_AUTHOR))
     )
-    path.mkdir(parents=True, exist_ok=True)
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    make_private(path)  # keys, roster with contacts, every proposal
     return path
 
 
@@ -407,6 +409,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    private_files()
     args = build_parser().parse_args(argv)
     set_language(args.ui_language)
     try:

@@ -85,3 +85,18 @@ def test_import_of_several_files_gives_each_its_outcome(tmp_path: Path) -> None:
         ("rejected", "unreadable"),
         ("rejected", "bad_format"),
     ]
+
+
+def test_the_data_folders_are_private(kiosk_cli, data_dir: Path, tmp_path: Path) -> None:
+    """Nobody else on the machine reads the kiosk's or the organiser's data."""
+    assert kiosk_cli("init", "--demo").returncode == 0
+    assert kiosk_cli("db", "backup").returncode == 0
+    folder = tmp_path / "central"
+    folder.mkdir(mode=0o755)
+    assert central_cli(folder, "init").returncode == 0
+    for path in (data_dir, *data_dir.rglob("*"), folder, *folder.rglob("*")):
+        mode = path.stat().st_mode & 0o777
+        if path.is_dir():
+            assert mode == 0o700, path
+        else:
+            assert mode == 0o600, path
