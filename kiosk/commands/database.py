@@ -47,7 +47,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
     from kiosk.config import load_settings
     from kiosk.domain.errors import KioskError
     from kiosk.i18n import N_
-    from kiosk.storage.health import backups, restore
+    from kiosk.storage.health import BackupUnusable, backups, inspect_backup, restore
 
     settings = load_settings(args.data_dir)
     if args.latest:
@@ -58,7 +58,16 @@ def cmd_restore(args: argparse.Namespace) -> int:
                 code="no_backup",
                 folder=str(settings.backups_dir),
             )
-        source = found[0]
+        # The newest backup that can be restored: an empty, damaged or too old one is
+        # passed over (each is kept, and said in the error if none is left).
+        checked = [inspect_backup(path, settings.db_path) for path in found]
+        usable = [info.path for info in checked if not info.problem]
+        if not usable:
+            raise BackupUnusable(
+                N_("No backup can be restored: {problems}. Nothing was changed."),
+                problems="; ".join(f"{i.path.name}: {i.problem}" for i in checked[:3]),
+            )
+        source = usable[0]
     else:
         source = Path(args.file)
     moved = restore(settings.db_path, source, settings.damaged_dir)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import itertools
 import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,10 +14,22 @@ from kiosk.domain.clock_check import find_clock_anomalies
 from kiosk.domain.errors import KioskError
 from kiosk.i18n import N_
 from kiosk.services.context import current_event
+from kiosk.storage.files import commit_file, output_folder, temporary_name, write_atomically
+from kiosk.storage.health import record_exported
 from kiosk.storage.models import Device, JournalEntry
 from kiosk.storage.prepared import Prepared
 from kiosk.storage.store import Store
 from kiosk.sync.bundle import Entry, file_name, gc_paused, write_bundle
+
+__all__ = [
+    "ExportResult",
+    "build_bundle",
+    "commit_file",
+    "export_bundle",
+    "output_folder",
+    "temporary_name",
+    "write_atomically",
+]
 
 LAST_EXPORT_KEY = "last_export"
 MAX_ENTRIES_PER_BUNDLE = 200_000
@@ -30,70 +41,6 @@ class ExportResult:
     from_seq: int
     to_seq: int
     count: int
-
-
-def temporary_name(path: Path) -> Path:
-    """Where a file is written before it takes its name (same folder, hidden)."""
-    return path.with_name(f".{path.name}.{os.getpid()}.tmp")
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Temporary file in the same folder, fsync, rename, fsync the folder: a power cut
-    leaves either no file under the final name or the whole file. On any error (a full
-    disk, a read-only stick) the temporary file is removed and the error raised."""
-    tmp = temporary_name(path)
-    try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
-        try:
-            view = memoryview(data)
-            while view:
-                written = os.write(fd, view)
-                view = view[written:]
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    commit_file(tmp, path)
-
-
-def commit_file(tmp: Path, path: Path) -> None:
-    """Give a fully written temporary file its final name, durably; an empty or missing
-    file (a writer that failed silently, a full disk) is an error, never "written"."""
-    try:
-        if not tmp.is_file() or tmp.stat().st_size == 0:
-            raise KioskError(
-                N_("The file {path} could not be written (is the disk full?)."),
-                code="not_written",
-                path=str(path),
-            )
-        fd = os.open(tmp, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    try:
-        dir_fd = os.open(path.parent, os.O_RDONLY)
-    except OSError:
-        return  # folders cannot be opened on some systems (Windows)
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
-
-
-def output_folder(path: Path) -> Path:
-    """The folder a file is to be written in: it must exist (a typo is not created)."""
-    if not path.parent.is_dir():
-        raise KioskError(
-            N_("The folder {path} does not exist."), code="no_folder", path=str(path.parent)
-        )
-    return path.parent
 
 
 _j = JournalEntry
@@ -178,6 +125,14 @@ def _build_bundle(
     return data, event_code, entries[0], entries[-1]
 
 
+def note_exported(store: Store, device_id: str, seq: int) -> None:
+    """Keep, beside the database file, how far the journal has left the kiosk: a
+    restore must not rewind below it (see :func:`kiosk.storage.health.restore`)."""
+    url = store.engine.url
+    if url.get_backend_name() == "sqlite" and url.database:
+        record_exported(Path(url.database), device_id, seq)
+
+
 def export_bundle(
     store: Store, keys_dir: Path, out_dir: Path, everything: bool = False
 ) -> ExportResult | None:
@@ -193,6 +148,7 @@ def export_bundle(
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / file_name(event_code, first.device_id, first.seq, last.seq)
     write_atomically(path, data)
+    note_exported(store, first.device_id, last.seq)
     with store.uow() as uow:
         device = uow.session.get(Device, uow.device_id)
         assert device is not None

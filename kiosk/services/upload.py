@@ -24,7 +24,7 @@ from kiosk import crypto
 from kiosk.domain.errors import KioskError, NotSetUp
 from kiosk.i18n import N_
 from kiosk.services.enrol import enrolment_request, enrolment_state, install_certificate
-from kiosk.services.sync import build_bundle
+from kiosk.services.sync import build_bundle, note_exported
 from kiosk.storage.models import Device
 from kiosk.storage.store import Store
 from kiosk.sync import http_auth
@@ -266,5 +266,6 @@ def sync(
             report.uploaded.append(
                 {"from_seq": first.seq, "to_seq": last.seq, "outcome": body["outcome"]}
             )
+            note_exported(store, device_id, last.seq)  # the platform acknowledged it
             if progress:
                 progress(last.seq, total)

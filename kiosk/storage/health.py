@@ -4,14 +4,17 @@ start silently on an empty one while the day's data is somewhere else."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import os
 import shutil
 import sqlite3
+from dataclasses import dataclass
 from pathlib import Path
 
 from kiosk.domain.errors import KioskError
 from kiosk.i18n import N_
+from kiosk.storage.files import write_atomically
 from kiosk.storage.migrate import backup_sqlite
 
 log = logging.getLogger(__name__)
@@ -26,6 +29,10 @@ class DatabaseDamaged(KioskError):
 
 class DatabaseMissing(KioskError):
     code = "database_missing"
+
+
+class BackupUnusable(KioskError):
+    code = "backup_unusable"
 
 
 def marker_path(db_path: Path) -> Path:
@@ -113,15 +120,86 @@ def take_backup(db_path: Path, backups_dir: Path, label: str = "start") -> Path 
     return copy
 
 
+def exported_mark_path(db_path: Path) -> Path:
+    """Beside the database, not in it: what was exported survives a restore."""
+    return db_path.with_name(db_path.stem + "-exported.json")
+
+
+def record_exported(db_path: Path, device_id: str, seq: int) -> None:
+    """Remember that this device's journal up to ``seq`` has left the kiosk."""
+    known = exported_mark(db_path)
+    if known is not None and known[0] == device_id and known[1] >= seq:
+        return
+    data = json.dumps({"device_id": device_id, "seq": seq}).encode("ascii")
+    write_atomically(exported_mark_path(db_path), data)
+
+
+def exported_mark(db_path: Path) -> tuple[str, int] | None:
+    try:
+        mark = json.loads(exported_mark_path(db_path).read_text(encoding="ascii"))
+        return str(mark["device_id"]), int(mark["seq"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+@dataclass(frozen=True)
+class BackupInfo:
+    path: Path
+    problem: str  # "" when the backup can be restored
+    device_id: str = ""
+    journal_seq: int = 0
+
+
+def inspect_backup(backup: Path, db_path: Path) -> BackupInfo:
+    """Whether ``backup`` can be restored: it opens, passes its integrity check, holds
+    the event, and its journal does not end before what was already exported."""
+    problem = quick_check(backup)
+    if problem != "ok":
+        return BackupInfo(backup, problem or "unreadable")
+    try:
+        con = sqlite3.connect(f"file:{backup}?mode=ro", uri=True, timeout=5)
+        try:
+            settings = dict(
+                con.execute(
+                    "SELECT key, value FROM local_setting WHERE key IN ('event_id', 'device_id')"
+                ).fetchall()
+            )
+            row = con.execute(
+                "SELECT journal_seq FROM device WHERE id = ?", (settings.get("device_id"),)
+            ).fetchone()
+            event = con.execute(
+                "SELECT 1 FROM event WHERE id = ?", (settings.get("event_id"),)
+            ).fetchone()
+        finally:
+            con.close()
+    except sqlite3.Error as exc:
+        return BackupInfo(backup, str(exc)[:100])
+    if row is None or event is None:
+        return BackupInfo(backup, "it holds no event")
+    device_id, seq = str(settings["device_id"]), int(row[0])
+    mark = exported_mark(db_path)
+    if mark is not None and mark[0] == device_id and seq < mark[1]:
+        return BackupInfo(
+            backup,
+            f"it ends at journal entry {seq}, but entries up to {mark[1]} were exported",
+            device_id,
+            seq,
+        )
+    return BackupInfo(backup, "", device_id, seq)
+
+
 def restore(db_path: Path, backup: Path, damaged_dir: Path) -> Path | None:
-    """Put ``backup`` in place; a current database is moved aside first, never lost."""
-    if quick_check(backup) != "ok":
-        raise DatabaseDamaged(
-            N_("The backup {path} is damaged too."),
+    """Put ``backup`` in place; a current database is moved aside first, never lost.
+
+    Refused (nothing touched) unless :func:`inspect_backup` finds it restorable:
+    a kiosk that rewound below what it exported would have every later bundle
+    refused at central."""
+    info = inspect_backup(backup, db_path)
+    if info.problem:
+        raise BackupUnusable(
+            N_("The backup {path} cannot be restored: {problem}. Nothing was changed."),
             path=str(backup),
-            problem="",
-            moved="",
-            backup=str(backup),
+            problem=info.problem,
         )
     moved = move_aside(db_path, damaged_dir) if db_path.exists() else None
     tmp = db_path.with_name(db_path.name + ".restoring")

@@ -47,19 +47,41 @@ def current_revision(engine: Engine) -> str | None:
 
 
 def backup_sqlite(db_path: Path, backups_dir: Path, label: str) -> Path:
-    """Copy a live SQLite database consistently (WAL included) with the backup API."""
+    """Copy a live SQLite database consistently (WAL included) with the backup API.
+
+    Written under a hidden temporary name, checked (``quick_check``), then renamed:
+    a full disk leaves no backup at all rather than an empty or partial one, and
+    raises :class:`~kiosk.domain.errors.StorageFull`.
+    """
+    from kiosk.domain.errors import StorageFull
+    from kiosk.i18n import N_
+    from kiosk.storage.files import commit_file, temporary_name
+
     backups_dir.mkdir(parents=True, exist_ok=True)
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
     target = backups_dir / f"{db_path.stem}-{label}-{stamp}.db"
-    src = sqlite3.connect(db_path)
+    tmp = temporary_name(target)
     try:
-        dst = sqlite3.connect(target)
+        src = sqlite3.connect(db_path)
         try:
-            src.backup(dst)
+            dst = sqlite3.connect(tmp)
+            try:
+                src.backup(dst)
+                problems = dst.execute("PRAGMA quick_check").fetchall()
+            finally:
+                dst.close()
         finally:
-            dst.close()
-    finally:
-        src.close()
+            src.close()
+        if problems != [("ok",)]:
+            raise sqlite3.DatabaseError(str(problems[:2]))
+        commit_file(tmp, target)
+    except (sqlite3.Error, OSError) as exc:
+        tmp.unlink(missing_ok=True)
+        raise StorageFull(
+            N_("No backup could be written in {folder} ({detail}); the database is unchanged."),
+            folder=str(backups_dir),
+            detail=str(exc)[:100],
+        ) from exc
     return target
 
 
