@@ -77,8 +77,10 @@ def guard_database(db_path: Path, backups_dir: Path, damaged_dir: Path) -> None:
     """Refuse to start on a damaged or unexpectedly missing database.
 
     A damaged file is moved aside (never written over) and the error names it
-    and the latest backup, which ``kiosk db restore --latest`` brings back.
+    and the latest backup, which ``kiosk db restore --latest`` brings back. A
+    restore that was cut short is finished first.
     """
+    finish_interrupted_restore(db_path)
     latest = next(iter(backups(backups_dir)), None)
     latest_text = str(latest) if latest else "-"
     if db_path.exists():
@@ -114,6 +116,8 @@ def take_backup(db_path: Path, backups_dir: Path, label: str = "start") -> Path 
     """A consistent copy of the database, keeping the newest ``KEEP_BACKUPS``."""
     if not db_path.exists():
         return None
+    for stale in backups_dir.glob(".*.tmp") if backups_dir.exists() else []:
+        stale.unlink(missing_ok=True)  # a backup cut short earlier
     copy = backup_sqlite(db_path, backups_dir, label)
     for old in backups(backups_dir)[KEEP_BACKUPS:]:
         old.unlink(missing_ok=True)
@@ -201,7 +205,25 @@ def restore(db_path: Path, backup: Path, damaged_dir: Path) -> Path | None:
             path=str(backup),
             problem=info.problem,
         )
-    moved = move_aside(db_path, damaged_dir) if db_path.exists() else None
+    pending = _pending_path(db_path)
+    write_atomically(pending, json.dumps({"backup": str(backup)}).encode("utf-8"))
+    # The current database is copied aside, never lost, before anything is replaced.
+    moved = copy_aside(db_path, damaged_dir) if db_path.exists() else None
+    _finish_restore(db_path, backup)
+    return moved
+
+
+def _pending_path(db_path: Path) -> Path:
+    return db_path.with_name(db_path.name + ".restore-pending")
+
+
+def _finish_restore(db_path: Path, backup: Path) -> None:
+    """Copy ``backup`` into place (redone at start-up if a restore was cut short).
+
+    At every instant the database file is either the old one, whole with its WAL,
+    or the backup's copy: the backup goes to a temporary file first, then the old
+    WAL and shared-memory files are removed and the copy renamed over the file.
+    """
     tmp = db_path.with_name(db_path.name + ".restoring")
     src = sqlite3.connect(f"file:{backup}?mode=ro", uri=True)
     try:
@@ -212,6 +234,43 @@ def restore(db_path: Path, backup: Path, damaged_dir: Path) -> Path | None:
             dst.close()
     finally:
         src.close()
+    fd = os.open(tmp, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    for suffix in ("-wal", "-shm"):
+        Path(str(db_path) + suffix).unlink(missing_ok=True)
     os.replace(tmp, db_path)
     marker_path(db_path).touch()
-    return moved
+    _pending_path(db_path).unlink(missing_ok=True)
+
+
+def finish_interrupted_restore(db_path: Path) -> bool:
+    """A restore cut short (power, a kill) is finished before the database opens."""
+    pending = _pending_path(db_path)
+    if not pending.exists():
+        return False
+    try:
+        backup = Path(json.loads(pending.read_text(encoding="utf-8"))["backup"])
+    except (OSError, ValueError, KeyError, TypeError):
+        pending.unlink(missing_ok=True)
+        return False
+    if not backup.exists():
+        pending.unlink(missing_ok=True)  # nothing to finish with: the database was not touched
+        return False
+    log.warning("finishing a restore of %s that was cut short", backup.name)
+    _finish_restore(db_path, backup)
+    return True
+
+
+def copy_aside(db_path: Path, damaged_dir: Path) -> Path:
+    """Copy the database and its WAL/SHM files into ``damaged_dir`` (the files stay)."""
+    damaged_dir.mkdir(parents=True, exist_ok=True)
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    target = damaged_dir / f"{db_path.stem}-{stamp}{db_path.suffix}"
+    for suffix in ("", "-wal", "-shm"):
+        src = Path(str(db_path) + suffix)
+        if src.exists():
+            shutil.copy2(src, Path(str(target) + suffix))
+    return target
