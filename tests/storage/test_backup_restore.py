@@ -6,27 +6,9 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-
 from tests.conftest import run_cli
-
-
-@pytest.fixture
-def kiosk_dir(organiser, tmp_path: Path) -> Path:  # type: ignore[no-untyped-def]
-    """A kiosk set up from the pack (its passphrase), approved by the organiser."""
-    pack = tmp_path / "event.kpack"
-    organiser("pack", "SM-2026", "--out", str(pack))
-    data = tmp_path / "kiosk"
-    setup = run_cli(
-        "--data-dir", str(data), "setup", "--pack", str(pack), "--name", "k",
-        "--passphrase", organiser.passphrase, "--json",
-    )  # fmt: skip
-    assert setup.returncode == 0, setup.stderr
-    return data
 
 
 def propose(data: Path, n: int) -> None:
@@ -75,23 +57,6 @@ def test_restore_latest_skips_an_empty_or_damaged_backup(kiosk_dir: Path) -> Non
     assert out.returncode == 0, out.stderr
     assert "2999" not in json.loads(out.stdout)["restored"]
     assert head(kiosk_dir) == good
-
-
-@pytest.fixture
-def full_disk(tmp_path: Path) -> Iterator[Path]:
-    """A 512 KB file system, filled to a few KB (needs root, as CI and the sessions run)."""
-    mount = tmp_path / "full"
-    mount.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=512k", "tmpfs", str(mount)])
-    if done.returncode != 0:
-        if os.environ.get("CI"):
-            pytest.fail("cannot mount a small tmpfs for the full-disk tests")
-        pytest.skip("mounting a tmpfs needs root")
-    try:
-        (mount / "filler").write_bytes(b"\0" * (512 * 1024 - 16 * 1024))
-        yield mount
-    finally:
-        subprocess.run(["umount", "-l", str(mount)], check=False)
 
 
 def test_a_backup_on_a_full_disk_fails_plainly_and_leaves_nothing(
