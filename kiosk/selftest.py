@@ -197,7 +197,12 @@ def check_staff_station(tmp: Path) -> str:
     window.resize(1280, 800)
     window.show()
     screen = window.checkin
-    token = badge_cards(store)[0].token
+    # An invitee's badge, from the demo organiser (kiosks hold no invitee tokens).
+    organiser = Store(f"sqlite:///{settings.data_dir / 'demo-organiser' / 'central.db'}")
+    try:
+        token = badge_cards(organiser, event_id=store.event_id)[0].token
+    finally:
+        organiser.close()
     typed = badges.LAYOUT_DIGITS["fr_azerty"]
     for i, digit in enumerate(token + "\r"):
         text = typed[int(digit)] if digit != "\r" else "\r"
