@@ -100,3 +100,19 @@ def test_the_data_folders_are_private(kiosk_cli, data_dir: Path, tmp_path: Path)
             assert mode == 0o700, path
         else:
             assert mode == 0o600, path
+
+
+def test_the_pin_hash_is_argon2id_and_old_hashes_still_open() -> None:
+    import hashlib
+
+    from kiosk.services.checkin import PIN_MEMLIMIT, PIN_OPSLIMIT, hash_pin, pin_matches
+
+    stored = hash_pin("482613")
+    assert stored.startswith("$argon2id$")
+    assert f"m={PIN_MEMLIMIT // 1024},t={PIN_OPSLIMIT}," in stored
+    assert pin_matches(stored, "482613") and not pin_matches(stored, "482614")
+    salt = bytes(16)
+    legacy = hashlib.scrypt(b"4826", salt=salt, n=2**14, r=8, p=1)
+    old = f"scrypt${salt.hex()}${legacy.hex()}"  # a kiosk set up by an earlier version
+    assert pin_matches(old, "4826") and not pin_matches(old, "4827")
+    assert not pin_matches("$argon2id$garbage", "482613")
