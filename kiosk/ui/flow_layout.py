@@ -1,0 +1,145 @@
+"""Layout helpers for screens of every size: a row of buttons that wraps onto the
+next line when the screen is too narrow, and scroll areas a finger can drag."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kiosk.ui.qt import (
+    QComboBox,
+    QFrame,
+    QLayout,
+    QListView,
+    QRect,
+    QScrollArea,
+    QScroller,
+    QScrollerProperties,
+    QSize,
+    Qt,
+    QWidget,
+)
+
+
+class FlowLayout(QLayout):
+    """Widgets left to right (right to left in Arabic), wrapping onto new lines;
+    its height follows its width, so a narrow screen gets two rows, not a window
+    wider than the screen. ``stretch_after`` items start at the trailing side."""
+
+    def __init__(self, parent: QWidget | None = None, spacing: int = 6) -> None:
+        super().__init__(parent)
+        self.items: list[Any] = []
+        self.gap = spacing
+        self.trailing_from: int | None = None  # index of the first trailing item
+        self.setContentsMargins(0, 0, 0, 0)
+
+    def addItem(self, item: Any) -> None:
+        self.items.append(item)
+
+    def add_trailing(self) -> None:
+        """The widgets added from now on keep to the trailing side of their line."""
+        self.trailing_from = len(self.items)
+
+    def count(self) -> int:
+        return len(self.items)
+
+    def itemAt(self, index: int) -> Any:
+        return self.items[index] if 0 <= index < len(self.items) else None
+
+    def takeAt(self, index: int) -> Any:
+        return self.items.pop(index) if 0 <= index < len(self.items) else None
+
+    def expandingDirections(self) -> Any:
+        return Qt.Orientation(0)
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        return self._place(QRect(0, 0, width, 0), apply=False)
+
+    def sizeHint(self) -> QSize:
+        width = sum(i.sizeHint().width() + self.gap for i in self._shown())
+        height = max((i.sizeHint().height() for i in self._shown()), default=0)
+        return QSize(width, height)
+
+    def minimumSize(self) -> QSize:
+        size = QSize(0, 0)
+        for item in self._shown():
+            size = size.expandedTo(item.minimumSize())
+        return size
+
+    def setGeometry(self, rect: QRect) -> None:
+        super().setGeometry(rect)
+        self._place(rect, apply=True)
+
+    def _shown(self) -> list[Any]:
+        return [i for i in self.items if not (i.widget() and i.widget().isHidden())]
+
+    def _place(self, rect: QRect, apply: bool) -> int:
+        """Lay the items out in ``rect``; returns the height used."""
+        lines: list[list[Any]] = [[]]
+        x = 0
+        for item in self._shown():
+            w = item.sizeHint().width()
+            if lines[-1] and x + w > rect.width():
+                lines.append([])
+                x = 0
+            lines[-1].append(item)
+            x += w + self.gap
+        y = rect.y()
+        rtl = self.parentWidget() is not None and self.parentWidget().isRightToLeft()
+        trailing = (
+            set(self.items[self.trailing_from :]) if self.trailing_from is not None else set()
+        )
+        for line in lines:
+            height = max((i.sizeHint().height() for i in line), default=0)
+            lead = [i for i in line if i not in trailing]
+            tail = [i for i in line if i in trailing]
+            if apply:
+                x = 0
+                for item in lead:
+                    x = self._put(item, rect, x, y, height, rtl)
+                end = sum(i.sizeHint().width() + self.gap for i in tail) - self.gap
+                x = max(x, rect.width() - end)
+                for item in tail:
+                    x = self._put(item, rect, x, y, height, rtl)
+            y += height + self.gap
+        return max(0, y - rect.y() - self.gap)
+
+    def _put(self, item: Any, rect: QRect, x: int, y: int, height: int, rtl: bool) -> int:
+        w = min(item.sizeHint().width(), rect.width())
+        left = rect.x() + (rect.width() - x - w if rtl else x)
+        item.setGeometry(QRect(left, y, w, height))
+        return x + w + self.gap
+
+
+def touch_scroll(content: QWidget) -> QScrollArea:
+    """``content`` in a frameless vertical scroll area that a finger drags (kinetic
+    scrolling on the left button, which touch screens send too)."""
+    area = QScrollArea()
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setWidgetResizable(True)
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    # Always there: a bar that appears narrows the content, whose wrapped text then
+    # needs more height than was measured and is cut (and it shows there is more).
+    area.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
+    area.setWidget(content)
+    grab_touch_scroll(area.viewport())
+    return area
+
+
+def grab_touch_scroll(viewport: QWidget) -> None:
+    """Kinetic scrolling of ``viewport`` by a finger drag (or the left button), where a
+    tap still reaches the button under it at once (no press delay)."""
+    QScroller.grabGesture(viewport, QScroller.ScrollerGestureType.LeftMouseButtonGesture)
+    scroller = QScroller.scroller(viewport)
+    properties = scroller.scrollerProperties()
+    properties.setScrollMetric(QScrollerProperties.ScrollMetric.MousePressEventDelay, 0)
+    scroller.setScrollerProperties(properties)
+
+
+def touch_combo(combo: QComboBox) -> QComboBox:
+    """A drop-down whose list rows a finger can pick (56 px, from the style sheet,
+    which sizes the rows of a plain list view only)."""
+    combo.setView(QListView())
+    return combo
