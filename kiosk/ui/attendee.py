@@ -7,14 +7,13 @@ text fields write every change back into the flow (so Back never loses input).
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from kiosk.config import assets_dir
 from kiosk.domain.event import EventInfo
 from kiosk.domain.flow import FlowState, Step
 from kiosk.domain.vocab import AGE_BANDS, GENDERS, PROFILES, PROVINCES, UNDISCLOSED
 from kiosk.i18n import _
-from kiosk.ui.flow_layout import touch_scroll
+from kiosk.ui.flow_layout import FlowLayout, touch_scroll
 from kiosk.ui.keyboard import OnScreenKeyboard
 from kiosk.ui.qt import (
     QButtonGroup,
@@ -291,7 +290,6 @@ class QuestionsScreen(Screen):
         outer.addWidget(self.scroll, 1)
         self.questions: dict[str, tuple[QLabel, dict[str, QPushButton], dict[str, str]]] = {}
         self.groups: dict[str, QButtonGroup] = {}
-        self.grids: dict[str, tuple[QGridLayout, int]] = {}
         province_options = {p: p for p in PROVINCES} | {UNDISCLOSED: AGE_BANDS[UNDISCLOSED]}
         for name, options in (
             ("age_band", AGE_BANDS),
@@ -301,7 +299,8 @@ class QuestionsScreen(Screen):
         ):
             heading = label()
             layout.addWidget(heading)
-            row = QGridLayout()
+            # As many answers on a line as fit (4 at most): long ones are never cut.
+            row = FlowLayout(columns=4)
             group = QButtonGroup(self)
             group.setExclusive(True)
             buttons = {}
@@ -311,38 +310,15 @@ class QuestionsScreen(Screen):
                 b.setProperty("answer", code)
                 b.clicked.connect(lambda _=False, q=name, v=code: answer(q, v))
                 group.addButton(b)
+                row.addWidget(b)
                 buttons[code] = b
             layout.addLayout(row)
             self.questions[name] = (heading, buttons, dict(options))
             self.groups[name] = group
-            self.grids[name] = (row, 0)
         layout.addStretch(1)
         self.next = button("", "primary")
         self.next.clicked.connect(done)
         outer.addWidget(self.next)
-
-    def arrange(self) -> None:
-        """As many answers on a line as fit the screen's width (4 at most), so a
-        long answer (or large text) is never cut."""
-        width = self.scroll.viewport().width()
-        for name, (grid, shown) in self.grids.items():
-            buttons = list(self.questions[name][1].values())
-            widest = max(b.sizeHint().width() for b in buttons)
-            spacing = max(0, grid.spacing())
-            columns = max(1, min(4, (width + spacing) // (widest + spacing)))
-            if columns == shown:
-                continue
-            for b in buttons:
-                grid.removeWidget(b)
-            for i, b in enumerate(buttons):
-                grid.addWidget(b, i // columns, i % columns)
-            for c in range(4):
-                grid.setColumnStretch(c, 1 if c < columns else 0)
-            self.grids[name] = (grid, columns)
-
-    def resizeEvent(self, event: Any) -> None:
-        super().resizeEvent(event)
-        self.arrange()
 
     def render(self, state: FlowState) -> None:
         self.title.setText(_("A few optional questions"))
@@ -370,7 +346,6 @@ class QuestionsScreen(Screen):
                 b.setChecked(code == current)
             group.setExclusive(True)
         self.next.setText(_("Next"))
-        self.arrange()  # the answers' widths follow the language
 
 
 class WideCheckBox(QCheckBox):

@@ -7,15 +7,19 @@ from typing import Any
 
 from kiosk.ui.qt import (
     QComboBox,
+    QEvent,
     QFrame,
     QLayout,
     QListView,
+    QObject,
     QRect,
     QScrollArea,
     QScroller,
     QScrollerProperties,
     QSize,
+    QSizePolicy,
     Qt,
+    QTimer,
     QWidget,
 )
 
@@ -25,10 +29,13 @@ class FlowLayout(QLayout):
     its height follows its width, so a narrow screen gets two rows, not a window
     wider than the screen. ``stretch_after`` items start at the trailing side."""
 
-    def __init__(self, parent: QWidget | None = None, spacing: int = 6) -> None:
+    def __init__(self, parent: QWidget | None = None, spacing: int = 6, columns: int = 0) -> None:
         super().__init__(parent)
         self.items: list[Any] = []
         self.gap = spacing
+        # With ``columns``, a grid: up to that many equal columns, as many as the
+        # widest item allows at the width given.
+        self.columns = columns
         self.trailing_from: int | None = None  # index of the first trailing item
         self.setContentsMargins(0, 0, 0, 0)
 
@@ -77,6 +84,8 @@ class FlowLayout(QLayout):
 
     def _place(self, rect: QRect, apply: bool) -> int:
         """Lay the items out in ``rect``; returns the height used."""
+        if self.columns:
+            return self._place_grid(rect, apply)
         lines: list[list[Any]] = [[]]
         x = 0
         for item in self._shown():
@@ -106,11 +115,48 @@ class FlowLayout(QLayout):
             y += height + self.gap
         return max(0, y - rect.y() - self.gap)
 
+    def _place_grid(self, rect: QRect, apply: bool) -> int:
+        shown = self._shown()
+        if not shown:
+            return 0
+        widest = max(i.sizeHint().width() for i in shown)
+        columns = max(1, min(self.columns, (rect.width() + self.gap) // (widest + self.gap)))
+        width = max(0, (rect.width() - self.gap * (columns - 1)) // columns)
+        rtl = self.parentWidget() is not None and self.parentWidget().isRightToLeft()
+        y = rect.y()
+        for start in range(0, len(shown), columns):
+            line = shown[start : start + columns]
+            height = max(i.sizeHint().height() for i in line)
+            if apply:
+                for c, item in enumerate(line):
+                    x = c * (width + self.gap)
+                    left = rect.x() + (rect.width() - x - width if rtl else x)
+                    item.setGeometry(QRect(left, y, width, height))
+            y += height + self.gap
+        return y - rect.y() - self.gap
+
     def _put(self, item: Any, rect: QRect, x: int, y: int, height: int, rtl: bool) -> int:
         w = min(item.sizeHint().width(), rect.width())
         left = rect.x() + (rect.width() - x - w if rtl else x)
         item.setGeometry(QRect(left, y, w, height))
         return x + w + self.gap
+
+
+class _LaidOut(QObject):
+    """Re-lays a scroll area's content out when it was resized while its layout was
+    waiting to be redone (Qt then leaves the old geometry: the rows overlap by a few
+    px and wrapped text is cut)."""
+
+    def eventFilter(self, watched: Any, event: Any) -> bool:
+        if event.type() in (QEvent.Type.Resize, QEvent.Type.LayoutRequest):
+            QTimer.singleShot(0, lambda w=watched: self._check(w))
+        return False
+
+    @staticmethod
+    def _check(widget: Any) -> None:
+        layout = widget.layout()
+        if layout is not None and layout.geometry() != widget.rect():
+            layout.setGeometry(widget.rect())
 
 
 def touch_scroll(content: QWidget) -> QScrollArea:
@@ -123,7 +169,11 @@ def touch_scroll(content: QWidget) -> QScrollArea:
     # Always there: a bar that appears narrows the content, whose wrapped text then
     # needs more height than was measured and is cut (and it shows there is more).
     area.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
+    # Never squeezed under its size hint (it scrolls instead): buttons whose minimum
+    # height comes from the style sheet would otherwise be cut a few px.
+    content.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
     area.setWidget(content)
+    content.installEventFilter(_LaidOut(content))
     grab_touch_scroll(area.viewport())
     return area
 
