@@ -120,10 +120,11 @@ class ThemeCard(QPushButton):
         texts.addWidget(self.description)
         row.addWidget(self.icon_label, 0, Qt.AlignmentFlag.AlignVCenter)
         row.addLayout(texts, 1)
-        for child in (self.icon_label, self.name, self.description):
-            child.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.icon_label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        for text in (self.name, self.description):
+            text.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
             # Shaped Arabic is painted a few px past its measure: room on both sides.
-            child.setContentsMargins(4, 0, 4, 0)
+            text.setContentsMargins(4, 0, 4, 0)
 
     def set_texts(self, name: str, description: str) -> None:
         self.name.setText(name)

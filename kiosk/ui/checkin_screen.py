@@ -326,6 +326,8 @@ class CheckInScreen(QWidget):
         self.search_list.setWordWrap(True)
         self.search_list.setVerticalScrollMode(QListWidget.ScrollMode.ScrollPerPixel)
         self.search_list.setMinimumHeight(60)  # one row at least; the keyboard needs room
+        # Rows wrap to the list's width: no side-scrolling (nor its 12 px bar).
+        self.search_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         grab_touch_scroll(self.search_list.viewport())
         self.search_list.itemClicked.connect(
             lambda item: self.check_in_found(item.data(Qt.ItemDataRole.UserRole))
@@ -689,6 +691,10 @@ class CheckInScreen(QWidget):
 
     def _toggle_keyboard(self, on: bool) -> None:
         self.keyboard.setVisible(on)
+        # Typing a name, the counters give their height to the keyboard (at 1280x800
+        # with large text the keyboard, two lines of actions and the counters do
+        # not all fit).
+        self.counters.setVisible(not on)
         if on and self.keyboard.target is None:
             self.keyboard.set_target(self.search_field)
             self.search_field.setFocus()

@@ -166,9 +166,8 @@ def touch_scroll(content: QWidget) -> QScrollArea:
     area.setFrameShape(QFrame.Shape.NoFrame)
     area.setWidgetResizable(True)
     area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-    # Always there: a bar that appears narrows the content, whose wrapped text then
-    # needs more height than was measured and is cut (and it shows there is more).
-    area.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
+    # The bar shows there is more; dragging the content is the way to scroll.
+    area.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
     # Never squeezed under its size hint (it scrolls instead): buttons whose minimum
     # height comes from the style sheet would otherwise be cut a few px.
     content.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)

@@ -46,7 +46,7 @@ from kiosk.ui.qt import (
     Signal,
 )
 from kiosk.ui.style import apply_language, repolish
-from kiosk.ui.welcome import LANGUAGE_ORDER, button, label, ltr
+from kiosk.ui.welcome import LANGUAGE_ORDER, button, isolate, label, ltr
 
 log = logging.getLogger(__name__)
 
@@ -110,7 +110,7 @@ class DataPage(QWidget):
         self.destination.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
-        self.destination.setMinimumContentsLength(12)
+        self.destination.setMinimumContentsLength(28)
         self.export_button = button("", "primary")
         self.export_button.clicked.connect(self.export)
         self.sync_button = button()
@@ -183,9 +183,15 @@ class DataPage(QWidget):
         s = self.status
         if s is not None:
             lines = [
-                _("Event: {code} ({name})").format(code=s.event_code, name=s.event_name),
+                # Latin names and codes kept whole inside Arabic text (the closing
+                # bracket of "(name)" came out mirrored at the line's end).
+                _("Event: {code} ({name})").format(
+                    code=ltr(s.event_code), name=isolate(s.event_name)
+                ),
                 _("Device: {name} ({id}), role {role}").format(
-                    name=s.device_name, id=s.device_id[:8], role=_(ROLE_TEXT.get(s.role, s.role))
+                    name=isolate(s.device_name),
+                    id=ltr(s.device_id[:8]),
+                    role=_(ROLE_TEXT.get(s.role, s.role)),
                 ),
                 _("Attendees: {n}").format(n=s.attendees),
                 _("Check-ins: {n}").format(n=s.checkins),

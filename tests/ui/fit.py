@@ -146,6 +146,7 @@ def problems(window: QWidget, width: int, height: int) -> list[str]:
     if window.width() > width or window.height() > height:
         found.append(f"window is {window.width()}x{window.height()}")
     screen = QRect(0, 0, width, height)
+    found += overlaps(window)
     for widget in window.findChildren(QWidget):
         if not _shown(widget, window):
             continue
@@ -169,6 +170,38 @@ def problems(window: QWidget, width: int, height: int) -> list[str]:
                     found.append(
                         f"{name} cut to {seen.width()}x{seen.height()} of {size_text(widget)}"
                     )
+    return found
+
+
+def layer(widget: QWidget) -> QWidget | None:
+    """The full-window overlay ``widget`` is on, if any."""
+    parent = widget.parentWidget()
+    while parent is not None and parent.objectName() != "overlay":
+        parent = parent.parentWidget()
+    return parent
+
+
+def overlaps(window: QWidget) -> list[str]:
+    """Controls drawn over one another (a layout squeezed below what its rows need
+    piles keys on keys, while each still has its own size)."""
+    boxes = []
+    for widget in window.findChildren(QWidget):
+        if _shown(widget, window) and interactive(widget):
+            seen = visible_rect(widget, window)
+            if _scroll_content(widget) is None and not seen.isEmpty():
+                top_left = widget.mapTo(window, QPoint(0, 0))
+                boxes.append((top_left.y(), top_left.x(), widget))
+    boxes.sort(key=lambda b: (b[0], b[1]))
+    found = []
+    for i, (y, x, a) in enumerate(boxes):
+        bottom, right = y + a.height(), x + a.width()
+        for y2, x2, b in boxes[i + 1 :]:
+            if y2 >= bottom:
+                break
+            if layer(a) is not layer(b):
+                continue  # an overlay (PIN pad, countdown) is over the screen on purpose
+            if x2 < right and x < x2 + b.width() and not a.isAncestorOf(b):
+                found.append(f"{describe(a)} and {describe(b)} overlap")
     return found
 
 
