@@ -274,15 +274,16 @@ def attendee_screens(window: Any, lang: str, large: bool) -> Iterator[str]:
     window.pin_pad.open_pad()
     yield "pin"
     window.pin_pad.close_pad()
-    window._apply(f.reset())
+    apply(f.reset())  # keeps the text size: a restyle takes half a second
 
 
 def staff_screens(window: Any, lang: str, large: bool) -> Iterator[str]:
     """Drive the staff window through every page in ``lang`` (larger text if
     ``large``); yields each page's name."""
-    from kiosk.ui.style import apply_style
+    from kiosk.ui.style import apply_style, stylesheet
 
-    apply_style(app(), large)
+    if app().styleSheet() != stylesheet(large):  # a restyle takes half a second
+        apply_style(app(), large)
     screen = window.checkin
     window.set_language(lang)
     window.show_page("checkin")
@@ -311,7 +312,6 @@ def staff_screens(window: Any, lang: str, large: bool) -> Iterator[str]:
     window.pin_pad.open_pad()
     yield "pin"
     window.pin_pad.close_pad()
-    apply_style(app())
 
 
 def walk(
@@ -331,6 +331,13 @@ def walk(
                 settle(app)
                 label = f"{width}x{height} {lang}{' A+' if large else ''} {name}"
                 on_screen(label, problems(window, width, height))
+    # Normal text again for what comes next.
+    if screens is staff_screens:
+        from kiosk.ui.style import apply_style
+
+        apply_style(app)
+    else:
+        window._apply(window.flow.reset())
 
 
 def app() -> QApplication:
