@@ -22,10 +22,15 @@ from kiosk.services.door import DoorCounters
 from kiosk.ui.attendee import qr_pixmap
 from kiosk.ui.background import Runner
 from kiosk.ui.camera import CameraScanner
-from kiosk.ui.flow_layout import FlowLayout, grab_touch_scroll, touch_combo, touch_scroll
+from kiosk.ui.flow_layout import (
+    FlowLayout,
+    WrapCheckBox,
+    grab_touch_scroll,
+    touch_combo,
+    touch_scroll,
+)
 from kiosk.ui.keyboard import OnScreenKeyboard
 from kiosk.ui.qt import (
-    QCheckBox,
     QComboBox,
     QEvent,
     QFrame,
@@ -176,7 +181,7 @@ class WalkInForm(QWidget):
         self.province.setEditable(True)
         self.phone = QLineEdit()
         self.phone.setInputMethodHints(Qt.InputMethodHint.ImhDialableCharactersOnly)
-        self.consent = QCheckBox()
+        self.consent = WrapCheckBox()
         self.error = label(name="error")
         self.submit = button("", "primary")
         self.cancel = button()

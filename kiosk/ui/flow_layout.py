@@ -6,9 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from kiosk.ui.qt import (
+    QCheckBox,
     QComboBox,
     QEvent,
     QFrame,
+    QLabel,
     QLayout,
     QListView,
     QObject,
@@ -192,3 +194,56 @@ def touch_combo(combo: QComboBox) -> QComboBox:
     which sizes the rows of a plain list view only)."""
     combo.setView(QListView())
     return combo
+
+
+class WrapCheckBox(QCheckBox):
+    """A check box whose text wraps onto more lines (a QCheckBox's own text does not,
+    and widened its page past the screen); a tap anywhere on it toggles it."""
+
+    INDENT = 40 + 14 + 4  # the style sheet's indicator, its spacing, a margin
+    PAD = 4
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
+        self.label = QLabel(self)
+        self.label.setWordWrap(True)
+        self.label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.label.setStyleSheet("background: transparent;")
+
+    def _text_width(self, width: int) -> int:
+        return max(1, width - self.INDENT)
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        width = self._text_width(self.width())
+        height = self.label.heightForWidth(width)
+        # The indicator is on the leading side: the text keeps clear of it.
+        x = 0 if self.isRightToLeft() else self.INDENT
+        self.label.setGeometry(x, max(0, (self.height() - height) // 2), width, height)
+
+    def setText(self, text: str) -> None:
+        self.label.setText(text)
+        self.setAccessibleName(text)
+        self.updateGeometry()
+
+    def text(self) -> str:
+        return str(self.label.text())
+
+    def hitButton(self, pos: Any) -> bool:
+        return bool(self.rect().contains(pos))
+
+    def sizeHint(self) -> QSize:
+        hint = self.label.sizeHint()
+        return QSize(self.INDENT + hint.width(), max(48, hint.height() + 2 * self.PAD))
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(self.INDENT + 120, 48)
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        return max(48, self.label.heightForWidth(self._text_width(width)) + 2 * self.PAD)

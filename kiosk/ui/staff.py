@@ -22,12 +22,11 @@ from kiosk.services.staff import IDLE_RANGE, ROLES, StaffSettings
 from kiosk.services.status import Notice, Status
 from kiosk.ui.background import Runner
 from kiosk.ui.checkin_screen import CheckInScreen, DoorServices
-from kiosk.ui.flow_layout import FlowLayout, touch_combo, touch_scroll
+from kiosk.ui.flow_layout import FlowLayout, WrapCheckBox, touch_combo, touch_scroll
 from kiosk.ui.keyboard import OnScreenKeyboard
 from kiosk.ui.overlay import PinPad
 from kiosk.ui.qt import (
     QApplication,
-    QCheckBox,
     QComboBox,
     QEvent,
     QGridLayout,
@@ -126,7 +125,7 @@ class DataPage(QWidget):
         self.report_language = touch_combo(QComboBox())
         for lang in LANGUAGE_ORDER:
             self.report_language.addItem(NATIVE_NAMES[lang], lang)
-        self.report_training = QCheckBox()
+        self.report_training = WrapCheckBox()
         self.report_button = button()
         self.report_button.clicked.connect(self.report)
         self.verify_button = button()
@@ -346,7 +345,11 @@ class Stepper(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.spin = QSpinBox()
-        self.spin.setButtonSymbols(QSpinBox.ButtonSymbols.NoButtons)
+        # Its own arrows take no room (NoButtons would, with a style sheet, leave the
+        # number a 1 px wide field: a Qt quirk).
+        self.spin.setStyleSheet(
+            "QSpinBox::up-button, QSpinBox::down-button { width: 0px; border: none; }"
+        )
         self.spin.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.less = button("\u2212")
         self.more = button("+")
@@ -383,7 +386,7 @@ class SettingsPage(QWidget):
         self.idle = Stepper()
         self.idle.setRange(*IDLE_RANGE)
         self.idle.setSingleStep(15)
-        self.training = QCheckBox()
+        self.training = WrapCheckBox()
         self.url = QLineEdit()
         self.url.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
         self.save = button("", "primary")

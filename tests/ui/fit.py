@@ -75,7 +75,13 @@ def visible_rect(widget: QWidget, window: QWidget) -> QRect:
     while parent is not None and parent is not stop:
         rect = rect.intersected(QRect(parent.mapTo(stop, QPoint(0, 0)), parent.size()))
         parent = parent.parentWidget()
-    return rect.intersected(window.rect() if content is None else content.rect())
+    if content is None:
+        return rect.intersected(window.rect())
+    # Scroll areas scroll up and down only: what is past the viewport's sides is cut.
+    viewport = content.parentWidget()
+    assert viewport is not None
+    side = QRect(content.mapFrom(viewport, QPoint(0, 0)).x(), 0, viewport.width(), content.height())
+    return rect.intersected(content.rect()).intersected(side)
 
 
 def _shown(widget: QWidget, window: QWidget) -> bool:
@@ -102,6 +108,11 @@ def text_problem(widget: QWidget) -> str | None:
             return f"text needs {need_w}x{need_h}, has {widget.width()}x{widget.height()}"
         return None
     if isinstance(widget, QAbstractButton) and widget.text():
+        if widget.hasHeightForWidth():  # text that wraps (WrapCheckBox)
+            need = widget.heightForWidth(widget.width())
+            if need > widget.height():
+                return f"wrapped text needs {need} px high, has {widget.height()}"
+            return None
         hint = widget.sizeHint()
         if hint.width() > widget.width() or hint.height() > widget.height():
             return (

@@ -185,21 +185,21 @@ def test_spin_box_steps_are_touch_sized(qapp, stations) -> None:  # type: ignore
     staff = showing(stations, 1)
     screen_at(qapp, staff, fit.staff_screens, "fr", False, "settings")
     spin = staff.settings_page.idle
-    assert isinstance(spin, QSpinBox) or hasattr(spin, "spin")
-    box = spin if isinstance(spin, QSpinBox) else spin.spin
-    if box.buttonSymbols() != QSpinBox.ButtonSymbols.NoButtons:
+    if isinstance(spin, QSpinBox):  # its own arrows must be finger-sized
         from kiosk.ui.qt import QStyle, QStyleOptionSpinBox
 
         option = QStyleOptionSpinBox()
-        box.initStyleOption(option)
+        spin.initStyleOption(option)
         for part in (QStyle.SubControl.SC_SpinBoxUp, QStyle.SubControl.SC_SpinBoxDown):
-            rect = box.style().subControlRect(QStyle.ComplexControl.CC_SpinBox, option, part, box)
+            rect = spin.style().subControlRect(QStyle.ComplexControl.CC_SpinBox, option, part, spin)
             assert rect.width() >= fit.MIN_TOUCH and rect.height() >= fit.MIN_TOUCH, rect
-    else:
-        before = box.value()
-        spin.more.click()
-        assert box.value() == before + box.singleStep()
-        spin.less.click()
-        assert box.value() == before
-        for b in (spin.less, spin.more):
-            assert b.width() >= fit.MIN_TOUCH and b.height() >= fit.MIN_TOUCH
+        return
+    box = spin.spin  # a stepper: minus and plus buttons beside the number
+    assert box.lineEdit().width() >= 3 * fit.MIN_TOUCH  # the number itself is shown
+    before = box.value()
+    spin.more.click()
+    assert box.value() == before + box.singleStep()
+    spin.less.click()
+    assert box.value() == before
+    for b in (spin.less, spin.more):
+        assert b.width() >= fit.MIN_TOUCH and b.height() >= fit.MIN_TOUCH
