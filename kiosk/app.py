@@ -210,11 +210,7 @@ def database_problem(problem: Any, args: argparse.Namespace) -> bool:
         put_back,
         on_done=lambda: app.exit(0),
     )
-    if getattr(args, "windowed", False):
-        window.resize(1280, 800)
-        window.show()
-    else:
-        window.showFullScreen()
+    present(window, getattr(args, "windowed", False))
     shot = os.environ.get("KIOSK_SCREENSHOT")
     if shot:
         from kiosk.ui.qt import QTimer
@@ -426,4 +422,9 @@ def present(window: Any, windowed: bool) -> None:
         window.resize(1280, 800)
         window.show()
     else:
+        # With no window manager (a bare X server) the full-screen request alone
+        # leaves the window at its own size in a corner: it is given the screen too.
+        screen = window.screen()
+        if screen is not None:
+            window.setGeometry(screen.geometry())
         window.showFullScreen()

@@ -9,12 +9,12 @@ VENV=${VENV:-.venv}
 STAMP="$VENV/.bootstrap-stamp"
 
 # Qt (xcb and offscreen), fonts config, PDF rendering for tests, PostgreSQL for
-# the central tests.
+# the central tests, a bare X server and xwininfo for the full-screen test.
 DEB_PACKAGES=(
   libegl1 libgl1 libopengl0 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libfreetype6
   libdbus-1-3 libglib2.0-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0
   libxcb-render-util0 libxcb-image0 libxcb-xinerama0 libxcb-randr0 libxrender1 libxi6
-  libnss3 libasound2 libpulse0 poppler-utils postgresql
+  libnss3 libasound2 libpulse0 poppler-utils postgresql xvfb x11-utils xdotool
 )
 
 missing=()

@@ -13,6 +13,7 @@ from kiosk.domain.event import EventInfo
 from kiosk.domain.flow import FlowState, Step
 from kiosk.domain.vocab import AGE_BANDS, GENDERS, PROFILES, PROVINCES, UNDISCLOSED
 from kiosk.i18n import _
+from kiosk.ui.flow_layout import FlowLayout, touch_scroll
 from kiosk.ui.keyboard import OnScreenKeyboard
 from kiosk.ui.qt import (
     QButtonGroup,
@@ -27,8 +28,8 @@ from kiosk.ui.qt import (
     QPlainTextEdit,
     QPoint,
     QPushButton,
-    QScrollArea,
     QSize,
+    QSizePolicy,
     Qt,
     QVBoxLayout,
     QWidget,
@@ -68,9 +69,13 @@ class BadgeScreen(Screen):
         self.error = label(name="error")
         self.skip = button("", "primary")
         self.skip.clicked.connect(skip)
+        content = QWidget()
+        body = QVBoxLayout(content)
+        body.setContentsMargins(0, 0, 0, 0)
         for w in (self.title, self.text, self.field, self.error):
-            layout.addWidget(w)
-        layout.addStretch(1)
+            body.addWidget(w)
+        body.addStretch(1)
+        layout.addWidget(touch_scroll(content), 1)
         layout.addWidget(self.skip)
 
     def render(self, state: FlowState) -> None:
@@ -88,6 +93,59 @@ class BadgeScreen(Screen):
             self.field.setFocus()
 
 
+class ThemeCard(QPushButton):
+    """A theme's icon, name and description; the description wraps (a button's own
+    text does not, and was cut mid-word), and the card's height follows its width."""
+
+    MIN_HEIGHT = 110
+
+    def __init__(self, icon: QIcon | None) -> None:
+        super().__init__()
+        self.setObjectName("themeCard")
+        policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(16, 10, 16, 10)
+        row.setSpacing(12)
+        self.icon_label = QLabel()
+        if icon is not None:
+            self.icon_label.setPixmap(icon.pixmap(64, 64))
+        self.icon_label.setFixedSize(64, 64)
+        self.name = label(name="themeName")
+        self.description = label(name="themeDescription")
+        texts = QVBoxLayout()
+        texts.setSpacing(2)
+        texts.addWidget(self.name)
+        texts.addWidget(self.description)
+        row.addWidget(self.icon_label, 0, Qt.AlignmentFlag.AlignVCenter)
+        row.addLayout(texts, 1)
+        self.icon_label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        for text in (self.name, self.description):
+            text.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+            # Shaped Arabic is painted a few px past its measure: room on both sides.
+            text.setContentsMargins(4, 0, 4, 0)
+
+    def set_texts(self, name: str, description: str) -> None:
+        self.name.setText(name)
+        self.description.setText(description)
+        self.setAccessibleName(f"{name}. {description}")
+        self.updateGeometry()
+
+    def sizeHint(self) -> QSize:
+        hint = self.layout().sizeHint()
+        return QSize(hint.width(), max(self.MIN_HEIGHT, hint.height()))
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(self.layout().minimumSize().width(), self.MIN_HEIGHT)
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        return max(self.MIN_HEIGHT, self.layout().totalHeightForWidth(width))
+
+
 class ThemeScreen(Screen):
     step = Step.THEME
 
@@ -97,10 +155,15 @@ class ThemeScreen(Screen):
         layout = QVBoxLayout(self)
         self.title = label(name="title")
         layout.addWidget(self.title)
-        self.grid = QGridLayout()
-        self.cards: dict[str, QPushButton] = {}
-        layout.addLayout(self.grid)
-        layout.addStretch(1)
+        content = QWidget()
+        self.grid = QGridLayout(content)
+        self.grid.setContentsMargins(0, 0, 0, 0)
+        self.grid.setRowStretch(99, 1)  # the cards keep to the top
+        self.grid.setColumnStretch(0, 1)
+        self.grid.setColumnStretch(1, 1)
+        self.cards: dict[str, ThemeCard] = {}
+        self.scroll = touch_scroll(content)
+        layout.addWidget(self.scroll, 1)
         self.set_event(event)
 
     def set_event(self, event: EventInfo) -> None:
@@ -111,12 +174,9 @@ class ThemeScreen(Screen):
             card.deleteLater()
         self.cards = {}
         for i, theme in enumerate(event.themes):
-            card = button("", "themeCard")
-            card.setProperty("theme", theme.code)
             icon = assets_dir() / "icons" / "themes" / f"{theme.icon}.svg"
-            if icon.exists():
-                card.setIcon(QIcon(str(icon)))
-                card.setIconSize(QSize(64, 64))
+            card = ThemeCard(QIcon(str(icon)) if icon.exists() else None)
+            card.setProperty("theme", theme.code)
             card.clicked.connect(lambda _=False, code=theme.code: self.choose(code))
             self.grid.addWidget(card, i // 2, i % 2)
             self.cards[theme.code] = card
@@ -125,7 +185,7 @@ class ThemeScreen(Screen):
         self.title.setText(_("Choose a theme"))
         for theme in self.event_info.themes:
             card = self.cards[theme.code]
-            card.setText(f"{theme.name(state.language)}\n{theme.description(state.language)}")
+            card.set_texts(theme.name(state.language), theme.description(state.language))
             card.setChecked(False)
 
 
@@ -142,11 +202,13 @@ class WriteScreen(Screen):
         self.keyboard = keyboard
         self.edited = edited
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 4, 0, 4)  # the keyboard below needs the height
         self.title = label(name="title")
         self.title_field = QLineEdit()
         self.title_field.setObjectName("titleField")
         self.body_field = QPlainTextEdit()
         self.body_field.setObjectName("bodyField")
+        self.body_field.setMinimumHeight(80)  # three lines; the keyboard needs the rest
         for field in (self.title_field, self.body_field):
             field.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
         self.title_field.textChanged.connect(self._changed)
@@ -221,12 +283,12 @@ class QuestionsScreen(Screen):
         self.hint = label(name="subtitle")
         outer.addWidget(self.title)
         outer.addWidget(self.hint)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
         inner = QWidget()
         layout = QVBoxLayout(inner)
-        scroll.setWidget(inner)
-        outer.addWidget(scroll, 1)
+        layout.setContentsMargins(0, 0, 0, 0)
+        # Dragged by a finger (the scroll bar alone was a 12 px target).
+        self.scroll = touch_scroll(inner)
+        outer.addWidget(self.scroll, 1)
         self.questions: dict[str, tuple[QLabel, dict[str, QPushButton], dict[str, str]]] = {}
         self.groups: dict[str, QButtonGroup] = {}
         province_options = {p: p for p in PROVINCES} | {UNDISCLOSED: AGE_BANDS[UNDISCLOSED]}
@@ -238,21 +300,23 @@ class QuestionsScreen(Screen):
         ):
             heading = label()
             layout.addWidget(heading)
-            row = QGridLayout()
+            # As many answers on a line as fit (4 at most): long ones are never cut.
+            row = FlowLayout(columns=4)
             group = QButtonGroup(self)
             group.setExclusive(True)
             buttons = {}
-            for i, (code, _text) in enumerate(options.items()):
+            for code, _text in options.items():
                 b = button()
                 b.setCheckable(True)
                 b.setProperty("answer", code)
                 b.clicked.connect(lambda _=False, q=name, v=code: answer(q, v))
                 group.addButton(b)
-                row.addWidget(b, i // 4, i % 4)
+                row.addWidget(b)
                 buttons[code] = b
             layout.addLayout(row)
             self.questions[name] = (heading, buttons, dict(options))
             self.groups[name] = group
+        layout.addStretch(1)
         self.next = button("", "primary")
         self.next.clicked.connect(done)
         outer.addWidget(self.next)
@@ -305,9 +369,13 @@ class ConsentScreen(Screen):
         self.box.toggled.connect(consent)
         self.next = button("", "primary")
         self.next.clicked.connect(done)
+        content = QWidget()
+        body = QVBoxLayout(content)
+        body.setContentsMargins(0, 0, 0, 0)
         for w in (self.title, self.text, self.box):
-            layout.addWidget(w)
-        layout.addStretch(1)
+            body.addWidget(w)
+        body.addStretch(1)
+        layout.addWidget(touch_scroll(content), 1)
         layout.addWidget(self.next)
 
     def render(self, state: FlowState) -> None:
@@ -340,8 +408,14 @@ class ReviewScreen(Screen):
         self.submit = button("", "primary")
         self.submit.setObjectName("primary")
         self.submit.clicked.connect(submit)
+        self.summary.setAlignment(Qt.AlignmentFlag.AlignLeading | Qt.AlignmentFlag.AlignTop)
+        content = QWidget()
+        body = QVBoxLayout(content)
+        body.setContentsMargins(0, 0, 0, 0)
+        body.addWidget(self.summary)
+        body.addStretch(1)
         layout.addWidget(self.title)
-        layout.addWidget(self.summary, 1)
+        layout.addWidget(touch_scroll(content), 1)  # a proposal is up to 5,000 characters
         layout.addWidget(self.error)
         layout.addWidget(self.submit)
 
@@ -389,9 +463,13 @@ class ReceiptScreen(Screen):
         self.qr.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         self.done = button("", "primary")
         self.done.clicked.connect(done)
+        content = QWidget()
+        body = QVBoxLayout(content)
+        body.setContentsMargins(0, 0, 0, 0)
         for w in (self.title, self.text, self.code, self.qr):
-            layout.addWidget(w)
-        layout.addStretch(1)
+            body.addWidget(w)
+        body.addStretch(1)
+        layout.addWidget(touch_scroll(content), 1)
         layout.addWidget(self.done)
 
     def render(self, state: FlowState) -> None:

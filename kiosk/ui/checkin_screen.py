@@ -22,9 +22,15 @@ from kiosk.services.door import DoorCounters
 from kiosk.ui.attendee import qr_pixmap
 from kiosk.ui.background import Runner
 from kiosk.ui.camera import CameraScanner
+from kiosk.ui.flow_layout import (
+    FlowLayout,
+    WrapCheckBox,
+    grab_touch_scroll,
+    touch_combo,
+    touch_scroll,
+)
 from kiosk.ui.keyboard import OnScreenKeyboard
 from kiosk.ui.qt import (
-    QCheckBox,
     QComboBox,
     QEvent,
     QFrame,
@@ -136,6 +142,7 @@ class Counters(QFrame):
         super().__init__(parent)
         self.setObjectName("doorCounters")
         row = QHBoxLayout(self)
+        row.setContentsMargins(4, 2, 4, 4)
         self.values: list[QLabel] = []
         self.captions: list[QLabel] = []
         for _i in range(3):
@@ -169,31 +176,39 @@ class WalkInForm(QWidget):
         self.title = label(name="title")
         self.name = QLineEdit()
         self.organisation = QLineEdit()
-        self.category = QComboBox()
-        self.province = QComboBox()
+        self.category = touch_combo(QComboBox())
+        self.province = touch_combo(QComboBox())
         self.province.setEditable(True)
         self.phone = QLineEdit()
         self.phone.setInputMethodHints(Qt.InputMethodHint.ImhDialableCharactersOnly)
-        self.consent = QCheckBox()
+        self.consent = WrapCheckBox()
         self.error = label(name="error")
         self.submit = button("", "primary")
         self.cancel = button()
-        self.captions = [label() for _i in range(5)]
+        self.captions = [label(wrap=False) for _i in range(5)]
         grid = QGridLayout()
         fields = (self.name, self.organisation, self.category, self.province, self.phone)
         for row, (caption, field) in enumerate(zip(self.captions, fields, strict=True)):
             grid.addWidget(caption, row, 0)
             grid.addWidget(field, row, 1)
-        buttons = QHBoxLayout()
+        grid.setColumnStretch(1, 1)
+        buttons = FlowLayout()
         buttons.addWidget(self.cancel)
-        buttons.addStretch(1)
+        buttons.add_trailing()
         buttons.addWidget(self.submit)
+        content = QWidget()
+        fields = QVBoxLayout(content)
+        fields.setContentsMargins(0, 0, 0, 0)
+        # The scroll area may not squeeze the rows below what their captions need.
+        fields.setSizeConstraint(QVBoxLayout.SizeConstraint.SetMinimumSize)
+        fields.addWidget(self.title)
+        fields.addLayout(grid)
+        fields.addWidget(self.consent)
+        fields.addWidget(self.error)
+        fields.addStretch(1)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.title)
-        layout.addLayout(grid)
-        layout.addWidget(self.consent)
-        layout.addWidget(self.error)
-        layout.addStretch(1)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(touch_scroll(content), 1)  # the keyboard takes half the screen
         layout.addLayout(buttons)
 
     def retranslate(self) -> None:
@@ -261,11 +276,16 @@ class BadgePage(QWidget):
         row.addWidget(self.pdf_button)
         row.addStretch(1)
         row.addWidget(self.done)
+        content = QWidget()
+        body = QVBoxLayout(content)
+        body.setContentsMargins(0, 0, 0, 0)
+        body.addWidget(self.title)
+        body.addWidget(self.name)
+        body.addWidget(self.qr, 1)
+        body.addWidget(self.status)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.title)
-        layout.addWidget(self.name)
-        layout.addWidget(self.qr, 1)
-        layout.addWidget(self.status)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(touch_scroll(content), 1)  # the badge's QR is 320 px
         layout.addLayout(row)
 
     def show_card(self, card: BadgeCard) -> None:
@@ -303,13 +323,17 @@ class CheckInScreen(QWidget):
         self.panel.confirm_no.clicked.connect(self._undo_cancelled)
         self.search_field = QLineEdit()
         self.search_field.setObjectName("searchField")
-        self.search_field.setClearButtonEnabled(True)
+        # No clear button: Qt's is 22x18 px; the keyboard's backspace empties the field.
         self.search_field.textChanged.connect(lambda _t: self.search_timer.start())
         self.search_title = label(name="subtitle")
         self.search_list = QListWidget()
         self.search_list.setObjectName("searchHits")
         self.search_list.setWordWrap(True)
         self.search_list.setVerticalScrollMode(QListWidget.ScrollMode.ScrollPerPixel)
+        self.search_list.setMinimumHeight(60)  # one row at least; the keyboard needs room
+        # Rows wrap to the list's width: no side-scrolling (nor its 12 px bar).
+        self.search_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        grab_touch_scroll(self.search_list.viewport())
         self.search_list.itemClicked.connect(
             lambda item: self.check_in_found(item.data(Qt.ItemDataRole.UserRole))
         )
@@ -338,17 +362,16 @@ class CheckInScreen(QWidget):
         middle = QHBoxLayout()
         middle.addWidget(self.panel, 3)
         middle.addLayout(side, 2)
-        actions = QHBoxLayout()
+        actions = FlowLayout()  # two lines on a narrow (portrait) screen
         actions.addWidget(self.undo_button)
         actions.addWidget(self.camera_button)
         actions.addWidget(self.keyboard_button)
-        actions.addStretch(1)
+        actions.add_trailing()
         actions.addWidget(self.walk_in_button)
         scan_page = QWidget()
         scan_layout = QVBoxLayout(scan_page)
         scan_layout.setContentsMargins(0, 0, 0, 0)
         scan_layout.addLayout(middle, 1)
-        scan_layout.addLayout(actions)
 
         self.form = WalkInForm()
         self.form.submit.clicked.connect(self._register_walk_in)
@@ -364,9 +387,18 @@ class CheckInScreen(QWidget):
             self.pages.addWidget(page)
         self.keyboard = OnScreenKeyboard()
         self.keyboard.hide()
+        # The scan page's actions stay in view below the pages, above the keyboard (the
+        # walk-in form scrolls when the keyboard leaves it less than it needs).
+        self.actions = QWidget()
+        self.actions.setLayout(actions)
+        self.pages.currentChanged.connect(
+            lambda _i: self.actions.setVisible(self.pages.currentWidget() is self.scan_page)
+        )
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 4, 0, 0)
         layout.addWidget(self.counters)
         layout.addWidget(self.pages, 1)
+        layout.addWidget(self.actions)
         layout.addWidget(self.keyboard)
         for field in (
             self.search_field,
@@ -664,6 +696,10 @@ class CheckInScreen(QWidget):
 
     def _toggle_keyboard(self, on: bool) -> None:
         self.keyboard.setVisible(on)
+        # Typing a name, the counters give their height to the keyboard (at 1280x800
+        # with large text the keyboard, two lines of actions and the counters do
+        # not all fit).
+        self.counters.setVisible(not on)
         if on and self.keyboard.target is None:
             self.keyboard.set_target(self.search_field)
             self.search_field.setFocus()

@@ -21,6 +21,9 @@ from kiosk.ui.qt import (
 LETTER_LAYOUTS = ("ar", "fr", "en", "zgh")
 SHORT = {"ar": "\u0639", "fr": "FR", "en": "EN", "zgh": "\u2d63"}
 SHIFT, BACKSPACE, ENTER = "\u21e7", "\u232b", "\u23ce"
+# Key height: a sixteenth of the window's height (50 px at 800, 67 at 1080), never
+# under a fingertip's 48 px nor over 72; five rows then take under half the screen.
+KEY_MIN, KEY_MAX, KEY_SHARE = 48, 72, 16
 
 
 def load_layouts() -> dict[str, dict[str, Any]]:
@@ -45,12 +48,16 @@ class OnScreenKeyboard(QFrame):
         self.shift = False
         self.target: QLineEdit | QPlainTextEdit | None = None
         self.grid = QGridLayout()
-        self.grid.setSpacing(6)
+        self.grid.setSpacing(4)
         self.bottom = QHBoxLayout()
+        self.bottom.setSpacing(4)
         outer = QVBoxLayout(self)
+        outer.setContentsMargins(8, 4, 8, 4)
+        outer.setSpacing(4)
         outer.addLayout(self.grid)
         outer.addLayout(self.bottom)
         self.keys: list[QPushButton] = []
+        self.key_height = 0
         self._build_bottom()
         self.rebuild()
 
@@ -61,6 +68,16 @@ class OnScreenKeyboard(QFrame):
             self.page = "letters"
             self.shift = False
             self.rebuild()
+
+    def fit_height(self, window_height: int) -> None:
+        """Keys sized for a window ``window_height`` px tall (called on every resize)."""
+        height = max(KEY_MIN, min(KEY_MAX, window_height // KEY_SHARE))
+        if height != self.key_height:
+            self.key_height = height
+            inner = height - 4  # a style sheet's heights are inside the 2 px border
+            self.setStyleSheet(
+                f"QPushButton#key {{ min-height: {inner}px; max-height: {inner}px; }}"
+            )
 
     def set_target(self, field: QLineEdit | QPlainTextEdit | None) -> None:
         self.target = field

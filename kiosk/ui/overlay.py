@@ -35,6 +35,10 @@ class Overlay(QFrame):
         parent = self.parentWidget()
         if parent is not None:
             self.setGeometry(parent.rect())
+            # Wide enough that a sentence wraps on two lines, not five; never wider
+            # than the window.
+            self.card.setMinimumWidth(min(560, parent.width() - 48))
+            self.card.setMaximumWidth(max(0, parent.width() - 48))
         self.raise_()
         self.show()
 

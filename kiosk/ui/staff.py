@@ -22,11 +22,11 @@ from kiosk.services.staff import IDLE_RANGE, ROLES, StaffSettings
 from kiosk.services.status import Notice, Status
 from kiosk.ui.background import Runner
 from kiosk.ui.checkin_screen import CheckInScreen, DoorServices
+from kiosk.ui.flow_layout import FlowLayout, WrapCheckBox, touch_combo, touch_scroll
 from kiosk.ui.keyboard import OnScreenKeyboard
 from kiosk.ui.overlay import PinPad
 from kiosk.ui.qt import (
     QApplication,
-    QCheckBox,
     QComboBox,
     QEvent,
     QGridLayout,
@@ -45,7 +45,7 @@ from kiosk.ui.qt import (
     Signal,
 )
 from kiosk.ui.style import apply_language, repolish
-from kiosk.ui.welcome import LANGUAGE_ORDER, button, label, ltr
+from kiosk.ui.welcome import LANGUAGE_ORDER, button, isolate, label, ltr
 
 log = logging.getLogger(__name__)
 
@@ -104,7 +104,12 @@ class DataPage(QWidget):
         self.notice_box = QVBoxLayout()
         self.notice_labels: list[Any] = []
         self.destination_caption = label()
-        self.destination = QComboBox()
+        self.destination = touch_combo(QComboBox())
+        # A long folder path does not widen the page past the screen.
+        self.destination.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.destination.setMinimumContentsLength(28)
         self.export_button = button("", "primary")
         self.export_button.clicked.connect(self.export)
         self.sync_button = button()
@@ -117,32 +122,33 @@ class DataPage(QWidget):
         self.relay = ProgressRelay()
         self.relay.moved.connect(self._progress)
         self.report_caption = label()
-        self.report_language = QComboBox()
+        self.report_language = touch_combo(QComboBox())
         for lang in LANGUAGE_ORDER:
             self.report_language.addItem(NATIVE_NAMES[lang], lang)
-        self.report_training = QCheckBox()
+        self.report_training = WrapCheckBox()
         self.report_button = button()
         self.report_button.clicked.connect(self.report)
         self.verify_button = button()
         self.verify_button.clicked.connect(self.verify)
         self.result = label(name="actionResult")
-        grid = QGridLayout()
-        grid.addWidget(self.destination_caption, 0, 0)
-        grid.addWidget(self.destination, 0, 1)
-        grid.addWidget(self.export_button, 0, 2)
-        grid.addWidget(self.choose_button, 1, 1)
-        grid.addWidget(self.sync_button, 1, 2)
-        grid.addWidget(self.report_caption, 2, 0)
-        grid.addWidget(self.report_language, 2, 1)
-        grid.addWidget(self.report_button, 2, 2)
-        grid.addWidget(self.report_training, 3, 1)
-        grid.addWidget(self.verify_button, 4, 2)
-        grid.setColumnStretch(1, 1)
+        # Rows that wrap on a narrow screen or with large text (a grid cut them).
+        rows = []
+        for widgets in (
+            (self.destination_caption, self.destination, self.choose_button),
+            (self.export_button, self.sync_button),
+            (self.report_caption, self.report_language, self.report_training),
+            (self.report_button, self.verify_button),
+        ):
+            row = FlowLayout(spacing=10)
+            for widget in widgets:
+                row.addWidget(widget)
+            rows.append(row)
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addWidget(self.summary)
         layout.addLayout(self.notice_box)
-        layout.addLayout(grid)
+        for row in rows:
+            layout.addLayout(row)
         layout.addWidget(self.progress)
         layout.addWidget(self.result)
         layout.addStretch(1)
@@ -176,9 +182,15 @@ class DataPage(QWidget):
         s = self.status
         if s is not None:
             lines = [
-                _("Event: {code} ({name})").format(code=s.event_code, name=s.event_name),
+                # Latin names and codes kept whole inside Arabic text (the closing
+                # bracket of "(name)" came out mirrored at the line's end).
+                _("Event: {code} ({name})").format(
+                    code=ltr(s.event_code), name=isolate(s.event_name)
+                ),
                 _("Device: {name} ({id}), role {role}").format(
-                    name=s.device_name, id=s.device_id[:8], role=_(ROLE_TEXT.get(s.role, s.role))
+                    name=isolate(s.device_name),
+                    id=ltr(s.device_id[:8]),
+                    role=_(ROLE_TEXT.get(s.role, s.role)),
                 ),
                 _("Attendees: {n}").format(n=s.attendees),
                 _("Check-ins: {n}").format(n=s.checkins),
@@ -326,6 +338,42 @@ class DataPage(QWidget):
         )
 
 
+class Stepper(QWidget):
+    """A number between a minus and a plus button a finger can hit (a spin box's own
+    arrows are a few px tall); typing the number stays possible."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.spin = QSpinBox()
+        # Its own arrows take no room (NoButtons would, with a style sheet, leave the
+        # number a 1 px wide field: a Qt quirk).
+        self.spin.setStyleSheet(
+            "QSpinBox::up-button, QSpinBox::down-button { width: 0px; border: none; }"
+        )
+        self.spin.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.less = button("\u2212")
+        self.more = button("+")
+        self.less.clicked.connect(self.spin.stepDown)
+        self.more.clicked.connect(self.spin.stepUp)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.less)
+        row.addWidget(self.spin, 1)
+        row.addWidget(self.more)
+
+    def setRange(self, low: int, high: int) -> None:
+        self.spin.setRange(low, high)
+
+    def setSingleStep(self, step: int) -> None:
+        self.spin.setSingleStep(step)
+
+    def setValue(self, value: int) -> None:
+        self.spin.setValue(value)
+
+    def value(self) -> int:
+        return int(self.spin.value())
+
+
 class SettingsPage(QWidget):
     def __init__(self, services: StaffServices, runner: Runner) -> None:
         super().__init__()
@@ -334,11 +382,11 @@ class SettingsPage(QWidget):
         self.on_saved: Callable[[StaffSettings], None] = lambda _s: None
         self.title = label(name="title")
         self.station = QLineEdit()
-        self.role = QComboBox()
-        self.idle = QSpinBox()
+        self.role = touch_combo(QComboBox())
+        self.idle = Stepper()
         self.idle.setRange(*IDLE_RANGE)
         self.idle.setSingleStep(15)
-        self.training = QCheckBox()
+        self.training = WrapCheckBox()
         self.url = QLineEdit()
         self.url.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
         self.save = button("", "primary")
@@ -490,8 +538,9 @@ class StaffWindow(QMainWindow):
         central = QWidget()
         self.setCentralWidget(central)
         root = QVBoxLayout(central)
-        root.setContentsMargins(12, 6, 12, 6)
-        bar = QHBoxLayout()
+        root.setContentsMargins(12, 4, 12, 4)
+        # Wraps onto a second line where the screen is too narrow (portrait, large text).
+        bar = FlowLayout()
         self.nav: dict[str, QPushButton] = {}
         for name in self.PAGES:
             b = button("", "toolbar")
@@ -499,7 +548,10 @@ class StaffWindow(QMainWindow):
             b.clicked.connect(lambda _=False, page=name: self.request_page(page))
             bar.addWidget(b)
             self.nav[name] = b
-        bar.addStretch(1)
+        self.keyboard_button = button("\u2328", "toolbar")
+        self.keyboard_button.setCheckable(True)
+        bar.addWidget(self.keyboard_button)
+        bar.add_trailing()
         self.language_buttons: dict[str, QPushButton] = {}
         for lang, text in (("ar", "\u0639"), ("fr", "FR"), ("zgh", "\u2d63"), ("en", "EN")):
             b = button(text, "toolbar")
@@ -538,15 +590,17 @@ class StaffWindow(QMainWindow):
             "data": self.data,
             "settings": self.settings_page,
         }
-        for page in self.pages.values():
-            self.stack.addWidget(page)
+        # The other pages scroll (by a finger drag) when the keyboard or large text
+        # leaves them less than they need; the check-in screen arranges itself.
+        self.page_views: dict[str, QWidget] = {}
+        for name, page in self.pages.items():
+            view = page if name == "checkin" else touch_scroll(page)
+            self.page_views[name] = view
+            self.stack.addWidget(view)
         root.addWidget(self.stack, 1)
         self.keyboard = OnScreenKeyboard()
         self.keyboard.hide()
-        self.keyboard_button = button("\u2328", "toolbar")
-        self.keyboard_button.setCheckable(True)
         self.keyboard_button.toggled.connect(self.keyboard.setVisible)
-        bar.insertWidget(len(self.PAGES), self.keyboard_button)
         root.addWidget(self.keyboard)
         self.pin_pad = PinPad(central, services.check_pin, runner, self._pin_accepted)
 
@@ -577,7 +631,7 @@ class StaffWindow(QMainWindow):
         if self.current == "dashboard" and name != "dashboard":
             self.dashboard.stop()
         self.current = name
-        self.stack.setCurrentWidget(self.pages[name])
+        self.stack.setCurrentWidget(self.page_views[name])
         for page, b in self.nav.items():
             b.setChecked(page == name)
         # The check-in screen has its own keyboard, next to the search and the form.
@@ -707,6 +761,8 @@ class StaffWindow(QMainWindow):
 
     def resizeEvent(self, event: Any) -> None:
         super().resizeEvent(event)
+        for keyboard in (self.keyboard, self.checkin.keyboard):
+            keyboard.fit_height(self.height())
         if self.pin_pad.isVisible():
             self.pin_pad.cover()
 

@@ -8,6 +8,16 @@ from typing import Any
 from kiosk.ui.qt import QApplication, QMainWindow, Qt
 
 
+def cover_screen(window: QMainWindow) -> None:
+    """Full screen, with or without a window manager: with none (a bare X server)
+    the full-screen request is ignored and the window kept its own size in a
+    corner, so the window is also given the screen's geometry itself."""
+    screen = window.screen()
+    if screen is not None:
+        window.setGeometry(screen.geometry())
+    window.showFullScreen()
+
+
 class Station:
     """Switches between the attendee window and the staff window (both built once).
 
@@ -41,7 +51,7 @@ class Station:
         else:
             if not window.isVisible():  # on a visible window it would re-create it (flicker)
                 window.setWindowFlag(Qt.WindowType.FramelessWindowHint, True)
-            window.showFullScreen()
+            cover_screen(window)
         window.raise_()
         window.activateWindow()
 

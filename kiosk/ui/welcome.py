@@ -32,6 +32,12 @@ def ltr(text: str) -> str:
     return "\u2066" + text + "\u2069"
 
 
+def isolate(text: str) -> str:
+    """A name inside a sentence, in its own direction (Unicode first-strong isolate):
+    a Latin name in Arabic text keeps its brackets, an Arabic one its word order."""
+    return "\u2068" + text + "\u2069"
+
+
 def button(text: str = "", name: str = "") -> QPushButton:
     widget = QPushButton(text)
     if name:

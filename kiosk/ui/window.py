@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 # they are built, and Qt's enums (``qt.Qt``, ``qt.QEvent``) are first touched then.
 
 LONG_PRESS_MS = 3000
+CORNER = 72  # the staff corner's side, in px
 
 
 class Services:
@@ -80,9 +81,12 @@ class KioskWindow(QMainWindow):
         central = QWidget()
         self.setCentralWidget(central)
         root = QVBoxLayout(central)
-        root.setContentsMargins(16, 8, 16, 8)
+        root.setContentsMargins(16, 4, 16, 4)
 
         bar = QHBoxLayout()
+        # The staff corner is kept clear of buttons at both ends of the bar (it sits on
+        # the top left; in Arabic the bar is mirrored), so no button has a dead part.
+        bar.addSpacing(CORNER - 16)
         self.back_button = button("", "toolbar")
         self.back_button.setObjectName("backButton")
         self.back_button.clicked.connect(lambda: self._apply(self.flow.back()))
@@ -107,6 +111,7 @@ class KioskWindow(QMainWindow):
         )
         bar.addWidget(self.large_button)
         bar.addWidget(self.contrast_button)
+        bar.addSpacing(CORNER - 16)
         root.addLayout(bar)
 
         self.stack = QStackedWidget()
@@ -123,7 +128,7 @@ class KioskWindow(QMainWindow):
         self.corner = QWidget(central)
         self.corner.setObjectName("staffCorner")
         self.corner.setStyleSheet("background: transparent;")
-        self.corner.setGeometry(0, 0, 72, 72)
+        self.corner.setGeometry(0, 0, CORNER, CORNER)
         self.long_press = QTimer(self)
         self.long_press.setSingleShot(True)
         self.long_press.setInterval(LONG_PRESS_MS)
@@ -183,10 +188,14 @@ class KioskWindow(QMainWindow):
             self.screens[screen.step] = screen
         self.screens[Step.SUBMITTING] = self.review
         self.root.addWidget(self.keyboard)
+        self.keyboard.fit_height(self.height())
 
         self.countdown = Overlay(central)
         self.countdown_title = label(name="title")
         self.countdown_text = label()
+        for text in (self.countdown_title, self.countdown_text):
+            # Room on both sides: shaped Arabic is painted a few px past its measure.
+            text.setContentsMargins(8, 0, 8, 0)
         self.countdown_button = button("", "primary")
         self.countdown_button.clicked.connect(lambda: self._apply_touch())
         for w in (self.countdown_title, self.countdown_text, self.countdown_button):
@@ -294,6 +303,8 @@ class KioskWindow(QMainWindow):
 
     def resizeEvent(self, event: Any) -> None:
         super().resizeEvent(event)
+        if self.built:
+            self.keyboard.fit_height(self.height())
         for overlay in (self.countdown, self.pin_pad) if self.built else ():
             if overlay.isVisible():
                 overlay.cover()
