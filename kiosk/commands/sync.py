@@ -23,6 +23,9 @@ def register(sub: Any) -> None:
     add_common(p)
     p.add_argument("--url", required=True)
     p.add_argument("--chunk", type=int, default=5000, help="entries per bundle")
+    p.add_argument(
+        "--attempts", type=int, default=5, help="tries per call before giving up (backoff doubles)"
+    )
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_sync)
 
@@ -57,7 +60,8 @@ def cmd_sync(args: argparse.Namespace) -> int:
     from kiosk.services.upload import sync
 
     settings, store = open_store(args)
-    report = sync(store, settings.keys_dir, args.url, chunk=args.chunk)
+    attempts = max(1, args.attempts)
+    report = sync(store, settings.keys_dir, args.url, chunk=args.chunk, attempts=attempts)
     if report.rejected:
         emit(
             args,

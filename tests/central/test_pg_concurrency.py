@@ -24,6 +24,7 @@ pytestmark = pytest.mark.postgres
 KIOSKS = 20
 
 
+@pytest.mark.slow
 def test_twenty_kiosks_at_once(pg_url: str, tmp_path: Path, capsys, sample_dir: Path) -> None:  # type: ignore[no-untyped-def]
     folder = tmp_path / "central"
 

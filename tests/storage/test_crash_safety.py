@@ -68,6 +68,7 @@ def kill_after(
     return [json.loads(line)["id"] for line in printed if line.endswith(b"\n")]
 
 
+@pytest.mark.slow
 def test_sigkill_at_random_moments_loses_nothing_printed(tmp_path: Path, sample_dir: Path) -> None:
     jsonl = tmp_path / "proposals.jsonl"
     write_proposals(jsonl, sample_dir)

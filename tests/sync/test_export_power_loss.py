@@ -10,6 +10,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from kiosk.central.keys import load_sealing_key
 from kiosk.central.merge import import_files
 from kiosk.domain.proposal import ProposalDraft
@@ -19,6 +21,7 @@ from tests.conftest import REPO_ROOT, cli_env
 from tests.sync.test_bundles import kiosk
 
 
+@pytest.mark.slow
 def test_sigkill_during_export(organiser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     pack = tmp_path / "event.kpack"
     organiser("pack", "SM-2026", "--out", str(pack))

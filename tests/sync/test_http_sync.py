@@ -152,7 +152,8 @@ def test_offline_is_reported_plainly(organiser, tmp_path: Path) -> None:  # type
         ).returncode
         == 0
     )
-    out = run_cli("--data-dir", str(data_dir), "sync", "--url", f"http://127.0.0.1:{free_port()}")
+    url = f"http://127.0.0.1:{free_port()}"
+    out = run_cli("--data-dir", str(data_dir), "sync", "--url", url, "--attempts", "1")
     assert out.returncode == 2
     assert "cannot be reached" in out.stderr and "Traceback" not in out.stderr
 

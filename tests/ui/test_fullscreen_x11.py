@@ -56,6 +56,9 @@ def bare_x() -> Iterator[str]:
         server.wait(timeout=10)
 
 
+pytestmark = pytest.mark.slow
+
+
 def top_level_windows(display: str) -> list[tuple[str, int, int, int, int]]:
     """(name, x, y, width, height) of the root window's children that are mapped."""
     out = subprocess.run(

@@ -64,11 +64,13 @@ def check(qapp: Any, window: Any, screens: Any, size: tuple[int, int]) -> None:
     assert not failures, f"{len(failures)} problems:\n" + "\n".join(failures[:60])
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("size", fit.SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_attendee_screens_fit(qapp, stations, size) -> None:  # type: ignore[no-untyped-def]
     check(qapp, showing(stations, 0), fit.attendee_screens, size)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("size", fit.SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_staff_screens_fit(qapp, stations, size) -> None:  # type: ignore[no-untyped-def]
     check(qapp, showing(stations, 1), fit.staff_screens, size)
