@@ -67,7 +67,7 @@ def main() -> None:
         store = Store(settings.db_url, backups_dir=settings.backups_dir, clock=clock)
         setup_from_pack(
             store, pack.read_bytes(), name="door-1", role="checkin",
-            keys_dir=settings.keys_dir, pin="4826", passphrase=passphrase,
+            keys_dir=settings.keys_dir, pin="482613", passphrase=passphrase,
         )  # fmt: skip
         rng = random.Random(3)
         for row in tokens[:170]:  # a morning at the door

@@ -20,6 +20,7 @@ from kiosk.i18n import LANGUAGES
 from kiosk.services.setup import (
     DEMO_EVENT_CODE,
     DEMO_EVENT_NAME,
+    DEMO_KEY,
     DEMO_REGION,
     DEMO_VENUE,
     demo_event_hours,
@@ -78,3 +79,6 @@ def set_up_demo_kiosk(
     finally:
         central.close()
     install_certificate(store, approval.certificate)
+    with store.uow() as uow:
+        uow.set_setting(DEMO_KEY, "1")
+        uow.commit()

@@ -28,7 +28,7 @@ def register(sub: Any) -> None:
     p.add_argument("--pack", required=True, metavar="FILE.kpack")
     p.add_argument("--name", required=True, help="station name, e.g. door-1")
     p.add_argument("--role", choices=("checkin", "proposals", "both"), default="both")
-    p.add_argument("--pin", help="staff PIN (stored as a slow hash)")
+    p.add_argument("--pin", help="staff PIN, 6 to 12 digits (required; stored as a slow hash)")
     p.add_argument(
         "--passphrase",
         default=os.environ.get("KIOSK_PACK_PASSPHRASE"),
@@ -81,10 +81,11 @@ def register(sub: Any) -> None:
 
 def cmd_setup(args: argparse.Namespace) -> int:
     from kiosk.cli import emit, open_store
-    from kiosk.services.checkin import setup_from_pack
+    from kiosk.services.checkin import setup_from_pack, validate_pin
     from kiosk.services.enrol import REQUEST_FILE, enrolment_request
     from kiosk.services.sync import write_atomically
 
+    validate_pin(args.pin or "")  # outside the demo, a kiosk's PIN is set at set-up
     settings, store = open_store(args)
     result = setup_from_pack(
         store,

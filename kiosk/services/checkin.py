@@ -72,6 +72,20 @@ PIN_OPSLIMIT = 3
 PIN_MEMLIMIT = 128 * 1024 * 1024
 
 
+PIN_LENGTHS = (6, 12)
+
+
+def validate_pin(pin: str) -> str:
+    """A staff PIN is 6 to 12 digits: what the on-screen pad can type, long enough that
+    a copied disk does not give it away in minutes."""
+    low, high = PIN_LENGTHS
+    if not (isinstance(pin, str) and pin.isascii() and pin.isdigit() and low <= len(pin) <= high):
+        raise ValidationError(
+            N_("The staff PIN must be {low} to {high} digits."), code="bad_pin", low=low, high=high
+        )
+    return pin
+
+
 def hash_pin(pin: str) -> str:
     """A slow, memory-hard, salted hash of the staff PIN (Argon2id, encoded string)."""
     return argon2id.str(pin.encode("utf-8"), opslimit=PIN_OPSLIMIT, memlimit=PIN_MEMLIMIT).decode(
@@ -135,6 +149,8 @@ def setup_from_pack(
     """
     if role not in ("checkin", "proposals", "both"):
         raise ValidationError(N_("Unknown role {role}."), code="bad_role", role=role)
+    if pin is not None:
+        validate_pin(pin)
     with store.uow(readonly=True) as uow:
         known = uow.get_settings(crypto.ORGANISER_SIGN_PK, EVENT_KEY, PACK_ISSUED_KEY)
     trusted = (

@@ -17,6 +17,9 @@ from kiosk.storage.store import DEVICE_KEY, EVENT_KEY, Store, UnitOfWork
 from kiosk.sync import records
 
 DEMO_EVENT_CODE = "DEMO-SOUSS-MASSA"
+# Set on a demo kiosk only: there, and only there, the documented demo PIN opens
+# the staff area while no PIN was set.
+DEMO_KEY = "demo_kiosk"
 DEMO_EVENT_NAME = "Listening session: digital transition (demo)"
 DEMO_REGION = "Souss-Massa"
 DEMO_VENUE = "Agadir"
@@ -151,6 +154,7 @@ def init_demo(store: Store, device_name: str = "demo-kiosk", role: str = "both")
         ]
         uow.session.add_all(themes)
         uow.set_setting(EVENT_KEY, event.id)
+        uow.set_setting(DEMO_KEY, "1")
         uow.session.flush()
         uow.record(
             records.EventSetUp.KIND,

@@ -10,8 +10,9 @@ from pathlib import Path
 from kiosk.domain.errors import KioskError, ValidationError
 from kiosk.domain.text import find_control_character, normalize_text
 from kiosk.i18n import N_
-from kiosk.services.checkin import PIN_KEY, STATION_KEY, hash_pin, pin_matches
+from kiosk.services.checkin import PIN_KEY, STATION_KEY, hash_pin, pin_matches, validate_pin
 from kiosk.services.proposals import TRAINING_KEY
+from kiosk.services.setup import DEMO_KEY
 from kiosk.storage.models import Device
 from kiosk.storage.store import DEVICE_KEY, Store
 
@@ -31,8 +32,7 @@ class PinLocked(KioskError):
 
 
 def set_pin(store: Store, pin: str) -> None:
-    if not (pin.isdigit() and 4 <= len(pin) <= 12):
-        raise KioskError(N_("The PIN must be 4 to 12 digits."), code="bad_pin")
+    validate_pin(pin)
     with store.uow() as uow:
         uow.set_setting(PIN_KEY, hash_pin(pin))
         uow.set_setting(FAILURES_KEY, "0")
@@ -43,7 +43,7 @@ def check_pin(store: Store, pin: str) -> bool:
     """True if ``pin`` is the staff PIN; 5 wrong PINs lock it for 5 minutes."""
     now = store.clock.now()
     with store.uow() as uow:
-        values = uow.get_settings(PIN_KEY, FAILURES_KEY, LOCKED_UNTIL_KEY)
+        values = uow.get_settings(PIN_KEY, FAILURES_KEY, LOCKED_UNTIL_KEY, DEMO_KEY)
         until = values.get(LOCKED_UNTIL_KEY)
         if until and dt.datetime.fromisoformat(until) > now:
             raise PinLocked(
@@ -53,8 +53,12 @@ def check_pin(store: Store, pin: str) -> bool:
                 ),
             )
         stored = values.get(PIN_KEY)
-        # A kiosk set up with no PIN (the demo) uses the documented demo PIN.
-        ok = pin_matches(stored, pin) if stored else pin == DEFAULT_DEMO_PIN
+        # The demo, set up with no PIN, takes the documented demo PIN; a real kiosk
+        # without a PIN takes none (its PIN is set at set-up).
+        if stored:
+            ok = pin_matches(stored, pin)
+        else:
+            ok = values.get(DEMO_KEY) == "1" and pin == DEFAULT_DEMO_PIN
         if ok:
             uow.set_setting(FAILURES_KEY, "0")
         else:
@@ -149,16 +153,20 @@ def pin_matches_backup(backup: Path, pin: str) -> bool:
     """Check ``pin`` against the staff PIN kept in a backup file (read-only).
 
     When the database is damaged or missing, the PIN to restore a backup is the
-    one that backup holds (the demo PIN if it holds none).
+    one that backup holds (the demo PIN if it is a demo's and holds none).
     """
     try:
         con = sqlite3.connect(f"file:{backup}?mode=ro", uri=True)
         try:
-            row = con.execute(
-                "SELECT value FROM local_setting WHERE key = ?", (PIN_KEY,)
-            ).fetchone()
+            values = dict(
+                con.execute(
+                    "SELECT key, value FROM local_setting WHERE key IN (?, ?)", (PIN_KEY, DEMO_KEY)
+                ).fetchall()
+            )
         finally:
             con.close()
     except sqlite3.Error:
         return False
-    return pin_matches(row[0], pin) if row else pin == DEFAULT_DEMO_PIN
+    if PIN_KEY in values:
+        return pin_matches(values[PIN_KEY], pin)
+    return values.get(DEMO_KEY) == "1" and pin == DEFAULT_DEMO_PIN

@@ -24,7 +24,7 @@ def kiosk(tmp_path: Path, name: str, pack: Path, organiser):  # type: ignore[no-
         name=name,
         role="checkin",
         keys_dir=settings.keys_dir,
-        pin="4826",
+        pin="482613",
         passphrase=organiser.passphrase,
     )
     organiser.enrol(store, settings.keys_dir)
@@ -186,6 +186,8 @@ def test_cli_exit_codes_and_messages(organiser, tmp_path: Path) -> None:  # type
         "checkin",
         "--passphrase",
         organiser.passphrase,
+        "--pin",
+        "482613",
         "--json",
     )
     assert setup.returncode == 0, setup.stderr

@@ -19,7 +19,7 @@ def kiosk_dir(organiser, tmp_path: Path) -> Path:  # type: ignore[no-untyped-def
     organiser("pack", "SM-2026", "--out", str(pack))
     data = tmp_path / "kiosk"
     setup = run_cli(
-        "--data-dir", str(data), "setup", "--pack", str(pack), "--name", "k",
+        "--data-dir", str(data), "setup", "--pack", str(pack), "--name", "k", "--pin", "482613",
         "--passphrase", organiser.passphrase, "--json",
     )  # fmt: skip
     assert setup.returncode == 0, setup.stderr

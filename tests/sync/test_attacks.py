@@ -534,7 +534,7 @@ def test_a_pack_reveals_nothing_and_needs_its_passphrase(venue: Venue, sample_di
     assert info.value.code == "wrong_passphrase"
     out = run_cli(
         "--data-dir", str(venue.tmp / "finder"), "--ui-language", "fr", "setup",
-        "--pack", str(venue.pack), "--name", "x",
+        "--pack", str(venue.pack), "--name", "x", "--pin", "482613",
     )  # fmt: skip
     assert out.returncode == 2 and "Traceback" not in out.stderr
     assert out.stderr.strip().count("\n") == 0 and "phrase" in out.stderr

@@ -149,6 +149,8 @@ def test_offline_is_reported_plainly(organiser, tmp_path: Path) -> None:  # type
             "k",
             "--passphrase",
             organiser.passphrase,
+            "--pin",
+            "482613",
         ).returncode
         == 0
     )

@@ -25,7 +25,7 @@ def kiosk_window(qapp, demo_store, settings):  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def door(organiser, tmp_path, settings):  # type: ignore[no-untyped-def]
-    """A check-in kiosk set up from the organiser's signed pack (300 invitees, PIN 4826);
+    """A check-in kiosk set up from the organiser's signed pack (300 invitees, PIN 482613);
     returns (store, tokens) where tokens are the organiser's badge rows."""
     from kiosk.services.checkin import setup_from_pack
     from kiosk.storage import Store
@@ -39,7 +39,7 @@ def door(organiser, tmp_path, settings):  # type: ignore[no-untyped-def]
         name="door-1",
         role="checkin",
         keys_dir=settings.keys_dir,
-        pin="4826",
+        pin="482613",
         passphrase=organiser.passphrase,
     )
     organiser.enrol(store, settings.keys_dir)

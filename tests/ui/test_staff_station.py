@@ -245,7 +245,7 @@ def test_locked_checkin_station_needs_the_pin_for_other_pages(qtbot, staff_windo
         qtbot.mouseClick(window.pin_pad.digit_buttons[digit], Qt.MouseButton.LeftButton)
     qtbot.mouseClick(window.pin_pad.ok, Qt.MouseButton.LeftButton)
     assert window.current == "checkin" and window.pin_pad.message.text() == "Code erron\u00e9."
-    for digit in "4826":
+    for digit in "482613":
         qtbot.mouseClick(window.pin_pad.digit_buttons[digit], Qt.MouseButton.LeftButton)
     qtbot.mouseClick(window.pin_pad.ok, Qt.MouseButton.LeftButton)
     assert window.current == "settings" and not window.locked
@@ -288,15 +288,15 @@ def test_change_pin(qtbot, staff_window, door) -> None:  # type: ignore[no-untyp
     window.locked = False
     window.request_page("settings")
     page = window.settings_page
-    for field, text in zip(page.pin_fields, ("4826", "2468", "2469"), strict=True):
+    for field, text in zip(page.pin_fields, ("482613", "246813", "246814"), strict=True):
         field.setText(text)
     qtbot.mouseClick(page.pin_button, Qt.MouseButton.LeftButton)
     assert page.pin_message.text() == "Les deux nouveaux codes diff\u00e8rent."
-    for field, text in zip(page.pin_fields, ("4826", "2468", "2468"), strict=True):
+    for field, text in zip(page.pin_fields, ("482613", "246813", "246813"), strict=True):
         field.setText(text)
     qtbot.mouseClick(page.pin_button, Qt.MouseButton.LeftButton)
     assert page.pin_message.text() == "Le code du personnel a \u00e9t\u00e9 chang\u00e9."
-    assert check_pin(store, "2468") and not check_pin(store, "4826")
+    assert check_pin(store, "246813") and not check_pin(store, "482613")
 
 
 def test_data_page_exports_to_usb_and_writes_report(

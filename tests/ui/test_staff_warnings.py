@@ -33,7 +33,7 @@ def test_damaged_database_screen_restores_the_backup_behind_the_pin(qtbot, data_
     settings = load_settings(data_dir)
     store = Store(settings.db_url, backups_dir=settings.backups_dir)
     init_demo(store)
-    set_pin(store, "5731")
+    set_pin(store, "573146")
     submit_proposal(store, ProposalDraft("skills", "fr", "Titre", "Corps"))
     store.close()
     take_backup(settings.db_path, settings.backups_dir, "start")
@@ -59,7 +59,7 @@ def test_damaged_database_screen_restores_the_backup_behind_the_pin(qtbot, data_
     window.pin.setText("1234")  # the demo PIN is not this kiosk's PIN
     qtbot.mouseClick(window.restore_button, Qt.MouseButton.LeftButton)
     assert window.message.text() and not settings.db_path.exists() and not done
-    window.pin.setText("5731")
+    window.pin.setText("573146")
     qtbot.mouseClick(window.restore_button, Qt.MouseButton.LeftButton)
     assert window.restored and done == [True] and not window.isVisible()
     guard_database(settings.db_path, settings.backups_dir, settings.damaged_dir)

@@ -39,7 +39,7 @@ def test_pin_leads_to_staff_area_and_back(qtbot, qapp, door, settings) -> None: 
     kiosk = s.start("both")
     assert kiosk is s.kiosk and kiosk.isVisible()
     kiosk.pin_pad.open_pad()
-    enter_pin(qtbot, kiosk.pin_pad, "4826")
+    enter_pin(qtbot, kiosk.pin_pad, "482613")
     staff = s.staff
     assert staff is not None and staff.isVisible() and not kiosk.isVisible()
     assert not staff.locked and staff.current == "checkin"
@@ -61,7 +61,7 @@ def test_checkin_role_opens_locked_on_the_checkin_screen(qtbot, qapp, door, sett
     assert staff.isVisible() and staff.pin_pad.isVisible()  # leaving needs the PIN
     staff.close()
     assert staff.isVisible()  # Alt+F4 and the like are refused
-    enter_pin(qtbot, staff.pin_pad, "4826")
+    enter_pin(qtbot, staff.pin_pad, "482613")
     assert not staff.isVisible()
 
 
@@ -108,7 +108,7 @@ def test_full_screen_windows_and_the_frameless_hint(qtbot, qapp, door, settings)
     frameless = Qt.WindowType.FramelessWindowHint
     assert kiosk is early and kiosk.isFullScreen() and int(kiosk.winId()) == native
     kiosk.pin_pad.open_pad()
-    enter_pin(qtbot, kiosk.pin_pad, "4826")
+    enter_pin(qtbot, kiosk.pin_pad, "482613")
     assert s.staff.isFullScreen() and s.staff.windowFlags() & frameless
     qtbot.mouseClick(s.staff.kiosk_button, Qt.MouseButton.LeftButton)
     assert kiosk.isVisible() and kiosk.isFullScreen() and kiosk.windowFlags() & frameless

@@ -37,7 +37,8 @@ def test_init_never_overwrites_the_other_key(tmp_path: Path) -> None:
 def test_missing_input_files_and_paths_are_one_line(kiosk_cli, tmp_path: Path) -> None:
     assert kiosk_cli("init", "--demo").returncode == 0
     one_line_error(kiosk_cli("propose", "--from", str(tmp_path / "nope.jsonl")))
-    one_line_error(kiosk_cli("setup", "--pack", str(tmp_path / "nope.kpack"), "--name", "x"))
+    missing_pack = str(tmp_path / "nope.kpack")
+    one_line_error(kiosk_cli("setup", "--pack", missing_pack, "--name", "x", "--pin", "482613"))
     a_file = tmp_path / "a-file"
     a_file.write_text("x")
     one_line_error(kiosk_cli("export", "--out", str(a_file)))
