@@ -55,6 +55,9 @@ QUARANTINE_DEVICE_FILES = 100
 # within BODY_TIMEOUT_S + its length at MIN_UPLOAD_RATE (a trickle is cut off).
 BODY_TIMEOUT_S = 10.0
 MIN_UPLOAD_RATE = 16 * 1024  # bytes per second
+# Imports at a time: each reads its bundle into memory (up to MAX_UPLOAD_BYTES, and
+# its entries), and SQLite merges one at a time anyway; the others wait on disk.
+IMPORTS_AT_ONCE = 2
 
 log = logging.getLogger(__name__)
 CLOSE = {"connection": "close"}  # answered before the body is read: do not wait for it
@@ -79,6 +82,7 @@ def create_app(
     incoming = data_dir / "incoming"
     incoming.mkdir(parents=True, exist_ok=True)
     idle_timeout = BODY_TIMEOUT_S if body_timeout is None else body_timeout
+    importing = asyncio.Semaphore(IMPORTS_AT_ONCE)
     if quota is None:  # read here, so that a test or the command line can change them
         quota = QuarantineQuota(
             total_bytes=QUARANTINE_TOTAL_BYTES,
@@ -128,7 +132,8 @@ def create_app(
             )
 
     @app.get("/api/v1/health")
-    def health() -> dict[str, str]:
+    async def health() -> dict[str, str]:
+        # On the event loop: no thread-pool hop behind busy imports (it touches nothing).
         return {"status": "ok", "version": __version__}
 
     @app.post("/api/v1/enrolments", responses={413: {}, 422: {}})
@@ -204,16 +209,17 @@ def create_app(
                 )
             except http_auth.SignatureError as exc:
                 raise HTTPException(status_code=401, detail="bad device signature") from exc
-            outcome = await run_in_threadpool(
-                import_bundle,
-                store,
-                path,
-                sealing_key,
-                data_dir / "quarantine",
-                organiser_pk,
-                quota,
-                device_id,
-            )
+            async with importing:
+                outcome = await run_in_threadpool(
+                    import_bundle,
+                    store,
+                    path,
+                    sealing_key,
+                    data_dir / "quarantine",
+                    organiser_pk,
+                    quota,
+                    device_id,
+                )
         finally:
             path.unlink(missing_ok=True)  # merged, refused (then moved) or failed
         if (
@@ -222,7 +228,7 @@ def create_app(
             and outcome.code != "unreadable"
         ):
             log.warning(
-                "upload from device %s refused (%s), not kept: quarantine full",
+                "upload from device %s refused (%s), not kept: quarantine caps reached",
                 device_id,
                 outcome.code,
             )

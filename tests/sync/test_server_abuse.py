@@ -447,3 +447,30 @@ def test_the_server_log_holds_no_proposal_text_or_name(
     assert outcome.outcome == "accepted", outcome
     assert caplog.records  # the SQL was logged ...
     assert SECRET_TEXT not in caplog.text and SECRET_NAME not in caplog.text  # ... not the data
+
+
+def test_an_error_is_logged_as_its_type_never_its_text() -> None:
+    """What uvicorn logs for an unexpected error ("Exception in ASGI application", with
+    the exception): its type, not its text (a statement's parameters) or a traceback."""
+    import io
+
+    from sqlalchemy.exc import IntegrityError
+
+    from kiosk.central.serving import CodeFormatter
+
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(CodeFormatter("%(levelname)s %(name)s: %(message)s"))
+    log = logging.getLogger("test.codes")
+    log.propagate = False
+    log.addHandler(handler)
+    try:
+        try:
+            raise IntegrityError("INSERT INTO proposal ...", {"title": SECRET_TEXT}, None)  # type: ignore[arg-type]
+        except IntegrityError:
+            log.exception("Exception in ASGI application")
+    finally:
+        log.removeHandler(handler)
+    out = stream.getvalue()
+    assert "Exception in ASGI application" in out and "IntegrityError" in out
+    assert SECRET_TEXT not in out and "Traceback" not in out and "INSERT" not in out
