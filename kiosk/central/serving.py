@@ -11,7 +11,7 @@ out asyncio logged a traceback per accept attempt (636,000 of them in 40 s). Her
   connection still waiting for its headers (so slow clients cannot lock out
   ``/health`` or a kiosk), or itself when every open connection is busy;
 - the file-descriptor limit is raised to its hard limit, and the connection cap
-  kept below it;
+  plus one accept batch (``BACKLOG``) kept below it, so accept() never runs out;
 - repeated identical log records are collapsed (:class:`RepeatFilter`), and
   exceptions are logged as their type (and errno), never their text, which can
   hold SQL parameters (:class:`CodeFormatter`).
@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import sys
 import time
 from collections.abc import Callable
@@ -36,7 +37,12 @@ HEADER_TIMEOUT_S = 10.0  # whole request head, from its first byte
 KEEP_ALIVE_S = 5.0  # an idle connection between two requests
 MAX_CONNECTIONS = 1000
 MAX_HEADER_BYTES = 16 * 1024  # h11's largest incomplete event (the request head)
-RESERVED_FDS = 64  # database, log, uploads being written, quarantine moves
+RESERVED_FDS = 128  # database files (3 a pooled SQLite connection), log, uploads, quarantine
+# Connections asyncio accepts in one go (uvicorn's default is 2048): the ones over the
+# cap are closed only after the batch, so the batch must fit under the open-file
+# limit too. Running out is what made asyncio log a traceback per accept() attempt
+# (it retries the rest of its batch, then once a second) in the review.
+BACKLOG = 128
 
 
 @dataclass(frozen=True)
@@ -45,6 +51,9 @@ class ServeLimits:
     keep_alive: float = KEEP_ALIVE_S
     max_connections: int = MAX_CONNECTIONS
     max_header_bytes: int = MAX_HEADER_BYTES
+
+
+_NUMBERS = re.compile(r"0x[0-9a-fA-F]+|\d+")
 
 
 class RepeatFilter(logging.Filter):
@@ -60,7 +69,9 @@ class RepeatFilter(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         exc_type = record.exc_info[0] if record.exc_info else None
-        key = (record.name, record.levelno, str(record.msg), exc_type)
+        # Messages made up before logging (asyncio's) differ in numbers and addresses.
+        shape = _NUMBERS.sub("#", str(record.msg))[:120]
+        key = (record.name, record.levelno, shape, exc_type)
         now = self.clock()
         seen = self._seen.get(key)
         if seen is not None and now - seen[0] < self.window:
@@ -193,7 +204,7 @@ def serve(app: Any, host: str, port: int, limits: ServeLimits, log_level: str = 
     level = getattr(logging, log_level.upper(), logging.WARNING)
     configure_logging(level)
     soft = raise_fd_limit()
-    cap = max(16, min(limits.max_connections, soft - RESERVED_FDS))
+    cap = max(16, min(limits.max_connections, soft - RESERVED_FDS - BACKLOG))
     if cap != limits.max_connections:
         logging.getLogger("kiosk.central.serving").warning(
             "open-file limit %d: connections capped at %d", soft, cap
@@ -215,5 +226,6 @@ def serve(app: Any, host: str, port: int, limits: ServeLimits, log_level: str = 
         limit_concurrency=limits.max_connections + 16,
         h11_max_incomplete_event_size=limits.max_header_bytes,
         server_header=False,
+        backlog=BACKLOG,
     )
     uvicorn.Server(config).run()

@@ -52,6 +52,7 @@ class Server:
         log: Path,
         extra: list[str] | None = None,
         env: dict[str, str] | None = None,
+        open_files: int | None = None,
     ) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -67,6 +68,7 @@ class Server:
             cwd=REPO_ROOT,
             stdout=self._err,
             stderr=subprocess.STDOUT,
+            preexec_fn=None if open_files is None else lambda: _limit_files(open_files),
         )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
@@ -92,6 +94,12 @@ class Server:
 
     def output(self) -> str:
         return self.log.read_text(encoding="utf-8", errors="replace")
+
+
+def _limit_files(n: int) -> None:
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_NOFILE, (n, n))
 
 
 def signed_headers(device: forge.Device, body: bytes) -> dict[str, str]:
@@ -366,6 +374,36 @@ def test_max_connections_evicts_clients_that_never_finish_their_headers(venue: V
     assert "Traceback" not in out and out.count("\n") < 10, out[-2000:]
 
 
+def test_running_out_of_open_files_is_avoided_not_logged_per_accept(venue: Venue) -> None:
+    """The review's "Too many open files" flood: a server allowed 400 open files, and
+    800 connections that never finish their headers."""
+    server = Server(venue.folder, venue.tmp / "server.log", open_files=400)
+    slow: list[socket.socket] = []
+    try:
+        for _ in range(800):
+            s = socket.create_connection(("127.0.0.1", server.port), timeout=5)
+            s.sendall(b"GET /api/v1/health HTTP/1.1\r\nHost: x\r\n")
+            slow.append(s)
+        time.sleep(1)
+        times, failures = [], 0
+        for _ in range(20):
+            t0 = time.perf_counter()
+            try:
+                assert httpx.get(server.url + "/api/v1/health", timeout=2).status_code == 200
+            except httpx.HTTPError:
+                failures += 1
+            times.append(time.perf_counter() - t0)
+    finally:
+        for s in slow:
+            s.close()
+        server.stop()
+    out = server.output()
+    assert failures == 0, (failures, out[-2000:])
+    assert max(times) < 0.5, times
+    assert "out of system resource" not in out  # accept() never ran out of files
+    assert "Traceback" not in out and out.count("\n") < 10, (len(out), out[-2000:])
+
+
 def test_a_flood_of_one_error_is_logged_once() -> None:
     from kiosk.central.serving import RepeatFilter
 
@@ -394,9 +432,13 @@ def test_a_flood_of_one_error_is_logged_once() -> None:
         log.warning("another thing")
         clock[0] = 61
         accept_fails()
+        for n in range(5):  # messages made before logging, with numbers in them
+            log.error(f"Exception in callback _start_serving(<socket fd={n}>) at 0x7f{n:04x}")
     finally:
         log.removeHandler(handler)
     messages = [r.getMessage() for r in records]
+    assert messages[3].startswith("Exception in callback") and len(messages) == 4, messages
+    messages = messages[:3]
     assert messages[0] == "socket.accept() out of system resource"
     assert messages[1] == "another thing"
     assert "999 more" in messages[2] and len(messages) == 3, messages
