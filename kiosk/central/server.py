@@ -136,9 +136,9 @@ def create_app(
         # On the event loop: no thread-pool hop behind busy imports (it touches nothing).
         return {"status": "ok", "version": __version__}
 
-    @app.post("/api/v1/enrolments", responses={413: {}, 422: {}})
+    @app.post("/api/v1/enrolments", responses={408: {}, 413: {}, 422: {}})
     async def enrol(request: Request) -> Response:
-        body = await _read_small(request, MAX_REQUEST_BYTES)
+        body = await _read_small(request, MAX_REQUEST_BYTES, idle_timeout)
         try:
             row = await run_in_threadpool(receive_request, store, body)
         except KioskError as exc:
@@ -258,11 +258,22 @@ def create_app(
     return app
 
 
-async def _read_small(request: Request, limit: int) -> bytes:
+async def _read_small(request: Request, limit: int, idle_timeout: float) -> bytes:
+    """A small body (an anonymous enrolment request), under the same timeouts as an
+    upload's: a trickled request is cut off, never held open."""
     chunks, size = [], 0
-    async for chunk in request.stream():
+    deadline = time.monotonic() + idle_timeout + limit / MIN_UPLOAD_RATE
+    stream = request.stream().__aiter__()
+    while True:
+        wait = max(min(idle_timeout, deadline - time.monotonic()), 0.001)
+        try:
+            chunk = await asyncio.wait_for(stream.__anext__(), wait)
+        except StopAsyncIteration:
+            break
+        except TimeoutError as exc:
+            raise HTTPException(408, detail="request too slow", headers=CLOSE) from exc
         size += len(chunk)
         if size > limit:
-            raise HTTPException(status_code=413, detail="too large")
+            raise HTTPException(status_code=413, detail="too large", headers=CLOSE)
         chunks.append(chunk)
     return b"".join(chunks)

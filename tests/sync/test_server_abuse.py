@@ -339,6 +339,37 @@ def test_slow_clients_are_cut_off_and_health_stays_fast(venue: Venue) -> None:
     assert "Traceback" not in out and len(out) < 10_000, out[-3000:]
 
 
+def test_trickled_bodies_are_cut_off_at_the_body_timeout(venue: Venue) -> None:
+    """An anonymous enrolment request and an enrolled kiosk's upload, a byte every
+    0.3 s (never idle for the timeout, far below the minimum rate): 408, closed."""
+    device = forge.enrolled_device(venue.central, venue.folder, "SM-2026", venue.event_id)
+    server = Server(venue.folder, venue.tmp / "server.log", ["--body-timeout", "1"])
+    try:
+        for path, headers in (
+            ("/api/v1/enrolments", {}),
+            (UPLOAD, signed_headers(device, b"x" * 2000)),
+        ):
+            with socket.create_connection(("127.0.0.1", server.port)) as sock:
+                head = f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 2000\r\n"
+                head += "".join(f"{k}: {v}\r\n" for k, v in headers.items()) + "\r\n"
+                sock.sendall(head.encode("ascii"))
+                t0 = time.monotonic()
+                answer = b""
+                sock.settimeout(0.3)
+                while time.monotonic() - t0 < 6 and not answer:
+                    try:
+                        sock.send(b"x")
+                        answer = sock.recv(4096)
+                    except TimeoutError:
+                        continue
+                    except OSError:
+                        break
+                assert answer.startswith(b"HTTP/1.1 408"), (path, answer[:80])
+                assert time.monotonic() - t0 < 3, (path, time.monotonic() - t0)
+    finally:
+        server.stop()
+
+
 def test_max_connections_evicts_clients_that_never_finish_their_headers(venue: Venue) -> None:
     server = Server(venue.folder, venue.tmp / "server.log", ["--max-connections", "50"])
     slow: list[socket.socket] = []
