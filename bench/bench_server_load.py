@@ -16,6 +16,7 @@ while a separate process measures ``/health`` (a new connection per request, one
 every 50 ms) and this one samples the server's RSS (/proc/PID/status VmRSS).
 
     python bench/bench_server_load.py [--seconds 20] [--entries 300]
+    python bench/bench_server_load.py --within 10 --within-mb 60   # the review's junk
 """
 
 from __future__ import annotations
@@ -186,6 +187,9 @@ class SlowClients:
                 s.close()
 
 
+WITHIN_MB = 20
+
+
 def junk_upload(url: str, key: object, device_id: str, kind: str, results: list[str]) -> None:
     try:
         if kind == "declared":  # over the limit, says so: refused before the body
@@ -211,8 +215,8 @@ def junk_upload(url: str, key: object, device_id: str, kind: str, results: list[
                 key, device_id, "POST", UPLOAD, b"", http_auth.new_nonce()
             )  # type: ignore[arg-type]
             answer = httpx.post(url + UPLOAD, content=chunks(), headers=headers, timeout=60)
-        else:  # 20 MB of junk within the limit, correctly signed
-            body = os.urandom(20 * MIB)
+        else:  # junk within the limit (20 MB), correctly signed
+            body = os.urandom(WITHIN_MB * MIB)
             headers = http_auth.sign_request(
                 key, device_id, "POST", UPLOAD, body, http_auth.new_nonce()
             )  # type: ignore[arg-type]
@@ -233,7 +237,11 @@ def main() -> None:
     parser.add_argument("--entries", type=int, default=300, help="journal entries per kiosk")
     parser.add_argument("--kiosks", type=int, default=20)
     parser.add_argument("--slow", type=int, default=200)
+    parser.add_argument("--within", type=int, default=5, help="junk uploads within the limit")
+    parser.add_argument("--within-mb", type=int, default=20)
     args = parser.parse_args()
+    global WITHIN_MB
+    WITHIN_MB = args.within_mb
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         t0 = time.perf_counter()
@@ -280,7 +288,7 @@ def main() -> None:
             slow = SlowClients(port, args.slow)
             slow.thread.start()
             junk: list[str] = []
-            kinds = ["declared"] * 6 + ["chunked"] * 4 + ["within"] * 5
+            kinds = ["declared"] * 6 + ["chunked"] * 4 + ["within"] * args.within
             threads = [
                 threading.Thread(
                     target=junk_upload,

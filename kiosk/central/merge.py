@@ -503,26 +503,23 @@ def import_bundle(
             )
             return _merge(store, path, bundle, organiser_sign_pk)
     except BundleError as exc:
-        error: BundleError = exc
+        # What the outcome needs, not the error itself: kept here, its traceback would
+        # hold this frame and the bundle's bytes in a cycle until the next collection
+        # (ten 60 MB junk uploads held the server at 639 MB).
+        failure = (exc.message(), exc.code, error_seq(exc))
     except (SQLAlchemyError, ValueError, TypeError, KeyError, OverflowError) as exc:
         # A check above should have caught it; never a traceback, never lost: quarantined.
         log.error("merge of %s failed: %s", path.name, type(exc).__name__)
         error = BundleError(
             N_("Bundle rejected: {reason}."), code="merge_failed", reason="it could not be merged"
         )
+        failure = (error.message(), error.code, None)
     kept = _quarantine(path, quarantine, quota, uploader)
     device = ""
     with contextlib.suppress(BundleError):
         device = str(read_manifest(data)[0].get("device_id", ""))[:64]
-    return ImportOutcome(
-        str(path),
-        "rejected",
-        error.message(),
-        error.code,
-        device,
-        seq=error_seq(error),
-        quarantined=kept,
-    )
+    message, code, seq = failure
+    return ImportOutcome(str(path), "rejected", message, code, device, seq=seq, quarantined=kept)
 
 
 def _merge(

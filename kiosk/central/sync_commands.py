@@ -100,6 +100,17 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return 0
 
 
+def _positive(kind: type[float] | type[int]) -> Any:
+    def parse(text: str) -> float | int:
+        value = kind(text)
+        if value <= 0:
+            raise argparse.ArgumentTypeError(f"must be above 0: {text}")
+        return value
+
+    parse.__name__ = kind.__name__  # argparse names the type in its error
+    return parse
+
+
 def _serve_limits(p: argparse.ArgumentParser) -> None:
     from kiosk.central import server, serving
 
@@ -107,56 +118,56 @@ def _serve_limits(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("limits (docs/deploy.md)")
     g.add_argument(
         "--header-timeout",
-        type=float,
+        type=_positive(float),
         default=serving.HEADER_TIMEOUT_S,
         metavar="S",
         help="seconds for a request's headers (default %(default)s)",
     )
     g.add_argument(
         "--body-timeout",
-        type=float,
+        type=_positive(float),
         default=server.BODY_TIMEOUT_S,
         metavar="S",
         help="seconds between two pieces of an upload (default %(default)s)",
     )
     g.add_argument(
         "--keep-alive",
-        type=float,
+        type=_positive(float),
         default=serving.KEEP_ALIVE_S,
         metavar="S",
         help="seconds an idle connection stays open (default %(default)s)",
     )
     g.add_argument(
         "--max-connections",
-        type=int,
+        type=_positive(int),
         default=serving.MAX_CONNECTIONS,
         metavar="N",
         help="open connections (default %(default)s)",
     )
     g.add_argument(
         "--max-header-bytes",
-        type=int,
+        type=_positive(int),
         default=serving.MAX_HEADER_BYTES,
         metavar="N",
         help="size of a request's headers (default %(default)s)",
     )
     g.add_argument(
         "--max-upload-mb",
-        type=int,
+        type=_positive(int),
         default=server.MAX_UPLOAD_BYTES // mib,
         metavar="MB",
         help="size of one upload (default %(default)s)",
     )
     g.add_argument(
         "--quarantine-mb",
-        type=int,
+        type=_positive(int),
         default=server.QUARANTINE_TOTAL_BYTES // mib,
         metavar="MB",
         help="refused uploads kept, in all (default %(default)s)",
     )
     g.add_argument(
         "--quarantine-device-mb",
-        type=int,
+        type=_positive(int),
         default=server.QUARANTINE_DEVICE_BYTES // mib,
         metavar="MB",
         help="refused uploads kept, per device (default %(default)s)",

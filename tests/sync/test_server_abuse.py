@@ -547,3 +547,42 @@ def test_an_error_is_logged_as_its_type_never_its_text() -> None:
     out = stream.getvalue()
     assert "Exception in ASGI application" in out and "IntegrityError" in out
     assert SECRET_TEXT not in out and "Traceback" not in out and "INSERT" not in out
+
+
+def test_a_refused_bundle_is_freed_at_once_not_at_the_next_collection(venue: Venue) -> None:
+    """Ten 60 MB junk uploads held the server at 639 MB (review): each refused bundle's
+    bytes stayed in a reference cycle (the error, its traceback, the import's frame)
+    until the cycle collector ran. With the collector off, memory must come back."""
+    import gc
+    import tracemalloc
+
+    from kiosk.central.keys import load_sealing_key
+    from kiosk.central.merge import import_bundle
+
+    junk = venue.tmp / "junk.kbundle"
+    sealing = load_sealing_key(venue.folder)
+    bad_chain = venue.tmp / "forged.kbundle"  # well-formed, refused further on
+    device = forge.enrolled_device(venue.central, venue.folder, "SM-2026", venue.event_id)
+    entries = forge.chain(device.id, [("proposal.submitted", "x", {"id": "y"})] * 2000)
+    bad_chain.write_bytes(
+        forge.bundle(device, entries, event_id=venue.event_id, seal_pk=venue.seal_pk)
+    )
+    was = gc.isenabled()
+    gc.collect()
+    gc.disable()
+    tracemalloc.start()
+    try:
+        for path in (junk, bad_chain):
+            if path is junk:
+                path.write_bytes(os.urandom(8 * 1024 * 1024))
+            before = tracemalloc.get_traced_memory()[0]
+            for _ in range(3):
+                outcome = import_bundle(venue.central, path, sealing, venue.tmp / "q")
+                assert outcome.outcome == "rejected"
+                (venue.tmp / "q" / path.name).replace(path)  # back, for the next round
+            grown = tracemalloc.get_traced_memory()[0] - before
+            assert grown < 1024 * 1024, f"{path.name}: {grown >> 20} MB still held"
+    finally:
+        tracemalloc.stop()
+        if was:
+            gc.enable()
