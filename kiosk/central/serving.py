@@ -11,7 +11,8 @@ out asyncio logged a traceback per accept attempt (636,000 of them in 40 s). Her
   connection still waiting for its headers (so slow clients cannot lock out
   ``/health`` or a kiosk), or itself when every open connection is busy;
 - the file-descriptor limit is raised to its hard limit, and the connection cap
-  plus one accept batch (``BACKLOG``) kept below it, so accept() never runs out;
+  plus three accept batches (the listen backlog) kept below it, so accept() never
+  runs out of files;
 - repeated identical log records are collapsed (:class:`RepeatFilter`), and
   exceptions are logged as their type (and errno), never their text, which can
   hold SQL parameters (:class:`CodeFormatter`).
@@ -38,11 +39,15 @@ KEEP_ALIVE_S = 5.0  # an idle connection between two requests
 MAX_CONNECTIONS = 1000
 MAX_HEADER_BYTES = 16 * 1024  # h11's largest incomplete event (the request head)
 RESERVED_FDS = 128  # database files (3 a pooled SQLite connection), log, uploads, quarantine
-# Connections asyncio accepts in one go (uvicorn's default is 2048): the ones over the
-# cap are closed only after the batch, so the batch must fit under the open-file
-# limit too. Running out is what made asyncio log a traceback per accept() attempt
-# (it retries the rest of its batch, then once a second) in the review.
-BACKLOG = 128
+# Connections asyncio accepts in one go is the listen backlog (uvicorn's default is
+# 2048). One over the cap is closed two loop turns after its batch (connection_made,
+# then the close) while the next batches are accepted, so three batches must fit
+# under the open-file limit beside the cap. Running out is what made asyncio log a
+# traceback per accept() attempt (it retries the rest of its batch, then once a
+# second) in the review. A short backlog makes a burst of clients wait for the
+# kernel's SYN retry, so it is shortened only as far as a low file limit needs.
+BACKLOG = 2048
+MIN_BACKLOG = 64
 
 
 @dataclass(frozen=True)
@@ -204,7 +209,9 @@ def serve(app: Any, host: str, port: int, limits: ServeLimits, log_level: str = 
     level = getattr(logging, log_level.upper(), logging.WARNING)
     configure_logging(level)
     soft = raise_fd_limit()
-    cap = max(16, min(limits.max_connections, soft - RESERVED_FDS - BACKLOG))
+    room = soft - RESERVED_FDS
+    cap = min(limits.max_connections, max(16, room - 3 * MIN_BACKLOG))
+    backlog = max(MIN_BACKLOG, min(BACKLOG, (room - cap) // 3))
     if cap != limits.max_connections:
         logging.getLogger("kiosk.central.serving").warning(
             "open-file limit %d: connections capped at %d", soft, cap
@@ -226,6 +233,6 @@ def serve(app: Any, host: str, port: int, limits: ServeLimits, log_level: str = 
         limit_concurrency=limits.max_connections + 16,
         h11_max_incomplete_event_size=limits.max_header_bytes,
         server_header=False,
-        backlog=BACKLOG,
+        backlog=backlog,
     )
     uvicorn.Server(config).run()

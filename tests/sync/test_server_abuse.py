@@ -405,6 +405,7 @@ def test_max_connections_evicts_clients_that_never_finish_their_headers(venue: V
     assert "Traceback" not in out and out.count("\n") < 10, out[-2000:]
 
 
+@pytest.mark.slow
 def test_running_out_of_open_files_is_avoided_not_logged_per_accept(venue: Venue) -> None:
     """The review's "Too many open files" flood: a server allowed 400 open files, and
     800 connections that never finish their headers."""
