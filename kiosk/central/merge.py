@@ -21,6 +21,7 @@ import functools
 import json
 import logging
 import shutil
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -70,6 +71,7 @@ class ImportOutcome:
     new_entries: int = 0
     gaps: list[tuple[int, int]] = field(default_factory=list)
     seq: int | None = None  # the entry at fault, when one is
+    quarantined: bool = False  # a refused file kept in quarantine (False: over its cap)
 
 
 def gaps(uow: UnitOfWork, device_id: str) -> list[tuple[int, int]]:
@@ -383,8 +385,65 @@ def _apply_all(
             uow.run_many(_INSERT_CHECKIN, rows)
 
 
-def _quarantine(path: Path, quarantine: Path) -> None:
-    """Move a refused file out of the way, never deleting it (copied if it cannot move)."""
+@dataclass
+class QuarantineQuota:
+    """Caps on what refused uploads may keep in quarantine, per device and in all.
+
+    A file whose name starts with ``<device id>.`` counts against that device. Over a
+    cap the refused file is not kept (its outcome and reason are still returned); files
+    moved there by hand or by ``kiosk-central import`` count towards the total only.
+    """
+
+    total_bytes: int
+    total_files: int
+    device_bytes: int
+    device_files: int
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def admit(self, quarantine: Path, device_id: str, size: int) -> bool:
+        """Whether one more file of ``size`` bytes from ``device_id`` fits; the caller
+        holds :attr:`_lock` until the file is moved (see :func:`_quarantine`)."""
+        total = files = mine = mine_files = 0
+        prefix = f"{device_id}."
+        try:
+            entries = list(quarantine.iterdir()) if quarantine.exists() else []
+        except OSError:
+            return False
+        for entry in entries:
+            try:
+                n = entry.stat().st_size
+            except OSError:
+                continue
+            total, files = total + n, files + 1
+            if device_id and entry.name.startswith(prefix):
+                mine, mine_files = mine + n, mine_files + 1
+        return (
+            total + size <= self.total_bytes
+            and files + 1 <= self.total_files
+            and mine + size <= self.device_bytes
+            and mine_files + 1 <= self.device_files
+        )
+
+
+def _quarantine(
+    path: Path, quarantine: Path, quota: QuarantineQuota | None = None, device_id: str = ""
+) -> bool:
+    """Move a refused file out of the way, never deleting it (copied if it cannot move);
+    with a ``quota``, only if it fits (else the caller keeps or removes it). Returns
+    whether it was kept."""
+    if quota is None:
+        return _move_to_quarantine(path, quarantine)
+    with quota._lock:
+        try:
+            size = path.stat().st_size
+        except OSError:
+            return False
+        if not quota.admit(quarantine, device_id, size):
+            return False
+        return _move_to_quarantine(path, quarantine)
+
+
+def _move_to_quarantine(path: Path, quarantine: Path) -> bool:
     try:
         quarantine.mkdir(parents=True, exist_ok=True)
         target = quarantine / path.name
@@ -396,8 +455,10 @@ def _quarantine(path: Path, quarantine: Path) -> None:
             shutil.move(path, target)
         except OSError:
             shutil.copy2(path, target)  # a read-only stick: keep a copy, leave the file
+        return True
     except OSError as exc:
         log.warning("could not quarantine %s: %s", path.name, exc.strerror)
+        return False
 
 
 def import_bundle(
@@ -406,12 +467,16 @@ def import_bundle(
     sealing_key: PrivateKey,
     quarantine: Path,
     organiser_sign_pk: bytes | None = None,
+    quota: QuarantineQuota | None = None,
+    uploader: str = "",
 ) -> ImportOutcome:
     """Verify, authorise and merge one bundle file in one transaction; quarantine it if
     refused. Never raises for what the file holds: every outcome is returned.
 
     ``organiser_sign_pk`` lets a bundle's own certificate enrol a kiosk approved on
     another platform of the same organiser; without it only devices approved here merge.
+    ``quota`` caps what is kept of refused files (uploads from device ``uploader``);
+    without it every refused file is kept.
     """
     try:
         if path.stat().st_size > MAX_BUNDLE_BYTES:
@@ -420,8 +485,8 @@ def import_bundle(
             )
         data = path.read_bytes()
     except BundleError as exc:
-        _quarantine(path, quarantine)
-        return ImportOutcome(str(path), "rejected", exc.message(), exc.code)
+        kept = _quarantine(path, quarantine, quota, uploader)
+        return ImportOutcome(str(path), "rejected", exc.message(), exc.code, quarantined=kept)
     except OSError as exc:
         return ImportOutcome(
             str(path),
@@ -438,20 +503,23 @@ def import_bundle(
             )
             return _merge(store, path, bundle, organiser_sign_pk)
     except BundleError as exc:
-        error: BundleError = exc
+        # What the outcome needs, not the error itself: kept here, its traceback would
+        # hold this frame and the bundle's bytes in a cycle until the next collection
+        # (ten 60 MB junk uploads held the server at 639 MB).
+        failure = (exc.message(), exc.code, error_seq(exc))
     except (SQLAlchemyError, ValueError, TypeError, KeyError, OverflowError) as exc:
         # A check above should have caught it; never a traceback, never lost: quarantined.
         log.error("merge of %s failed: %s", path.name, type(exc).__name__)
         error = BundleError(
             N_("Bundle rejected: {reason}."), code="merge_failed", reason="it could not be merged"
         )
-    _quarantine(path, quarantine)
+        failure = (error.message(), error.code, None)
+    kept = _quarantine(path, quarantine, quota, uploader)
     device = ""
     with contextlib.suppress(BundleError):
         device = str(read_manifest(data)[0].get("device_id", ""))[:64]
-    return ImportOutcome(
-        str(path), "rejected", error.message(), error.code, device, seq=error_seq(error)
-    )
+    message, code, seq = failure
+    return ImportOutcome(str(path), "rejected", message, code, device, seq=seq, quarantined=kept)
 
 
 def _merge(

@@ -18,11 +18,14 @@ import (:func:`kiosk.central.merge.import_bundle`), off the event loop.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import json
+import logging
 import os
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +37,7 @@ from kiosk import __version__
 from kiosk.central.auth import check_token
 from kiosk.central.devices import certificate_for, device_key, receive_request
 from kiosk.central.keys import load_sealing_key, load_signing_key
-from kiosk.central.merge import high_water, import_bundle
+from kiosk.central.merge import QuarantineQuota, high_water, import_bundle
 from kiosk.central.stats import event_stats
 from kiosk.domain.errors import KioskError
 from kiosk.enrolment import MAX_BYTES as MAX_REQUEST_BYTES
@@ -42,9 +45,32 @@ from kiosk.storage.store import Store
 from kiosk.sync import http_auth
 
 MAX_UPLOAD_BYTES = 64 * 1024 * 1024
+# What refused uploads may keep in quarantine/ (a disk-filling flood of junk from a
+# stolen kiosk's key is refused, answered, logged, and not kept past these).
+QUARANTINE_TOTAL_BYTES = 256 * 1024 * 1024
+QUARANTINE_FILES = 1000
+QUARANTINE_DEVICE_BYTES = 64 * 1024 * 1024
+QUARANTINE_DEVICE_FILES = 100
+# An upload's body: at most this many seconds between two chunks, and all of it
+# within BODY_TIMEOUT_S + its length at MIN_UPLOAD_RATE (a trickle is cut off).
+BODY_TIMEOUT_S = 10.0
+MIN_UPLOAD_RATE = 16 * 1024  # bytes per second
+# Imports at a time: each reads its bundle into memory (up to MAX_UPLOAD_BYTES, and
+# its entries), and SQLite merges one at a time anyway; the others wait on disk.
+IMPORTS_AT_ONCE = 2
+
+log = logging.getLogger(__name__)
+CLOSE = {"connection": "close"}  # answered before the body is read: do not wait for it
 
 
-def create_app(store: Store, data_dir: Path, max_upload: int = MAX_UPLOAD_BYTES) -> FastAPI:
+def create_app(
+    store: Store,
+    data_dir: Path,
+    max_upload: int = MAX_UPLOAD_BYTES,
+    *,
+    body_timeout: float | None = None,
+    quota: QuarantineQuota | None = None,
+) -> FastAPI:
     app = FastAPI(
         title="Listening Kiosk central API",
         version=__version__,
@@ -55,6 +81,15 @@ def create_app(store: Store, data_dir: Path, max_upload: int = MAX_UPLOAD_BYTES)
     organiser_pk = bytes(signing_key.verify_key)
     incoming = data_dir / "incoming"
     incoming.mkdir(parents=True, exist_ok=True)
+    idle_timeout = BODY_TIMEOUT_S if body_timeout is None else body_timeout
+    importing = asyncio.Semaphore(IMPORTS_AT_ONCE)
+    if quota is None:  # read here, so that a test or the command line can change them
+        quota = QuarantineQuota(
+            total_bytes=QUARANTINE_TOTAL_BYTES,
+            total_files=QUARANTINE_FILES,
+            device_bytes=QUARANTINE_DEVICE_BYTES,
+            device_files=QUARANTINE_DEVICE_FILES,
+        )
 
     def signed(request: Request, body: dict[str, Any], status: int = 200) -> Response:
         """A JSON answer signed over the request's nonce (a kiosk checks it)."""
@@ -97,12 +132,13 @@ def create_app(store: Store, data_dir: Path, max_upload: int = MAX_UPLOAD_BYTES)
             )
 
     @app.get("/api/v1/health")
-    def health() -> dict[str, str]:
+    async def health() -> dict[str, str]:
+        # On the event loop: no thread-pool hop behind busy imports (it touches nothing).
         return {"status": "ok", "version": __version__}
 
-    @app.post("/api/v1/enrolments", responses={413: {}, 422: {}})
+    @app.post("/api/v1/enrolments", responses={408: {}, 413: {}, 422: {}})
     async def enrol(request: Request) -> Response:
-        body = await _read_small(request, MAX_REQUEST_BYTES)
+        body = await _read_small(request, MAX_REQUEST_BYTES, idle_timeout)
         try:
             row = await run_in_threadpool(receive_request, store, body)
         except KioskError as exc:
@@ -131,43 +167,71 @@ def create_app(store: Store, data_dir: Path, max_upload: int = MAX_UPLOAD_BYTES)
             raise HTTPException(status_code=403, detail="another device")
         return signed(request, {"device_id": device_id, "seq": high_water(store, device_id)})
 
-    @app.post("/api/v1/bundles", responses={401: {}, 403: {}, 413: {}, 422: {}})
+    @app.post("/api/v1/bundles", responses={401: {}, 403: {}, 408: {}, 413: {}, 422: {}})
     async def upload(request: Request) -> Response:
         claimed = http_auth.request_device(request.headers)
         # Refused before the body is read: only enrolled devices may send bundles.
-        if claimed is None or device_key(store, claimed[0]) is None:
-            raise HTTPException(status_code=401, detail="device authentication required")
+        key = None if claimed is None else await run_in_threadpool(device_key, store, claimed[0])
+        if claimed is None or key is None:
+            raise HTTPException(401, detail="device authentication required", headers=CLOSE)
+        device_id = claimed[0]
         declared = request.headers.get("content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > max_upload):
-            raise HTTPException(status_code=413, detail="bundle too large")
-        fd, name = tempfile.mkstemp(suffix=".kbundle", dir=incoming)
+            raise HTTPException(status_code=413, detail="bundle too large", headers=CLOSE)
+        length = int(declared) if declared is not None else max_upload
+        deadline = time.monotonic() + idle_timeout + length / MIN_UPLOAD_RATE
+        # Named after the device, so that what it leaves in quarantine counts against it.
+        fd, name = tempfile.mkstemp(prefix=f"{device_id}.", suffix=".kbundle", dir=incoming)
         path = Path(name)
         try:
             digest = hashlib.sha256()
             size = 0
             with os.fdopen(fd, "wb") as fh:
-                async for chunk in request.stream():
+                chunks = request.stream().__aiter__()
+                while True:
+                    wait = min(idle_timeout, deadline - time.monotonic())
+                    try:
+                        chunk = await asyncio.wait_for(chunks.__anext__(), max(wait, 0.001))
+                    except StopAsyncIteration:
+                        break
+                    except TimeoutError as exc:
+                        log.warning("upload from device %s too slow: cut off", device_id)
+                        raise HTTPException(408, detail="upload too slow", headers=CLOSE) from exc
                     size += len(chunk)
                     if size > max_upload:
-                        raise HTTPException(status_code=413, detail="bundle too large")
+                        raise HTTPException(413, detail="bundle too large", headers=CLOSE)
                     digest.update(chunk)
                     fh.write(chunk)
             body_digest = digest.hexdigest()
             try:
                 http_auth.verify_request(
-                    device_key(store, claimed[0]) or b"",
-                    "POST",
-                    request.url.path,
-                    request.headers,
-                    body_sha256=body_digest,
+                    key, "POST", request.url.path, request.headers, body_sha256=body_digest
                 )
             except http_auth.SignatureError as exc:
                 raise HTTPException(status_code=401, detail="bad device signature") from exc
-            outcome = await run_in_threadpool(
-                import_bundle, store, path, sealing_key, data_dir / "quarantine", organiser_pk
-            )
+            async with importing:
+                outcome = await run_in_threadpool(
+                    import_bundle,
+                    store,
+                    path,
+                    sealing_key,
+                    data_dir / "quarantine",
+                    organiser_pk,
+                    quota,
+                    device_id,
+                )
         finally:
             path.unlink(missing_ok=True)  # merged, refused (then moved) or failed
+        if (
+            outcome.outcome == "rejected"
+            and not outcome.quarantined
+            and outcome.code != "unreadable"
+        ):
+            log.warning(
+                "upload from device %s refused (%s), not kept: quarantine caps reached",
+                device_id,
+                outcome.code,
+            )
         body = {
             "outcome": outcome.outcome,
             "code": outcome.code or None,
@@ -179,6 +243,7 @@ def create_app(store: Store, data_dir: Path, max_upload: int = MAX_UPLOAD_BYTES)
             "new_entries": outcome.new_entries,
             "gaps": outcome.gaps,
             "bundle_sha256": body_digest,
+            "quarantined": outcome.quarantined if outcome.outcome == "rejected" else None,
         }
         return signed(request, body, 422 if outcome.outcome == "rejected" else 200)
 
@@ -193,11 +258,22 @@ def create_app(store: Store, data_dir: Path, max_upload: int = MAX_UPLOAD_BYTES)
     return app
 
 
-async def _read_small(request: Request, limit: int) -> bytes:
+async def _read_small(request: Request, limit: int, idle_timeout: float) -> bytes:
+    """A small body (an anonymous enrolment request), under the same timeouts as an
+    upload's: a trickled request is cut off, never held open."""
     chunks, size = [], 0
-    async for chunk in request.stream():
+    deadline = time.monotonic() + idle_timeout + limit / MIN_UPLOAD_RATE
+    stream = request.stream().__aiter__()
+    while True:
+        wait = max(min(idle_timeout, deadline - time.monotonic()), 0.001)
+        try:
+            chunk = await asyncio.wait_for(stream.__anext__(), wait)
+        except StopAsyncIteration:
+            break
+        except TimeoutError as exc:
+            raise HTTPException(408, detail="request too slow", headers=CLOSE) from exc
         size += len(chunk)
         if size > limit:
-            raise HTTPException(status_code=413, detail="too large")
+            raise HTTPException(status_code=413, detail="too large", headers=CLOSE)
         chunks.append(chunk)
     return b"".join(chunks)

@@ -23,6 +23,7 @@ def register(sub: Any) -> None:
     add_common(p)
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8080)
+    _serve_limits(p)
     p.set_defaults(handler=cmd_serve)
 
     p = sub.add_parser("export", help="proposals and attendance for spreadsheets or Decidim")
@@ -99,14 +100,109 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return 0
 
 
+def _positive(kind: type[float] | type[int]) -> Any:
+    def parse(text: str) -> float | int:
+        value = kind(text)
+        if value <= 0:
+            raise argparse.ArgumentTypeError(f"must be above 0: {text}")
+        return value
+
+    parse.__name__ = kind.__name__  # argparse names the type in its error
+    return parse
+
+
+def _serve_limits(p: argparse.ArgumentParser) -> None:
+    from kiosk.central import server, serving
+
+    mib = 1024 * 1024
+    g = p.add_argument_group("limits (docs/deploy.md)")
+    g.add_argument(
+        "--header-timeout",
+        type=_positive(float),
+        default=serving.HEADER_TIMEOUT_S,
+        metavar="S",
+        help="seconds for a request's headers (default %(default)s)",
+    )
+    g.add_argument(
+        "--body-timeout",
+        type=_positive(float),
+        default=server.BODY_TIMEOUT_S,
+        metavar="S",
+        help="seconds between two pieces of an upload (default %(default)s)",
+    )
+    g.add_argument(
+        "--keep-alive",
+        type=_positive(float),
+        default=serving.KEEP_ALIVE_S,
+        metavar="S",
+        help="seconds an idle connection stays open (default %(default)s)",
+    )
+    g.add_argument(
+        "--max-connections",
+        type=_positive(int),
+        default=serving.MAX_CONNECTIONS,
+        metavar="N",
+        help="open connections (default %(default)s)",
+    )
+    g.add_argument(
+        "--max-header-bytes",
+        type=_positive(int),
+        default=serving.MAX_HEADER_BYTES,
+        metavar="N",
+        help="size of a request's headers (default %(default)s)",
+    )
+    g.add_argument(
+        "--max-upload-mb",
+        type=_positive(int),
+        default=server.MAX_UPLOAD_BYTES // mib,
+        metavar="MB",
+        help="size of one upload (default %(default)s)",
+    )
+    g.add_argument(
+        "--quarantine-mb",
+        type=_positive(int),
+        default=server.QUARANTINE_TOTAL_BYTES // mib,
+        metavar="MB",
+        help="refused uploads kept, in all (default %(default)s)",
+    )
+    g.add_argument(
+        "--quarantine-device-mb",
+        type=_positive(int),
+        default=server.QUARANTINE_DEVICE_BYTES // mib,
+        metavar="MB",
+        help="refused uploads kept, per device (default %(default)s)",
+    )
+    g.add_argument("--log-level", default="warning",
+                   choices=("debug", "info", "warning", "error"))  # fmt: skip
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
-    import uvicorn
-
+    from kiosk.central import server
     from kiosk.central.cli import open_store
-    from kiosk.central.server import create_app
+    from kiosk.central.merge import QuarantineQuota
+    from kiosk.central.serving import ServeLimits, serve
 
+    mib = 1024 * 1024
     folder, store = open_store(args)
-    uvicorn.run(create_app(store, folder), host=args.host, port=args.port, log_level="warning")
+    app = server.create_app(
+        store,
+        folder,
+        args.max_upload_mb * mib,
+        body_timeout=args.body_timeout,
+        quota=QuarantineQuota(
+            total_bytes=args.quarantine_mb * mib,
+            total_files=server.QUARANTINE_FILES,
+            device_bytes=args.quarantine_device_mb * mib,
+            device_files=server.QUARANTINE_DEVICE_FILES,
+        ),
+    )
+    limits = ServeLimits(
+        header_timeout=args.header_timeout,
+        keep_alive=args.keep_alive,
+        max_connections=args.max_connections,
+        max_header_bytes=args.max_header_bytes,
+    )
+    serve(app, args.host, args.port, limits, args.log_level)
     return 0
 
 

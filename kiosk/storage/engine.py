@@ -29,7 +29,11 @@ WAL_AUTOCHECKPOINT_PAGES = 2000
 
 
 def make_engine(url: str, busy_timeout_ms: int = 5000, **kwargs: Any) -> Engine:
-    """Create an engine; for SQLite: WAL, synchronous=FULL, foreign keys, busy timeout."""
+    """Create an engine; for SQLite: WAL, synchronous=FULL, foreign keys, busy timeout.
+
+    Statement parameters are never shown in logs or error messages (they hold
+    names and proposal texts), even with SQLAlchemy's logging switched on."""
+    kwargs.setdefault("hide_parameters", True)
     if not url.startswith("sqlite"):
         return create_engine(url, pool_pre_ping=True, **kwargs)
 
