@@ -9,6 +9,7 @@ import logging
 import os
 import shutil
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -63,13 +64,18 @@ def backups(backups_dir: Path) -> list[Path]:
 
 def move_aside(db_path: Path, damaged_dir: Path) -> Path:
     """Move the database and its WAL/SHM files into ``damaged_dir``; returns the new path."""
+    return _aside(db_path, damaged_dir, shutil.move)
+
+
+def _aside(db_path: Path, damaged_dir: Path, how: Callable[[Path, Path], object]) -> Path:
+    """The database and its WAL/SHM files moved or copied (``how``) into ``damaged_dir``."""
     damaged_dir.mkdir(parents=True, exist_ok=True)
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
     target = damaged_dir / f"{db_path.stem}-{stamp}{db_path.suffix}"
     for suffix in ("", "-wal", "-shm"):
         src = Path(str(db_path) + suffix)
         if src.exists():
-            shutil.move(src, Path(str(target) + suffix))
+            how(src, Path(str(target) + suffix))
     return target
 
 
@@ -266,11 +272,4 @@ def finish_interrupted_restore(db_path: Path) -> bool:
 
 def copy_aside(db_path: Path, damaged_dir: Path) -> Path:
     """Copy the database and its WAL/SHM files into ``damaged_dir`` (the files stay)."""
-    damaged_dir.mkdir(parents=True, exist_ok=True)
-    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
-    target = damaged_dir / f"{db_path.stem}-{stamp}{db_path.suffix}"
-    for suffix in ("", "-wal", "-shm"):
-        src = Path(str(db_path) + suffix)
-        if src.exists():
-            shutil.copy2(src, Path(str(target) + suffix))
-    return target
+    return _aside(db_path, damaged_dir, shutil.copy2)
