@@ -701,3 +701,30 @@ def test_anonymous_enrolment_requests_are_capped(venue: Venue, monkeypatch) -> N
     with pytest.raises(KioskError) as info:
         devices.receive_request(venue.central, request())
     assert info.value.code == "too_many"
+
+
+@pytest.mark.parametrize("answer", ["404", "not json"])
+def test_a_wrong_address_is_one_line_never_a_traceback(venue: Venue, answer: str) -> None:
+    """Issue 15: a wrong path (404) or a page that is not the platform's JSON."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(404 if answer == "404" else 200)
+            self.send_header("content-type", "text/html")
+            self.end_headers()
+            self.wfile.write(b"<html>not here</html>")
+
+        do_POST = do_GET
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/wrong/path"
+        out = run_cli("--data-dir", str(venue.cfg_a.data_dir), "sync", "--url", url)
+    finally:
+        server.shutdown()
+    assert out.returncode == 2 and "Traceback" not in out.stderr
+    assert len(out.stderr.strip().splitlines()) == 1 and "In sync" not in out.stdout
