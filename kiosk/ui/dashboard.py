@@ -68,6 +68,19 @@ class Counter(QWidget):
             self.caption.setText(caption)
 
 
+def count_axis(highest: int) -> tuple[int, int]:
+    """(tick step, axis end) for counts up to ``highest``: a step of 1, 2 or 5 times a
+    power of ten, so that the axis reads whole numbers in at most ten steps."""
+    highest = max(1, highest)
+    magnitude = 1
+    while True:
+        for factor in (1, 2, 5):
+            step = factor * magnitude
+            if highest <= 10 * step:
+                return step, -(-highest // step) * step
+        magnitude *= 10
+
+
 class BarChart(QChartView):
     """A bar chart whose bars are replaced in place on each refresh."""
 
@@ -90,6 +103,9 @@ class BarChart(QChartView):
             self.categories.setLabelsAngle(-90)  # quarter-hour labels stay readable
         self.values = QValueAxis()
         self.values.setLabelFormat("%d")
+        # Ticks at whole counts from 0 (five fixed ticks over 0..1 read "0,0,0,0,1").
+        self.values.setTickType(QValueAxis.TickType.TicksDynamic)
+        self.values.setTickAnchor(0)
         cat_side = Qt.AlignmentFlag.AlignLeft if horizontal else Qt.AlignmentFlag.AlignBottom
         val_side = Qt.AlignmentFlag.AlignBottom if horizontal else Qt.AlignmentFlag.AlignLeft
         chart.addAxis(self.categories, cat_side)
@@ -110,8 +126,9 @@ class BarChart(QChartView):
         self.bars.append([float(n) for n in counts])
         self.categories.clear()
         self.categories.append(labels)
-        self.values.setRange(0, max(1, max(counts)))
-        self.values.applyNiceNumbers()
+        step, top = count_axis(max(counts))
+        self.values.setTickInterval(step)
+        self.values.setRange(0, top)
 
 
 class DashboardView(QWidget):
