@@ -113,15 +113,13 @@ def approve(
     role: str | None = None,
 ) -> Approval:
     """Sign a device certificate for a request (given as a file, or by its code)."""
-    if request_data is not None:
-        receive_request(store, request_data)
+    received = receive_request(store, request_data).device_id if request_data is not None else None
     organiser = load_signing_key(data_dir)
     now = store.clock.now()
     with store.uow() as uow:
         event = find_event(uow, event_code)
-        if request_data is not None:
-            device_id = read_request(request_data).device_id
-            row = uow.session.get(EnrolmentRequestRow, device_id)
+        if received is not None:
+            row = uow.session.get(EnrolmentRequestRow, received)
         else:
             row = uow.session.scalar(
                 select(EnrolmentRequestRow).where(

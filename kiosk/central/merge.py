@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import functools
 import json
 import logging
 import shutil
@@ -28,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from nacl.public import PrivateKey
-from sqlalchemy import String, bindparam, insert, select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from kiosk.central.devices import bundle_authoriser, register_from_certificate
@@ -114,6 +113,7 @@ class Known:
 
     proposals: set[str]  # ids already merged (this device's)
     checkins: set[str]
+    people: set[str]  # attendees there once this bundle's walk-ins are registered
 
 
 def authorise_entries(
@@ -207,7 +207,9 @@ def authorise_entries(
     for entry, record in by_kind.get(records.EventSetUp, []):
         if record.id != event_id:
             raise _deny("foreign_event", "another event", entry.seq)
-    return Known(set(known_proposals), set(known_checkins))
+    return Known(
+        set(known_proposals), set(known_checkins), set(people) | {r.id for _e, r in walk_ins}
+    )
 
 
 def _apply_walk_ins(uow: UnitOfWork, walk_ins: list[records.AttendeeRegistered]) -> None:
@@ -230,26 +232,6 @@ def _when(value: Any) -> dt.datetime | None:
 
 
 _CHUNK = 500
-
-
-@functools.lru_cache(maxsize=8)
-def _select_existing(column: Any) -> Prepared:
-    """``SELECT column FROM table WHERE column IN (?, ... 500 times)``."""
-    binds = [bindparam(f"id{i}", type_=String) for i in range(_CHUNK)]
-    return Prepared(select(column).where(column.in_(binds)))
-
-
-def _existing(uow: UnitOfWork, column: Any, ids: list[str]) -> set[str]:
-    """Which of ``ids`` are already in ``column`` (500 a query; the last one padded
-    with NULL, which matches nothing)."""
-    found: set[str] = set()
-    query = _select_existing(column)
-    for start in range(0, len(ids), _CHUNK):
-        chunk = ids[start : start + _CHUNK]
-        chunk += [None] * (_CHUNK - len(chunk))  # type: ignore[list-item]
-        params = {f"id{i}": value for i, value in enumerate(chunk)}
-        found.update(row[0] for row in uow.run(query, params).fetchall())
-    return found
 
 
 def _db_time(value: Any) -> str | None:
@@ -319,7 +301,7 @@ def _apply_all(
     s.flush()
     now = dt.datetime.now(dt.UTC)
     people = sorted({p["attendee_id"] for p in proposals + checkins if p.get("attendee_id")})
-    known_people = _existing(uow, Attendee.id, people)
+    known_people = already.people
     stubs = [
         {
             "id": a,

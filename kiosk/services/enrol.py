@@ -41,35 +41,26 @@ class EnrolmentState:
         return dict(self.__dict__)
 
 
-def _device_key_and_row(store: Store, keys_dir: Path) -> tuple[bytes, Device]:
+def enrolment_request(store: Store, keys_dir: Path) -> bytes:
+    """The signed request the organiser approves (a file, or sent over HTTP)."""
     with store.uow(readonly=True) as uow:
         device = uow.session.get(Device, uow.device_id)
         if device is None or not device.public_key:
             raise NotSetUp(
                 N_("This kiosk is not set up from an event pack yet."), code="not_set_up"
             )
-        uow.session.expunge(device)
+        name, role, public_key = device.name, device.role, device.public_key
+        event_id = current_event(uow).id
     key = crypto.load_or_create_signing_key(keys_dir / crypto.DEVICE_KEY_FILE)
-    if bytes(key.verify_key).hex() != device.public_key:
+    if bytes(key.verify_key).hex() != public_key:
         raise KioskError(
             N_("This kiosk's device key file does not match its database."), code="key_mismatch"
         )
-    return bytes(key), device
-
-
-def enrolment_request(store: Store, keys_dir: Path) -> bytes:
-    """The signed request the organiser approves (a file, or sent over HTTP)."""
-    seed, device = _device_key_and_row(store, keys_dir)
-    from nacl.signing import SigningKey
-
-    with store.uow(readonly=True) as uow:
-        event = current_event(uow)
-        event_id = event.id
     return make_request(
-        SigningKey(seed),
+        key,
         event_id=event_id,
-        name=device.name,
-        role=device.role,
+        name=name,
+        role=role,
         software=__version__,
         created_at=store.clock.now().isoformat(),
     )
