@@ -728,3 +728,18 @@ def test_a_wrong_address_is_one_line_never_a_traceback(venue: Venue, answer: str
         server.shutdown()
     assert out.returncode == 2 and "Traceback" not in out.stderr
     assert len(out.stderr.strip().splitlines()) == 1 and "In sync" not in out.stdout
+
+
+def test_a_kiosk_takes_only_its_own_certificate(venue: Venue) -> None:
+    """A certificate found on a stick, of another kiosk, or signed by someone else."""
+    import base64
+
+    from kiosk.enrolment import EnrolmentError as Refused
+    from kiosk.services.enrol import install_certificate
+
+    other = forge.enrolled_device(venue.central, venue.folder, "SM-2026", venue.event_id)
+    with pytest.raises(Refused) as info:
+        install_certificate(venue.a, base64.b64decode(other.certificate))
+    assert info.value.code == "other_device_certificate"
+    with pytest.raises(Refused):
+        install_certificate(venue.a, b'{"format": "listening-kiosk/device-certificate"}')
