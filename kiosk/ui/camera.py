@@ -83,8 +83,9 @@ class CameraScanner(QObject):
     def make_preview(self, parent: QWidget | None = None) -> QWidget:
         from PySide6.QtMultimediaWidgets import QVideoWidget
 
-        self.preview = QVideoWidget(parent)
-        return self.preview
+        preview = QVideoWidget(parent)
+        self.preview = preview
+        return preview
 
     def start(self) -> bool:
         ok, _name = self.available()

@@ -197,15 +197,15 @@ class WalkInForm(QWidget):
         buttons.add_trailing()
         buttons.addWidget(self.submit)
         content = QWidget()
-        fields = QVBoxLayout(content)
-        fields.setContentsMargins(0, 0, 0, 0)
+        column = QVBoxLayout(content)
+        column.setContentsMargins(0, 0, 0, 0)
         # The scroll area may not squeeze the rows below what their captions need.
-        fields.setSizeConstraint(QVBoxLayout.SizeConstraint.SetMinimumSize)
-        fields.addWidget(self.title)
-        fields.addLayout(grid)
-        fields.addWidget(self.consent)
-        fields.addWidget(self.error)
-        fields.addStretch(1)
+        column.setSizeConstraint(QVBoxLayout.SizeConstraint.SetMinimumSize)
+        column.addWidget(self.title)
+        column.addLayout(grid)
+        column.addWidget(self.consent)
+        column.addWidget(self.error)
+        column.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(touch_scroll(content), 1)  # the keyboard takes half the screen
@@ -304,6 +304,8 @@ class BadgePage(QWidget):
 class CheckInScreen(QWidget):
     """Scan page, walk-in form and new badge, with the scanner captured throughout."""
 
+    search_timer: QTimer  # made below the field whose typing restarts it
+
     def __init__(
         self, services: DoorServices, runner: Runner, parent: QWidget | None = None
     ) -> None:
@@ -389,16 +391,16 @@ class CheckInScreen(QWidget):
         self.keyboard.hide()
         # The scan page's actions stay in view below the pages, above the keyboard (the
         # walk-in form scrolls when the keyboard leaves it less than it needs).
-        self.actions = QWidget()
-        self.actions.setLayout(actions)
+        self.action_bar = QWidget()
+        self.action_bar.setLayout(actions)
         self.pages.currentChanged.connect(
-            lambda _i: self.actions.setVisible(self.pages.currentWidget() is self.scan_page)
+            lambda _i: self.action_bar.setVisible(self.pages.currentWidget() is self.scan_page)
         )
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 4, 0, 0)
         layout.addWidget(self.counters)
         layout.addWidget(self.pages, 1)
-        layout.addWidget(self.actions)
+        layout.addWidget(self.action_bar)
         layout.addWidget(self.keyboard)
         for field in (
             self.search_field,

@@ -296,16 +296,13 @@ class DataPage(QWidget):
                 )
             self.refresh()
 
-        self.runner(
-            lambda: self.services.sync_now(relay.moved.emit),
-            done,
-            lambda e: (
-                self.progress.hide(),
-                self.result.setText(
-                    error_text(e, _("The sync failed; everything stays on this kiosk."))
-                ),
-            ),
-        )
+        def failed(error: BaseException) -> None:
+            self.progress.hide()
+            self.result.setText(
+                error_text(error, _("The sync failed; everything stays on this kiosk."))
+            )
+
+        self.runner(lambda: self.services.sync_now(relay.moved.emit), done, failed)
 
     def report(self) -> None:
         target = self._target()

@@ -28,8 +28,8 @@ class Station:
     def __init__(
         self,
         app: QApplication,
-        make_kiosk: Callable[[Callable[[], None]], QMainWindow],
-        make_staff: Callable[[bool, Callable[[], None], Callable[[], None]], QMainWindow],
+        make_kiosk: Callable[[Callable[[], object]], QMainWindow],
+        make_staff: Callable[[bool, Callable[[], object], Callable[[], object]], QMainWindow],
         windowed: bool = False,
     ) -> None:
         self.app = app

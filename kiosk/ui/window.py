@@ -125,10 +125,10 @@ class KioskWindow(QMainWindow):
         self.built = False
 
         # A 3-second press on the top-left corner opens the PIN pad.
-        self.corner = QWidget(central)
-        self.corner.setObjectName("staffCorner")
-        self.corner.setStyleSheet("background: transparent;")
-        self.corner.setGeometry(0, 0, CORNER, CORNER)
+        self.staff_corner = QWidget(central)
+        self.staff_corner.setObjectName("staffCorner")
+        self.staff_corner.setStyleSheet("background: transparent;")
+        self.staff_corner.setGeometry(0, 0, CORNER, CORNER)
         self.long_press = QTimer(self)
         self.long_press.setSingleShot(True)
         self.long_press.setInterval(LONG_PRESS_MS)
@@ -202,14 +202,14 @@ class KioskWindow(QMainWindow):
             self.countdown.body.addWidget(w)
         self.pin_pad = PinPad(
             central,
-            lambda pin: self.services.check_pin(pin),  # type: ignore[union-attr]
+            lambda pin: self.live_services().check_pin(pin),
             self.runner,
             self._pin_accepted,
         )
-        self.corner.raise_()
+        self.staff_corner.raise_()
         for field in (self.write.title_field, self.write.body_field):
             field.installEventFilter(self)
-        self.corner.installEventFilter(self)
+        self.staff_corner.installEventFilter(self)
         QApplication.instance().installEventFilter(self)  # type: ignore[union-attr]
         self.built = True
 
@@ -222,7 +222,7 @@ class KioskWindow(QMainWindow):
         apply_language(self, state.language)
         self._apply_accessibility(state)
         if not self.built:  # starting up: the welcome screen only; attach() shows the rest
-            self.welcome.render(state)
+            self.welcome.show_state(state)
             self.back_button.hide()
             return
         if state.session != self.session:  # the next attendee: nothing of the previous one
@@ -233,7 +233,7 @@ class KioskWindow(QMainWindow):
             self.stack.setCurrentWidget(screen)
             if state.step == Step.WRITE:
                 self.write.focus_field(self.write.title_field)
-        screen.render(state)
+        screen.show_state(state)
         self.keyboard.setVisible(state.step == Step.WRITE)
         if state.step == Step.WRITE and self.keyboard.letters != state.language:
             self.keyboard.set_language(state.language)
@@ -293,7 +293,7 @@ class KioskWindow(QMainWindow):
         self.write.clear()
         self.badge.field.setText("")  # setText, unlike clear(), also drops the undo history
         for screen in dict.fromkeys(self.screens.values()):
-            screen.render(state)
+            screen.show_state(state)
         self.review.summary.clear()
         self.keyboard.set_target(None)
         self.keyboard.set_language(state.language)  # letters page, no shift
@@ -308,7 +308,7 @@ class KioskWindow(QMainWindow):
         for overlay in (self.countdown, self.pin_pad) if self.built else ():
             if overlay.isVisible():
                 overlay.cover()
-        self.corner.raise_()
+        self.staff_corner.raise_()
 
     # -- events ------------------------------------------------------------------------
     def _apply_touch(self) -> None:
@@ -324,7 +324,7 @@ class KioskWindow(QMainWindow):
                 QTimer.singleShot(0, lambda: self._apply(self.flow.state))
             else:
                 self.flow.touch()
-        if watched is self.corner:
+        if watched is self.staff_corner:
             if kind == types.MouseButtonPress:
                 self.long_press.start()
             elif kind == types.MouseButtonRelease:
@@ -334,7 +334,7 @@ class KioskWindow(QMainWindow):
             and kind == types.FocusIn
             and watched in (self.write.title_field, self.write.body_field)
         ):
-            self.keyboard.set_target(watched)  # type: ignore[arg-type]
+            self.keyboard.set_target(watched)
         return False
 
     def _badge_scanned(self, text: str) -> None:
@@ -357,7 +357,13 @@ class KioskWindow(QMainWindow):
                 )
             )
 
-        self.runner(lambda: self.services.check_in_badge(text), done, failed)
+        self.runner(lambda: self.live_services().check_in_badge(text), done, failed)
+
+    def live_services(self) -> Services:
+        """The services, once attached (taps before that wait in the event queue)."""
+        if self.services is None:
+            raise RuntimeError("the kiosk window has no services attached yet")
+        return self.services
 
     def _submit(self) -> None:
         if self.flow.state.step != Step.REVIEW:
@@ -375,7 +381,7 @@ class KioskWindow(QMainWindow):
                 message = _("The proposal could not be saved. Please call a staff member.")
             self._apply(self.flow.submit_failed(message))
 
-        self.runner(lambda: self.services.submit(draft), done, failed)
+        self.runner(lambda: self.live_services().submit(draft), done, failed)
 
     def _pin_accepted(self) -> None:
         if self.on_staff is not None:  # the staff area of this kiosk
@@ -408,12 +414,8 @@ def text_widgets(root: QWidget) -> list[str]:
     from kiosk.ui.qt import QLabel, QLineEdit, QPlainTextEdit
 
     texts: list[str] = []
-    for widget in root.findChildren(QLineEdit):
-        texts.append(widget.text())
-    for widget in root.findChildren(QPlainTextEdit):
-        texts.append(widget.toPlainText())
-    for widget in root.findChildren(QLabel):
-        texts.append(widget.text())
-    for widget in root.findChildren(QPushButton):
-        texts.append(widget.text())
+    texts += [line.text() for line in root.findChildren(QLineEdit)]
+    texts += [edit.toPlainText() for edit in root.findChildren(QPlainTextEdit)]
+    texts += [label.text() for label in root.findChildren(QLabel)]
+    texts += [button.text() for button in root.findChildren(QPushButton)]
     return texts

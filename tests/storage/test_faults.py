@@ -46,7 +46,7 @@ def test_full_disk_fails_cleanly_and_recovers(demo_store, settings, monkeypatch)
     assert verify_journal(demo_store).ok
 
 
-def run(data_dir: Path, *args: str, env_extra: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
+def run(data_dir: Path, *args: str, env_extra: dict[str, str] | None = None):
     import subprocess
     import sys
 

@@ -51,7 +51,7 @@ def test_concurrent_writers_keep_the_journal_gapless(demo_store, settings) -> No
     assert result.ok and result.count == status.journal_length == 82
 
 
-def submit_from_threads(store, tags: str, per_thread: int) -> None:  # type: ignore[no-untyped-def]
+def submit_from_threads(store, tags: str, per_thread: int) -> None:
     """Each character of ``tags`` is a thread submitting ``per_thread`` proposals."""
     errors: list[BaseException] = []
 

@@ -10,13 +10,13 @@ from pathlib import Path
 from tests.conftest import run_cli
 
 
-def one_line_error(out) -> None:  # type: ignore[no-untyped-def]
+def one_line_error(out) -> None:
     assert out.returncode != 0, out.stdout
     assert "Traceback" not in out.stderr + out.stdout, out.stderr
     assert len(out.stderr.strip().splitlines()) == 1, out.stderr
 
 
-def central_cli(folder: Path, *args: str):  # type: ignore[no-untyped-def]
+def central_cli(folder: Path, *args: str):
     return run_cli("--data-dir", str(folder), *args, module="kiosk.central.cli")
 
 

@@ -157,7 +157,7 @@ def _language_on_the_receipt(flow: AttendeeFlow) -> None:
     ],
     ids=["finish", "receipt_timeout", "idle", "back", "language"],
 )
-def test_every_way_out_leaves_nothing_for_the_next_attendee(end) -> None:  # type: ignore[no-untyped-def]
+def test_every_way_out_leaves_nothing_for_the_next_attendee(end) -> None:
     flow = AttendeeFlow(default_language="fr")
     flow.set_large_text(True)
     flow.set_high_contrast(True)
