@@ -194,3 +194,30 @@ def enrol(
         central_store.close()
     install_certificate(kiosk_store, approval.certificate)
     return approval.device_id
+
+
+# -- the fast loop ------------------------------------------------------------
+
+# `make test-fast` (the inner loop, under 30 s) leaves out the tests marked `slow`;
+# `make test` runs everything. Besides the tests marked by hand, a test is slow when
+# it opens Qt windows (tests/ui/, qtbot), starts a program (it calls run_cli or
+# subprocess), mounts a file system, seals a pack (Argon2id, 64 MiB) or needs
+# PostgreSQL.
+SLOW_FIXTURES = frozenset({"qtbot", "kiosk_cli", "full_disk", "kiosk_dir", "organiser", "pg_url"})
+SLOW_CALLS = frozenset({"run_cli", "subprocess"})
+
+
+def _is_slow(item: pytest.Item) -> bool:
+    if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+        return True
+    if "ui" in item.path.relative_to(REPO_ROOT / "tests").parts[:1]:
+        return True
+    function = getattr(item, "function", None)
+    code = getattr(function, "__code__", None)
+    return code is not None and bool(SLOW_CALLS & set(code.co_names))
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if _is_slow(item):
+            item.add_marker(pytest.mark.slow)

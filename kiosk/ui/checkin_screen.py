@@ -671,7 +671,7 @@ class CheckInScreen(QWidget):
 
     # -- counters, camera, keyboard ------------------------------------------------------
     def refresh_counters(self) -> None:
-        self.runner(self.services.counters, self.counters.show_counters, lambda _e: None)
+        self.runner(self.services.counters, self.counters.show_counters)
 
     def _toggle_camera(self, on: bool) -> None:
         if not on:

@@ -32,18 +32,11 @@ from PySide6.QtWidgets import (
 from kiosk.domain.vocab import CATEGORIES
 from kiosk.i18n import NATIVE_NAMES, _, current_language, format_number, format_time, gettext_for
 from kiosk.services.dashboard import DashboardFigures
+from kiosk.ui.background import Runner
 
 ACCENT = QColor("#1f6f8b")
 
 Fetch = Callable[[], DashboardFigures]
-Runner = Callable[
-    [
-        Callable[[], DashboardFigures],
-        Callable[[DashboardFigures], None],
-        Callable[[BaseException], None],
-    ],
-    None,
-]
 
 
 class Counter(QWidget):

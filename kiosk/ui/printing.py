@@ -18,9 +18,7 @@ def save_badge_pdf(card: BadgeCard, folder: Path) -> Path:
 
     folder.mkdir(parents=True, exist_ok=True)
     out = folder / f"badge-{card.attendee_id}.pdf"
-    tmp = out.with_suffix(".pdf.part")
-    write_badges_pdf([card], tmp)
-    tmp.replace(out)
+    write_badges_pdf([card], out)  # written whole or not at all
     return out
 
 
@@ -56,7 +54,5 @@ def write_event_report(store: Any, lang: str, folder: Path, include_training: bo
     folder.mkdir(parents=True, exist_ok=True)
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M")
     out = folder / f"report-{data.event.code}-{lang}-{stamp}.pdf"
-    tmp = out.with_suffix(".pdf.part")
-    write_report_pdf(data, lang, tmp)
-    tmp.replace(out)
+    write_report_pdf(data, lang, out)  # written whole or not at all
     return out

@@ -20,7 +20,8 @@ from kiosk.i18n import N_, NATIVE_NAMES, _
 from kiosk.services.dashboard import DashboardFigures
 from kiosk.services.staff import IDLE_RANGE, ROLES, StaffSettings
 from kiosk.services.status import Notice, Status
-from kiosk.ui.background import Runner
+from kiosk.ui import background
+from kiosk.ui.background import Runner, failure_text
 from kiosk.ui.checkin_screen import CheckInScreen, DoorServices
 from kiosk.ui.flow_layout import FlowLayout, WrapCheckBox, touch_combo, touch_scroll
 from kiosk.ui.keyboard import OnScreenKeyboard
@@ -78,10 +79,9 @@ class StaffServices:
 
 
 def error_text(error: BaseException, fallback: str) -> str:
-    if isinstance(error, KioskError):
-        return error.message()
-    log.error("staff action failed: %r", error)
-    return fallback
+    if not isinstance(error, KioskError):
+        log.error("staff action failed: %s", type(error).__name__)
+    return failure_text(error, fallback)
 
 
 class ProgressRelay(QObject):
@@ -457,7 +457,7 @@ class SettingsPage(QWidget):
     def load(self) -> None:
         self.message.clear()
         self.pin_message.clear()
-        self.runner(self.services.load_settings, self.show_settings, lambda _e: None)
+        self.runner(self.services.load_settings, self.show_settings)
 
     def show_settings(self, s: StaffSettings) -> None:
         self.station.setText(s.station)
@@ -572,6 +572,7 @@ class StaffWindow(QMainWindow):
         self.notice_banner.hide()
         root.addWidget(self.notice_banner)
         self.notices: list[Notice] = []
+        background.failure_display = self.show_failure
 
         self.checkin = CheckInScreen(services.door, runner)
         from kiosk.ui.dashboard import DashboardView
@@ -614,6 +615,12 @@ class StaffWindow(QMainWindow):
         self.reload_settings()
 
     # -- pages ---------------------------------------------------------------------------
+
+    def show_failure(self, text: str) -> None:
+        """A failure of background work nobody else handled, on the notice banner."""
+        self.notice_banner.setText(text)
+        self.notice_banner.show()
+
     def request_page(self, name: str) -> None:
         if name == "checkin" or not self.locked:
             self.show_page(name)
@@ -669,8 +676,8 @@ class StaffWindow(QMainWindow):
             self._render_notices()
 
     def reload_settings(self) -> None:
-        self.runner(self.services.load_settings, self._settings_saved, lambda _e: None)
-        self.runner(self.services.notices, self._show_notices, lambda _e: None)
+        self.runner(self.services.load_settings, self._settings_saved)
+        self.runner(self.services.notices, self._show_notices)
 
     def _show_notices(self, notices: list[Notice]) -> None:
         self.notices = notices

@@ -15,6 +15,9 @@ from kiosk.services.status import kiosk_status, verify_journal
 from kiosk.storage.engine import MAX_PAGES_ENV
 from tests.conftest import REPO_ROOT, cli_env
 
+# Each test starts the kiosk as a program, several times.
+pytestmark = pytest.mark.slow
+
 
 def page_count(db: Path) -> int:
     with sqlite3.connect(db) as con:
