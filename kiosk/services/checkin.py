@@ -25,7 +25,6 @@ from kiosk.i18n import N_
 from kiosk.ids import new_id
 from kiosk.services.context import NO_EVENT
 from kiosk.services.setup import ensure_device
-from kiosk.storage.errors import storage_errors
 from kiosk.storage.models import (
     Attendee,
     CheckIn,
@@ -176,7 +175,7 @@ def setup_from_pack(
     if known.get(PACK_ISSUED_KEY) and pack.issued_at < known[PACK_ISSUED_KEY]:
         raise PackError(N_("This pack is older than the one already installed."), code="older_pack")
     device_key = crypto.load_or_create_signing_key(keys_dir / crypto.DEVICE_KEY_FILE)
-    with storage_errors(), store.uow() as uow:
+    with store.uow() as uow:
         updated = uow.get_setting(EVENT_KEY) == pack.event["id"]
         device = ensure_device(uow, name, role, bytes(device_key.verify_key).hex())
         device.name, device.role = name, role
@@ -484,7 +483,7 @@ def check_in(store: Store, scanned: str, method: str = "scan") -> CheckInResult:
     """
     from kiosk.services.proposals import TRAINING_KEY
 
-    with storage_errors(), store.uow(lean=True) as uow:
+    with store.uow(lean=True) as uow:
         local = uow.read_head(*DOOR_SETTINGS, TRAINING_KEY)
         keys = _keys_from(uow, local)
         training = local.get(TRAINING_KEY) == "1"
@@ -599,7 +598,7 @@ def check_in_attendee(store: Store, attendee_id: str) -> CheckInResult:
     the roster, so no token is needed (kiosks hold none for invitees)."""
     from kiosk.services.proposals import TRAINING_KEY
 
-    with storage_errors(), store.uow() as uow:
+    with store.uow() as uow:
         keys = _keys(uow)
         attendee = uow.session.get(Attendee, attendee_id)
         if attendee is None or attendee.event_id != keys.event_id:
@@ -625,7 +624,7 @@ def check_in_attendee(store: Store, attendee_id: str) -> CheckInResult:
 
 def undo_check_in(store: Store, checkin_id: str) -> str:
     """Undo a mistaken check-in: a new journal entry, never a deletion."""
-    with storage_errors(), store.uow() as uow:
+    with store.uow() as uow:
         row = uow.session.get(CheckIn, checkin_id)
         if row is None:
             raise KioskError(
@@ -699,7 +698,7 @@ def register_walk_in(
         "province": _field(province, "province", 100),
         "phone": _field(phone, "phone", 40),
     }
-    with storage_errors(), store.uow() as uow:
+    with store.uow() as uow:
         keys = _keys(uow)
         if keys.walkin is None:
             raise KioskError(

@@ -23,16 +23,15 @@ def save_badge_pdf(card: BadgeCard, folder: Path) -> Path:
 
 
 def printers_available() -> bool:
-    from PySide6.QtPrintSupport import QPrinterInfo
+    from kiosk.ui.qt import QPrinterInfo
 
     return bool(QPrinterInfo.availablePrinters())
 
 
 def print_badge(card: BadgeCard, parent: QWidget) -> bool:
     """The system print dialog, then the badge; False if staff cancelled."""
-    from PySide6.QtPrintSupport import QPrintDialog, QPrinter
-
     from kiosk.ui.badge_sheet import paint_badges
+    from kiosk.ui.qt import QPrintDialog, QPrinter
     from kiosk.ui.report_pdf import load_bundled_fonts
 
     if not printers_available():

@@ -9,25 +9,27 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-from PySide6.QtCore import QMarginsF, QRectF, QSizeF, Qt
-from PySide6.QtGui import (
-    QColor,
-    QFont,
-    QFontDatabase,
-    QImage,
-    QPageLayout,
-    QPageSize,
-    QPainter,
-    QPdfWriter,
-    QTextDocument,
-    QTextOption,
-)
-
 from kiosk.config import assets_dir
 from kiosk.domain.vocab import CATEGORIES
 from kiosk.i18n import NATIVE_NAMES, _, direction, format_number, gettext_for, language
 from kiosk.services.report import ReportData
 from kiosk.services.sync import commit_file, output_folder, temporary_name
+from kiosk.ui.qt import (
+    QColor,
+    QFont,
+    QFontDatabase,
+    QImage,
+    QMarginsF,
+    QPageLayout,
+    QPageSize,
+    QPainter,
+    QPdfWriter,
+    QRectF,
+    QSizeF,
+    Qt,
+    QTextDocument,
+    QTextOption,
+)
 
 BAR_COLOUR = QColor("#1f6f8b")
 TEXT_COLOUR = QColor("#1b1b1b")
@@ -188,7 +190,7 @@ def ensure_app() -> None:
     there is no display."""
     import os
 
-    from PySide6.QtWidgets import QApplication
+    from kiosk.ui.qt import QApplication
 
     if QApplication.instance() is None:
         if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):

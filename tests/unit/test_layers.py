@@ -1,4 +1,5 @@
-"""Layer rule: nothing outside kiosk/ui and kiosk/app.py imports Qt (checked two ways)."""
+"""Layer rules: Qt only through kiosk/ui/qt.py, the core importable without Qt, the
+import-linter contracts, and no import cycle."""
 
 from __future__ import annotations
 
@@ -26,17 +27,6 @@ def qt_imports(path: Path) -> list[str]:
             names = [node.module]
         found += [n for n in names if n.split(".")[0] in QT_MODULES]
     return found
-
-
-def test_no_qt_outside_ui() -> None:
-    offenders = {}
-    for path in (REPO_ROOT / "kiosk").rglob("*.py"):
-        rel = path.relative_to(REPO_ROOT).as_posix()
-        if rel.startswith("kiosk/ui/") or rel == "kiosk/app.py":
-            continue
-        if found := qt_imports(path):
-            offenders[rel] = found
-    assert offenders == {}
 
 
 def test_core_imports_without_qt_available() -> None:
@@ -150,3 +140,23 @@ def test_the_cycle_finder_sees_a_cycle(tmp_path: Path, monkeypatch: pytest.Monke
     graph.add_import(importer="kiosk.clock", imported="kiosk.ids")
     monkeypatch.setattr(grimp, "build_graph", lambda *a, **k: graph)
     assert ["kiosk.clock", "kiosk.ids"] in import_cycles()
+
+
+def test_qt_is_imported_only_through_kiosk_ui_qt() -> None:
+    offenders = {}
+    for path in (REPO_ROOT / "kiosk").rglob("*.py"):
+        rel = path.relative_to(REPO_ROOT).as_posix()
+        if rel != "kiosk/ui/qt.py" and (found := qt_imports(path)):
+            offenders[rel] = found
+    assert offenders == {}
+
+
+def test_the_qt_names_for_the_type_checker_are_the_names_at_run_time() -> None:
+    from kiosk.ui import qt
+
+    tree = ast.parse((REPO_ROOT / "kiosk" / "ui" / "qt.py").read_text(encoding="utf-8"))
+    typed: dict[str, set[str]] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("PySide6"):
+            typed.setdefault(node.module, set()).update(a.name for a in node.names)
+    assert typed == {module: set(names) for module, names in qt._NAMES.items()}
