@@ -62,10 +62,34 @@ class _Region(msgspec.Struct, forbid_unknown_fields=True):
     longitude: Annotated[float, msgspec.Meta(ge=-180, le=180)] | None = None
 
 
+_ThemeIds = Annotated[list[RecordId], msgspec.Meta(max_length=50)]
+_RegionValue = RecordId | _Region | None
+
+
 class _MapFile(msgspec.Struct, forbid_unknown_fields=True):
     locales: Annotated[list[Locale], msgspec.Meta(max_length=50)] = []
-    themes: dict[Name, Annotated[list[RecordId], msgspec.Meta(max_length=50)]] = {}
-    regions: dict[Name, RecordId | _Region | None] = {}
+    themes: dict[Name, _ThemeIds] = {}
+    regions: dict[Name, _RegionValue] = {}
+
+
+def _detail(data: bytes, exc: Exception) -> str:
+    """msgspec's message, with the theme or region named: it writes ``$.themes[...]``
+    for a value inside a mapping."""
+    try:
+        raw = msgspec.json.decode(data)
+    except msgspec.DecodeError:
+        return str(exc)
+    if isinstance(raw, dict):
+        for section, kind in (("themes", _ThemeIds), ("regions", _RegionValue)):
+            entries = raw.get(section)
+            if not isinstance(entries, dict):
+                continue
+            for key, value in entries.items():
+                try:
+                    msgspec.convert(value, kind)
+                except msgspec.ValidationError as inner:
+                    return f"{section} / {key}: {inner}"
+    return str(exc)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -139,7 +163,7 @@ def parse_map(data: bytes, source: str = "-") -> DecidimMap:
             N_("The Decidim map {path} is not valid: {detail}"),
             code="decidim_map",
             path=source,
-            detail=str(exc),
+            detail=_detail(data, exc),
         ) from exc
     regions: dict[str, Place] = {}
     for name, value in raw.regions.items():

@@ -446,7 +446,8 @@ def export(
         if out.suffix.lower() != "." + kind:
             raise ValidationError(
                 N_(
-                    "A Decidim {kind} file must be named *.{kind} (Decidim reads the type from it)."
+                    "A Decidim {kind} file must end in .{kind} "
+                    "(Decidim tells the type by the name)."
                 ),
                 code="decidim_file_name",
                 kind=kind,
