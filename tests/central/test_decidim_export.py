@@ -4,7 +4,7 @@ rule: readers/csv.rb:19, readers/json.rb:25-27, readers/xlsx.rb:20-22, importer.
 proposals_verifier.rb:11 with verifier.rb:110-123, proposal_creator.rb:21-91 with
 creator.rb:82-93, and the model's presence validation of title and body).
 
-On the export of 3f7cd5a's parent (73d559b) the CSV failed: a BOM, commas where Decidim
+On main at 73d559b (before this branch) the CSV export was refused: a BOM, commas where Decidim
 splits on ';' (so "missing headers title/ar, body/ar"), and read with commas, the
 Tamazight proposal had no title in any of the organisation's locales, and the theme
 (``category/name``) and receipt (``reference``) were ignored: no taxonomies, no scope.
