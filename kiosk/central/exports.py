@@ -31,6 +31,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+import msgspec
 from sqlalchemy import and_, or_, select
 
 from kiosk.central import decidim
@@ -204,8 +205,6 @@ def check_filter(flt: ExportFilter, theme_codes: Iterable[str]) -> None:
     _unknown(Msg(N_("language")), flt.languages, LANGUAGES)
     _unknown(Msg(N_("age band")), flt.age_bands, AGE_BANDS)
     _unknown(Msg(N_("category")), flt.categories, {*CATEGORIES, *PROFILES})
-    import msgspec
-
     try:
         msgspec.json.decode(msgspec.json.encode(list(flt.devices)), type=list[_UUID])
     except msgspec.ValidationError as exc:

@@ -60,14 +60,46 @@ class World:
     events: dict[str, str]  # id -> code
 
 
+DT_EVENT = (
+    "event", "create", "--code", "DT-2026", "--name", "Session", "--region",
+    "Draa-Tafilalet", "--venue", "Errachidia", "--starts", "2026-11-30T08:00",
+    "--ends", "2026-11-30T18:00",
+)  # fmt: skip
+
+
 @pytest.fixture
 def world(organiser) -> World:  # type: ignore[no-untyped-def]
-    organiser(
-        "event", "create", "--code", "DT-2026", "--name", "Session", "--region",
-        "Draa-Tafilalet", "--venue", "Errachidia", "--starts", "2026-11-30T08:00",
-        "--ends", "2026-11-30T18:00",
-    )  # fmt: skip
+    organiser(*DT_EVENT)
     store = Store(f"sqlite:///{organiser.folder / 'central.db'}")
+    yield build_world(store)  # type: ignore[misc]
+    store.close()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def any_world(request, tmp_path: Path, capsys, sample_dir: Path) -> World:  # type: ignore[no-untyped-def]
+    """The world on SQLite and on PostgreSQL (KIOSK_TEST_PG_URL)."""
+    if request.param == "sqlite":
+        yield request.getfixturevalue("world")
+        return
+    pg_url = request.getfixturevalue("pg_url")
+
+    def run(*args: str) -> str:
+        return central(capsys, "--data-dir", str(tmp_path / "pg"), "--db", pg_url, *args)
+
+    run("init")
+    run(
+        "event", "create", "--code", "SM-2026", "--name", "Session Souss-Massa", "--region",
+        "Souss-Massa", "--venue", "Agadir", "--starts", "2026-11-23T08:00",
+        "--ends", "2026-11-23T18:00",
+    )  # fmt: skip
+    run("roster", "import", "SM-2026", str(sample_dir / "roster.csv"))
+    run(*DT_EVENT)
+    store = Store(pg_url)
+    yield build_world(store)
+    store.close()
+
+
+def build_world(store: Store) -> World:
     rng = random.Random(16)
     proposals: list[dict[str, Any]] = []
     first: dict[str, tuple[dt.datetime, str]] = {}
@@ -127,8 +159,7 @@ def world(organiser) -> World:  # type: ignore[no-untyped-def]
                 first[attendee] = (at + dt.timedelta(hours=1), DEVICES[0])
         uow.commit()
     proposals.sort(key=lambda p: (p["created_at"], p["id"]))
-    yield World(store, proposals, attendees, first, events)  # type: ignore[misc]
-    store.close()
+    return World(store, proposals, attendees, first, events)
 
 
 def expected_proposals(w: World, flt: ExportFilter) -> list[str]:
@@ -212,7 +243,8 @@ FILTERS = [
 
 
 @pytest.mark.parametrize("flt", FILTERS, ids=lambda f: json.dumps(f.describe())[:60])
-def test_exported_rows_are_exactly_the_filtered_rows(world: World, tmp_path: Path, flt) -> None:  # type: ignore[no-untyped-def]
+def test_exported_rows_are_exactly_the_filtered_rows(any_world: World, tmp_path: Path, flt) -> None:  # type: ignore[no-untyped-def]
+    world = any_world
     want = expected_proposals(world, flt)
     result = export(world.store, flt, "csv", tmp_path / "p.csv", with_contacts=True)
     proposals, attendance = (read_csv(f) for f in result.files)
