@@ -21,7 +21,10 @@ from kiosk.i18n import N_, _, ngettext, set_language
 
 ENV_DATA_DIR = "KIOSK_CENTRAL_DATA_DIR"
 # Sub-command groups added by other modules (each exposes register(sub)).
-EXTRA_COMMAND_MODULES: tuple[str, ...] = ("kiosk.central.sync_commands",)
+EXTRA_COMMAND_MODULES: tuple[str, ...] = (
+    "kiosk.central.sync_commands",
+    "kiosk.central.export_commands",
+)
 
 
 def data_dir(args: argparse.Namespace) -> Path:

@@ -12,7 +12,7 @@ from pathlib import Path
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from kiosk.central.exports import export
+from kiosk.central.exports import ExportFilter, export
 from kiosk.storage import Store
 from kiosk.storage.models import Event, Proposal
 
@@ -20,6 +20,7 @@ LRM_FORMULA = '\u200e=HYPERLINK("http://x")'
 WIDE_FORMULA = "\uff1dSUM(A1)"
 PHONE = "+212600000000"
 TITLE = "-1+1"
+EVENT = ExportFilter(event="SM-2026")
 
 
 def roster(organiser, tmp_path: Path) -> Store:
@@ -55,7 +56,7 @@ def roster(organiser, tmp_path: Path) -> Store:
 
 def test_csv_neutralises_what_a_spreadsheet_would_run(organiser, tmp_path: Path) -> None:
     store = roster(organiser, tmp_path)
-    written = export(store, "SM-2026", "csv", tmp_path / "out.csv", with_contacts=True)
+    written = export(store, EVENT, "csv", tmp_path / "out.csv", with_contacts=True).files
     text = written[1].read_bytes().decode("utf-8-sig")
     rows = csv.DictReader(io.StringIO(text))
     names = [r["name"] for r in rows if r["external_id"] in ("F-1", "F-2")]
@@ -69,7 +70,7 @@ def test_csv_neutralises_what_a_spreadsheet_would_run(organiser, tmp_path: Path)
 
 def test_typed_formats_get_the_values_as_they_are(organiser, tmp_path: Path) -> None:
     store = roster(organiser, tmp_path)
-    [xlsx] = export(store, "SM-2026", "xlsx", tmp_path / "out.xlsx", with_contacts=True)
+    [xlsx] = export(store, EVENT, "xlsx", tmp_path / "out.xlsx", with_contacts=True).files
     book = load_workbook(xlsx)
     sheet = book["attendance"]
     header = [c.value for c in sheet[1]]
@@ -79,11 +80,11 @@ def test_typed_formats_get_the_values_as_they_are(organiser, tmp_path: Path) -> 
     assert title_cell.value == TITLE and title_cell.data_type == "s"
     body_cell = book["proposals"]["F2"]
     assert body_cell.value == "=1+2" and body_cell.data_type == "s"  # text, not a formula
-    [js] = export(store, "SM-2026", "json", tmp_path / "out.json", with_contacts=True)
+    [js] = export(store, EVENT, "json", tmp_path / "out.json", with_contacts=True).files
     data = json.loads(js.read_text(encoding="utf-8"))
     assert PHONE in [a.get("phone") for a in data["attendance"]]
     assert data["proposals"][0]["title"] == TITLE
-    [decidim] = export(store, "SM-2026", "decidim", tmp_path / "decidim.csv")
-    rows = list(csv.DictReader(io.StringIO(decidim.read_bytes().decode("utf-8-sig"))))
+    [decidim] = export(store, EVENT, "decidim", tmp_path / "decidim.csv").files
+    rows = list(csv.DictReader(io.StringIO(decidim.read_bytes().decode("utf-8")), delimiter=";"))
     assert rows[0]["title/fr"] == TITLE
     store.close()
