@@ -40,6 +40,7 @@ from kiosk.storage.models import (
     Event,
     ImportedEntry,
     Proposal,
+    unknown_walk_in,
     utc_text,
 )
 from kiosk.storage.prepared import Prepared
@@ -303,29 +304,7 @@ def _apply_all(
     now = dt.datetime.now(dt.UTC)
     people = sorted({p["attendee_id"] for p in proposals + checkins if p.get("attendee_id")})
     known_people = already.people
-    stubs = [
-        {
-            "id": a,
-            "event_id": event_id,
-            "kind": "walk_in",
-            "name": "",
-            "created_at": now,
-            "search_key": "",
-            "external_id": None,
-            "name_latin": "",
-            "organisation": "",
-            "category": "citizen",
-            "province": "",
-            "phone": "",
-            "email": "",
-            "preferred_language": "",
-            "consent": False,
-            "created_by": None,
-            "badge_token": None,
-        }
-        for a in people
-        if a not in known_people
-    ]
+    stubs = [unknown_walk_in(a, event_id, now) for a in people if a not in known_people]
     if stubs:
         conn.execute(insert(Attendee), stubs)
     if proposals:

@@ -61,14 +61,14 @@ GENDERS: dict[str, str] = {
     UNDISCLOSED: N_("Prefer not to say"),
 }
 
+# The profile question of the proposal screen: the roster's categories but elected
+# officials and the media, or "prefer not to say".
+PROFILE_CODES = (
+    "citizen", "association", "cooperative", "entrepreneur", "student", "it_professional",
+    "public_official",
+)  # fmt: skip
 PROFILES: dict[str, str] = {
-    "citizen": N_("Citizen"),
-    "association": N_("Association"),
-    "cooperative": N_("Cooperative"),
-    "entrepreneur": N_("Entrepreneur"),
-    "student": N_("Student"),
-    "it_professional": N_("IT professional"),
-    "public_official": N_("Public official"),
+    **{code: CATEGORIES[code] for code in PROFILE_CODES},
     UNDISCLOSED: N_("Prefer not to say"),
 }
 

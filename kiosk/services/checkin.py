@@ -32,6 +32,7 @@ from kiosk.storage.models import (
     Event,
     RevokedAttendee,
     Theme,
+    unknown_walk_in,
     utc_text,
 )
 from kiosk.storage.prepared import Prepared
@@ -539,28 +540,8 @@ def _judge(
 
 
 def _add_walk_in_seen(uow: UnitOfWork, event_id: str, attendee_id: str, token: str) -> _Seen:
-    uow.run(
-        _INSERT_ATTENDEE,
-        {
-            "id": attendee_id,
-            "event_id": event_id,
-            "external_id": None,
-            "kind": "walk_in",
-            "name": "",
-            "name_latin": "",
-            "organisation": "",
-            "category": "citizen",
-            "province": "",
-            "phone": "",
-            "email": "",
-            "preferred_language": "",
-            "consent": False,
-            "search_key": "",
-            "created_at": utc_text(uow.store.clock.now()),
-            "created_by": None,
-            "badge_token": token,
-        },
-    )
+    now = utc_text(uow.store.clock.now())
+    uow.run(_INSERT_ATTENDEE, unknown_walk_in(attendee_id, event_id, now, badge_token=token))
     info = AttendeeInfo(attendee_id, "", "", "", "citizen", "walk_in")
     return _Seen(info, event_id, False, None)
 
