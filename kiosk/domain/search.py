@@ -50,3 +50,32 @@ def rank(query_key: str, candidate_key: str) -> tuple[int, int]:
     else:
         tier = 2
     return (tier, len(candidate_key))
+
+
+# A name typed as heard ("El Hasani" for "El Hassani", "Elhasani" for "El Hasani"):
+# the closest part of a name, spaces counted and not, scored 0..100 by RapidFuzz
+# (normalised Indel distance). Below FUZZY_MIN_LENGTH characters every name is close.
+FUZZY_CUTOFF = 84.0
+FUZZY_MIN_LENGTH = 4
+
+
+def fuzzy_score(query_key: str, candidate_key: str) -> float:
+    """How closely ``candidate_key`` holds ``query_key`` (both from :func:`search_key`)."""
+    from rapidfuzz import fuzz  # only when staff search by name
+
+    spaced = fuzz.partial_ratio(query_key, candidate_key)
+    joined = fuzz.partial_ratio(query_key.replace(" ", ""), candidate_key.replace(" ", ""))
+    return float(max(spaced, joined))
+
+
+def fuzzy_matches(
+    query_key: str, candidates: list[tuple[str, str]], limit: int
+) -> list[tuple[str, float]]:
+    """The ids of the ``limit`` closest ``(id, key)`` candidates, best first; none for a
+    query too short to tell names apart."""
+    if len(query_key.replace(" ", "")) < FUZZY_MIN_LENGTH:
+        return []
+    scored = [(cid, fuzzy_score(query_key, key)) for cid, key in candidates]
+    kept = [(cid, score) for cid, score in scored if score >= FUZZY_CUTOFF]
+    kept.sort(key=lambda pair: -pair[1])
+    return kept[:limit]

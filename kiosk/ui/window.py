@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -31,6 +33,8 @@ if TYPE_CHECKING:
 # the keyboard and the overlays (and the Qt classes they need) are imported when
 # they are built, and Qt's enums (``qt.Qt``, ``qt.QEvent``) are first touched then.
 
+log = logging.getLogger(__name__)
+
 LONG_PRESS_MS = 3000
 CORNER = 72  # the staff corner's side, in px
 
@@ -43,10 +47,14 @@ class Services:
         submit: Callable[[Any], Any],
         check_in_badge: Callable[[str], Any],
         check_pin: Callable[[str], bool],
+        load_settings: Callable[[], Any] | None = None,
     ) -> None:
         self.submit = submit
         self.check_in_badge = check_in_badge
         self.check_pin = check_pin
+        # The staff settings (a StaffSettings): the idle time-out and training mode,
+        # read again each time the attendee screens come back from the staff area.
+        self.load_settings = load_settings
 
 
 class KioskWindow(QMainWindow):
@@ -77,11 +85,18 @@ class KioskWindow(QMainWindow):
         self.session = self.flow.state.session  # the attendee the widgets were filled for
         self.unlocked = False
         self.staff_menu_requested = False
+        self.training = False
 
         central = QWidget()
         self.setCentralWidget(central)
         root = QVBoxLayout(central)
         root.setContentsMargins(16, 4, 16, 4)
+        # Training mode on every attendee screen: its proposals are left out of the
+        # exports and reports, so a kiosk left in training mode must not look real.
+        self.training_banner = label(name="trainingBanner")
+        self.training_banner.setProperty("centred", True)
+        self.training_banner.hide()
+        root.addWidget(self.training_banner)
 
         bar = QHBoxLayout()
         # The staff corner is kept clear of buttons at both ends of the bar (it sits on
@@ -140,6 +155,7 @@ class KioskWindow(QMainWindow):
         self.clock.start()
         if services is not None:
             self._build_screens(event)
+            self.read_settings()
         self._apply(self.flow.state)
 
     def _build_screens(self, event: EventInfo) -> None:
@@ -221,6 +237,11 @@ class KioskWindow(QMainWindow):
     def _apply(self, state: FlowState) -> None:
         apply_language(self, state.language)
         self._apply_accessibility(state)
+        self.training_banner.setVisible(self.training)
+        if self.training:
+            self.training_banner.setText(
+                _("TRAINING MODE: records are flagged and left out of exports and reports")
+            )
         if not self.built:  # starting up: the welcome screen only; attach() shows the rest
             self.welcome.render(state)
             self.back_button.hide()
@@ -280,10 +301,29 @@ class KioskWindow(QMainWindow):
         self.review.event_info = event
         if timeouts is not None:
             self.flow.timeouts = timeouts
+        self.read_settings()
         self._apply(self.flow.state)
 
+    def read_settings(self) -> None:
+        """The idle time-out and training mode as staff set them last (at once: a
+        changed time-out needs no restart)."""
+        load = self.services.load_settings if self.services is not None else None
+        if load is None:
+            return
+        try:
+            current = load()
+        except Exception:  # the settings stay as they were; the kiosk goes on
+            log.exception("the staff settings could not be read")
+            return
+        self.flow.timeouts = dataclasses.replace(
+            self.flow.timeouts, idle_s=float(current.idle_timeout_s)
+        )
+        self.training = bool(current.training)
+
     def resume(self) -> None:
-        """Shown again after the staff area: a fresh welcome screen."""
+        """Shown again after the staff area: a fresh welcome screen, with the settings
+        staff may just have changed."""
+        self.read_settings()
         self._apply(self.flow.reset())
 
     def clear_session(self, state: FlowState) -> None:
