@@ -342,8 +342,8 @@ class QuestionsScreen(Screen):
             group.setExclusive(False)
             for code, b in buttons.items():
                 text = options[code]
-                # Province names are proper names; the rest are translated labels.
-                b.setText(text if name == "province" and code != UNDISCLOSED else _(text))
+                # Province names too are in the attendee's language and script.
+                b.setText(_(text))
                 b.setChecked(code == current)
             group.setExclusive(True)
         self.next.setText(_("Next"))

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.domain.errors import KioskError
-from kiosk.domain.vocab import CATEGORIES, PROVINCES
+from kiosk.domain.vocab import CATEGORIES, PROVINCES, province_name
 from kiosk.i18n import N_, _, current_language, format_number, format_time, gettext_for
 from kiosk.services.badge_sheet import BadgeCard
 from kiosk.services.checkin import CheckInResult, SearchHit, WalkIn
@@ -228,9 +228,18 @@ class WalkInForm(QWidget):
             self.category.addItem(category_name(code), code)
         if chosen:
             self.category.setCurrentIndex(max(0, self.category.findData(chosen)))
-        if self.province.count() == 0:
-            self.province.addItem("")
-            self.province.addItems(list(PROVINCES))
+        # Each province in the screen's language; stored as the roster writes it.
+        typed = self.province.currentText()
+        chosen_province = self.province.currentData()
+        self.province.clear()
+        self.province.addItem("", "")
+        for province in PROVINCES:
+            self.province.addItem(province_name(province), province)
+        index = self.province.findData(chosen_province) if chosen_province else -1
+        if index > 0:
+            self.province.setCurrentIndex(index)
+        else:
+            self.province.setEditText(typed)
         self.consent.setText(
             _("The person agrees that their details are kept for this consultation.")
         )
@@ -246,12 +255,20 @@ class WalkInForm(QWidget):
         self.consent.setChecked(False)
         self.error.clear()
 
+    def province_value(self) -> str:
+        """The chosen province as the roster writes it, or what staff typed."""
+        text = self.province.currentText()
+        index = self.province.findText(text)
+        if index > 0 and self.province.itemData(index):
+            return str(self.province.itemData(index))
+        return text
+
     def values(self) -> dict[str, Any]:
         return {
             "name": self.name.text(),
             "organisation": self.organisation.text(),
             "category": self.category.currentData() or "citizen",
-            "province": self.province.currentText(),
+            "province": self.province_value(),
             "phone": self.phone.text(),
             "consent": self.consent.isChecked(),
         }

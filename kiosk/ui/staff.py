@@ -240,7 +240,9 @@ class DataPage(QWidget):
     def choose_folder(self) -> None:
         """Any folder (a USB drive the kiosk did not list, a network share)."""
         from kiosk.ui.qt import QFileDialog
+        from kiosk.ui.style import translate_qt_dialogs
 
+        translate_qt_dialogs()
         folder = QFileDialog.getExistingDirectory(self, _("Save to"))
         if folder:
             if folder not in self.extra_folders:
