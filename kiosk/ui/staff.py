@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.domain.errors import KioskError
-from kiosk.i18n import N_, NATIVE_NAMES, _
+from kiosk.i18n import N_, NATIVE_NAMES, _, ngettext
 from kiosk.services.dashboard import DashboardFigures
 from kiosk.services.staff import IDLE_RANGE, ROLES, StaffSettings
 from kiosk.services.status import Notice, Status
@@ -301,11 +301,15 @@ class DataPage(QWidget):
                     ).format(reason=report.rejected.get("reason"))
                 )
             else:
+                n = len(report.uploaded)
                 self.result.setText(
-                    _(
-                        "In sync: {n} bundle(s) uploaded; the central platform has every "
-                        "entry up to {seq}."
-                    ).format(n=len(report.uploaded), seq=report.high_water)
+                    ngettext(
+                        "In sync: {n} bundle uploaded; the central platform has every "
+                        "entry up to {seq}.",
+                        "In sync: {n} bundles uploaded; the central platform has every "
+                        "entry up to {seq}.",
+                        n,
+                    ).format(n=n, seq=report.high_water)
                 )
             self.refresh()
 
@@ -336,7 +340,11 @@ class DataPage(QWidget):
     def verify(self) -> None:
         def done(result: Any) -> None:
             if result.ok:
-                self.result.setText(_("Journal OK: {n} entries.").format(n=result.count))
+                self.result.setText(
+                    ngettext(
+                        "Journal OK: {n} entry.", "Journal OK: {n} entries.", result.count
+                    ).format(n=result.count)
+                )
             else:
                 self.result.setText(
                     _("Journal broken at entry {seq}: {reason}").format(

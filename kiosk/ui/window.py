@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from kiosk.domain.errors import KioskError
 from kiosk.domain.event import EventInfo
 from kiosk.domain.flow import AttendeeFlow, FlowState, Step, Timeouts
-from kiosk.i18n import N_, _
+from kiosk.i18n import N_, _, ngettext
 from kiosk.ui import qt
 from kiosk.ui.background import Runner
 from kiosk.ui.qt import (
@@ -116,7 +116,11 @@ class KioskWindow(QMainWindow):
             )
             bar.addWidget(b)
             self.language_buttons[lang] = b
-        self.large_button = button("A+", "toolbar")
+        # "A+" read "+A" in Arabic: in right-to-left text the "+" after the last
+        # Latin letter takes the paragraph's direction. A left-to-right mark after it
+        # keeps it on the right (the button's layout direction does not: Qt lays
+        # out a button's text in the application's direction).
+        self.large_button = button("A+\u200e", "toolbar")
         self.large_button.setCheckable(True)
         self.large_button.toggled.connect(lambda on: self._apply(self.flow.set_large_text(on)))
         self.contrast_button = button("\u25d0", "toolbar")
@@ -264,10 +268,13 @@ class KioskWindow(QMainWindow):
         self.contrast_button.setToolTip(_("High contrast"))
         if state.overlay_countdown is not None:
             self.countdown_title.setText(_("Are you still there?"))
+            seconds = int(state.overlay_countdown)
             self.countdown_text.setText(
-                _("This screen will restart in {seconds} seconds.").format(
-                    seconds=state.overlay_countdown
-                )
+                ngettext(
+                    "This screen will restart in {seconds} second.",
+                    "This screen will restart in {seconds} seconds.",
+                    seconds,
+                ).format(seconds=seconds)
             )
             self.countdown_button.setText(_("I am still here"))
             if not self.countdown.isVisible():
