@@ -254,7 +254,7 @@ class WriteScreen(Screen):
             self.body_field.setPlainText(state.draft.body)
         self._updating = False
         self.title.setText(_("Your proposal"))
-        self.title_field.setPlaceholderText(_("Title (up to 120 characters)"))
+        self.title_field.setPlaceholderText(_("Title (optional, up to 120 characters)"))
         self.body_field.setPlaceholderText(_("Describe your proposal"))
         self.next.setText(_("Next"))
         self.error.setText(_(state.error) if state.error else "")

@@ -256,8 +256,8 @@ class KioskWindow(QMainWindow):
         screen = self.screens[state.step]
         if self.stack.currentWidget() is not screen:
             self.stack.setCurrentWidget(screen)
-            if state.step == Step.WRITE:
-                self.write.focus_field(self.write.title_field)
+            if state.step == Step.WRITE:  # the proposal first; its title is optional
+                self.write.focus_field(self.write.body_field)
         screen.render(state)
         self.keyboard.setVisible(state.step == Step.WRITE)
         if state.step == Step.WRITE and self.keyboard.letters != state.language:
