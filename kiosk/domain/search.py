@@ -71,11 +71,23 @@ def fuzzy_score(query_key: str, candidate_key: str) -> float:
 def fuzzy_matches(
     query_key: str, candidates: list[tuple[str, str]], limit: int
 ) -> list[tuple[str, float]]:
-    """The ids of the ``limit`` closest ``(id, key)`` candidates, best first; none for a
-    query too short to tell names apart."""
-    if len(query_key.replace(" ", "")) < FUZZY_MIN_LENGTH:
+    """The ids of the ``limit`` closest ``(id, key)`` candidates, best first (the score
+    of :func:`fuzzy_score`); none for a query too short to tell names apart. RapidFuzz
+    scores the whole roster in C (100,000 names in tens of milliseconds)."""
+    from rapidfuzz import fuzz, process
+
+    joined_query = query_key.replace(" ", "")
+    if len(joined_query) < FUZZY_MIN_LENGTH or not candidates:
         return []
-    scored = [(cid, fuzzy_score(query_key, key)) for cid, key in candidates]
-    kept = [(cid, score) for cid, score in scored if score >= FUZZY_CUTOFF]
-    kept.sort(key=lambda pair: -pair[1])
-    return kept[:limit]
+    best: dict[int, float] = {}
+    keys = [key for _cid, key in candidates]
+    for query, choices in (
+        (query_key, keys),
+        (joined_query, [key.replace(" ", "") for key in keys]),
+    ):
+        for _choice, score, index in process.extract(
+            query, choices, scorer=fuzz.partial_ratio, score_cutoff=FUZZY_CUTOFF, limit=None
+        ):
+            best[index] = max(best.get(index, 0.0), float(score))
+    ranked = sorted(best.items(), key=lambda pair: (-pair[1], pair[0]))[:limit]
+    return [(candidates[index][0], score) for index, score in ranked]

@@ -656,10 +656,7 @@ class CheckInScreen(QWidget):
         self.confirming_undo = False
         self.confirming_checkin = (attendee_id, name)
         self._result = ("idle", None)
-        detail = " \u00b7 ".join(
-            p for p in (a.name_latin if a.name_latin != a.name else "", a.organisation) if p
-        )
-        self.panel.show_state("confirm", _("Check this person in?"), name, detail)
+        self.panel.show_state("confirm", _("Check this person in?"), name, "")
         self.panel.confirm_yes.setText(_("Yes, check in"))
         self.panel.confirm_no.setText(_("No"))
         self.panel.show_confirm(True)

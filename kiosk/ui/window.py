@@ -91,12 +91,6 @@ class KioskWindow(QMainWindow):
         self.setCentralWidget(central)
         root = QVBoxLayout(central)
         root.setContentsMargins(16, 4, 16, 4)
-        # Training mode on every attendee screen: its proposals are left out of the
-        # exports and reports, so a kiosk left in training mode must not look real.
-        self.training_banner = label(name="trainingBanner")
-        self.training_banner.setProperty("centred", True)
-        self.training_banner.hide()
-        root.addWidget(self.training_banner)
 
         bar = QHBoxLayout()
         # The staff corner is kept clear of buttons at both ends of the bar (it sits on
@@ -106,6 +100,13 @@ class KioskWindow(QMainWindow):
         self.back_button.setObjectName("backButton")
         self.back_button.clicked.connect(lambda: self._apply(self.flow.back()))
         bar.addWidget(self.back_button)
+        bar.addStretch(1)
+        # Training mode on every attendee screen: its proposals are left out of the
+        # exports and reports, so a kiosk left in training mode must not look real.
+        # In the bar (a line of its own pushed the keyboard's last row off 1280x800).
+        self.training_banner = label(name="trainingBanner", wrap=False)
+        self.training_banner.hide()
+        bar.addWidget(self.training_banner)
         bar.addStretch(1)
         self.language_buttons: dict[str, QPushButton] = {}
         for lang, text in (("ar", "\u0639"), ("fr", "FR"), ("zgh", "\u2d63"), ("en", "EN")):
@@ -155,7 +156,7 @@ class KioskWindow(QMainWindow):
 
         self.clock = QTimer(self)
         self.clock.setInterval(1000)
-        self.clock.timeout.connect(lambda: self._apply(self.flow.tick(1.0)))
+        self.clock.timeout.connect(self._tick)
         self.clock.start()
         if services is not None:
             self._build_screens(event)
@@ -233,6 +234,14 @@ class KioskWindow(QMainWindow):
         QApplication.instance().installEventFilter(self)  # type: ignore[union-attr]
         self.built = True
 
+    def _tick(self) -> None:
+        """A second of the attendee's time. Not while the window is hidden (the staff
+        area is shown): rendering sets the application's language to the attendee's,
+        and the staff screens spoke it from then on (Arabic or English on a French
+        staff screen, issue 18)."""
+        if self.isVisible():
+            self._apply(self.flow.tick(1.0))
+
     def _open_pin_pad(self) -> None:
         if self.built:
             self.pin_pad.open_pad()
@@ -243,9 +252,7 @@ class KioskWindow(QMainWindow):
         self._apply_accessibility(state)
         self.training_banner.setVisible(self.training)
         if self.training:
-            self.training_banner.setText(
-                _("TRAINING MODE: records are flagged and left out of exports and reports")
-            )
+            self.training_banner.setText(_("TRAINING MODE: not counted"))
         if not self.built:  # starting up: the welcome screen only; attach() shows the rest
             self.welcome.render(state)
             self.back_button.hide()

@@ -13,7 +13,7 @@ from kiosk.storage.models import Attendee, CheckIn
 from kiosk.ui.qt import QLabel, QPoint, QRect, Qt
 
 USER = Qt.ItemDataRole.UserRole
-TRAINING = "TRAINING MODE: records are flagged and left out of exports and reports"
+TRAINING = "TRAINING MODE: not counted"  # the attendee screens' banner
 
 
 def tap(qtbot, widget) -> None:  # type: ignore[no-untyped-def]
