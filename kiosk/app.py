@@ -34,6 +34,7 @@ def build_window(
         submit=lambda draft: submit_proposal(store, draft, settings.limits),
         check_in_badge=lambda text: identify_badge(store, text),
         check_pin=lambda pin: check_pin(store, pin),
+        load_settings=lambda: load_staff_settings(store, settings.idle_timeout_s),
     )
     timeouts = Timeouts(
         idle_s=load_staff_settings(store, settings.idle_timeout_s).idle_timeout_s,
@@ -55,10 +56,10 @@ def door_services(store: Any, settings: Any, sound: Any = None) -> Any:
         check_in,
         check_in_attendee,
         register_walk_in,
-        search_attendees,
         undo_check_in,
     )
     from kiosk.services.door import door_counters, walk_in_badge
+    from kiosk.services.staff import find_people
     from kiosk.ui.checkin_screen import DoorServices
     from kiosk.ui.printing import print_badge, save_badge_pdf
 
@@ -66,7 +67,7 @@ def door_services(store: Any, settings: Any, sound: Any = None) -> Any:
         check_in=lambda text, method: check_in(store, text, method=method),
         check_in_attendee=lambda attendee_id: check_in_attendee(store, attendee_id),
         undo=lambda checkin_id: undo_check_in(store, checkin_id),
-        search=lambda query: search_attendees(store, query),
+        search=lambda query: find_people(store, query),
         counters=lambda: door_counters(store),
         register_walk_in=lambda **fields: register_walk_in(store, **fields),
         badge=lambda attendee_id: walk_in_badge(store, attendee_id),
@@ -102,6 +103,7 @@ def staff_services(store: Any, settings: Any, sound: Any = None) -> Any:
         notices=lambda: station_notices(store, settings.damaged_dir),
         destinations=lambda: [*removable_folders(), settings.data_dir / "exports"],
         export_to=lambda folder: export_bundle(store, settings.keys_dir, folder),
+        export_all=lambda folder: export_bundle(store, settings.keys_dir, folder, everything=True),
         sync_now=lambda progress: sync_to_central(store, settings, progress),
         write_report=lambda lang, folder, training: write_event_report(
             store, lang, folder, training

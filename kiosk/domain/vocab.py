@@ -72,13 +72,21 @@ PROFILES: dict[str, str] = {
     UNDISCLOSED: N_("Prefer not to say"),
 }
 
-# Provinces of the Souss-Massa region (the first users' venue); proper names,
-# shown as written.
+# Provinces of the Souss-Massa region (the first users' venue). Stored as written
+# in Latin letters (the roster's spelling); shown in the screen's language, in its
+# script (the catalogs hold the Arabic and Tifinagh names): see province_name().
 PROVINCES: tuple[str, ...] = (
-    "Agadir-Ida-Ou-Tanane",
-    "Inezgane-A\u00eft Melloul",
-    "Chtouka-A\u00eft Baha",
-    "Taroudant",
-    "Tiznit",
-    "Tata",
+    N_("Agadir-Ida-Ou-Tanane"),
+    N_("Inezgane-A\u00eft Melloul"),
+    N_("Chtouka-A\u00eft Baha"),
+    N_("Taroudant"),
+    N_("Tiznit"),
+    N_("Tata"),
 )
+
+
+def province_name(name: str, lang: str | None = None) -> str:
+    """A province as the screen's language writes it (another name as written)."""
+    from kiosk.i18n import current_language, gettext_for
+
+    return gettext_for(lang or current_language(), name) if name in PROVINCES else name

@@ -254,7 +254,7 @@ class WriteScreen(Screen):
             self.body_field.setPlainText(state.draft.body)
         self._updating = False
         self.title.setText(_("Your proposal"))
-        self.title_field.setPlaceholderText(_("Title (up to 120 characters)"))
+        self.title_field.setPlaceholderText(_("Title (optional, up to 120 characters)"))
         self.body_field.setPlaceholderText(_("Describe your proposal"))
         self.next.setText(_("Next"))
         self.error.setText(_(state.error) if state.error else "")
@@ -342,8 +342,8 @@ class QuestionsScreen(Screen):
             group.setExclusive(False)
             for code, b in buttons.items():
                 text = options[code]
-                # Province names are proper names; the rest are translated labels.
-                b.setText(text if name == "province" and code != UNDISCLOSED else _(text))
+                # Province names too are in the attendee's language and script.
+                b.setText(_(text))
                 b.setChecked(code == current)
             group.setExclusive(True)
         self.next.setText(_("Next"))

@@ -36,6 +36,9 @@ def print_badge(card: BadgeCard, parent: QWidget) -> bool:
 
     if not printers_available():
         raise KioskError(N_("No printer found: save the badge as PDF."), code="no_printer")
+    from kiosk.ui.style import translate_qt_dialogs
+
+    translate_qt_dialogs()  # the system print dialog in the screen's language
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     dialog = QPrintDialog(printer, parent)
     if dialog.exec() != QPrintDialog.DialogCode.Accepted:

@@ -37,6 +37,9 @@ if TYPE_CHECKING:  # the names for the type checker; the table below for run tim
         QEvent as QEvent,
     )
     from PySide6.QtCore import (
+        QLibraryInfo as QLibraryInfo,
+    )
+    from PySide6.QtCore import (
         QMargins as QMargins,
     )
     from PySide6.QtCore import (
@@ -74,6 +77,9 @@ if TYPE_CHECKING:  # the names for the type checker; the table below for run tim
     )
     from PySide6.QtCore import (
         QTimer as QTimer,
+    )
+    from PySide6.QtCore import (
+        QTranslator as QTranslator,
     )
     from PySide6.QtCore import (
         QUrl as QUrl,
@@ -259,6 +265,7 @@ if TYPE_CHECKING:  # the names for the type checker; the table below for run tim
 _NAMES: dict[str, tuple[str, ...]] = {
     "PySide6.QtCore": (
         "QEvent",
+        "QLibraryInfo",
         "QMargins",
         "QMarginsF",
         "QObject",
@@ -272,6 +279,7 @@ _NAMES: dict[str, tuple[str, ...]] = {
         "Qt",
         "QThreadPool",
         "QTimer",
+        "QTranslator",
         "QUrl",
         "Signal",
         "Slot",

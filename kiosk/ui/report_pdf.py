@@ -10,7 +10,7 @@ import html
 from pathlib import Path
 
 from kiosk.config import assets_dir
-from kiosk.domain.vocab import CATEGORIES
+from kiosk.domain.vocab import CATEGORIES, province_name
 from kiosk.i18n import NATIVE_NAMES, _, direction, format_number, gettext_for, language
 from kiosk.services.report import ReportData
 from kiosk.services.sync import commit_file, output_folder, temporary_name
@@ -148,7 +148,13 @@ def build_document(data: ReportData, lang: str) -> QTextDocument:
             heading(3, _("By category")),
             '<p><img src="chart://categories" width="620"></p>',
             heading(3, _("By province")),
-            _table([(p or _("Not given"), format_number(n)) for p, n in f.provinces], rtl),
+            _table(
+                [
+                    (province_name(p) if p else _("Not given"), format_number(n))
+                    for p, n in f.provinces
+                ],
+                rtl,
+            ),
             heading(2, _("Proposals")),
             "<p>"
             + html.escape(_("Proposals received: {n}").format(n=format_number(f.proposals)))

@@ -70,6 +70,9 @@ class Station:
             self.staff = self.make_staff(locked, self.show_kiosk, self.quit)
         else:
             self.staff.locked = locked
+            # The language is the application's: the attendee kiosk left it at the last
+            # attendee's choice, and the staff screens would speak it.
+            self.staff.set_language(self.staff.language)
             self.staff.reload_settings()
             self.staff.show_page("checkin")
         self._present(self.staff)

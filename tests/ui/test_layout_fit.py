@@ -72,6 +72,19 @@ def test_attendee_screens_fit(qapp, stations, size) -> None:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("size", fit.SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_attendee_screens_fit_in_training_mode(qapp, stations, size) -> None:
+    """The training banner on every attendee screen leaves them fitting (issue 18)."""
+    kiosk = showing(stations, 0)
+    kiosk.training = True
+    try:
+        check(qapp, kiosk, fit.attendee_screens, size)
+    finally:
+        kiosk.training = False
+        kiosk._apply(kiosk.flow.reset())
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("size", fit.SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_staff_screens_fit(qapp, stations, size) -> None:
     check(qapp, showing(stations, 1), fit.staff_screens, size)
 

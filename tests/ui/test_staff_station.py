@@ -146,7 +146,7 @@ def test_undo_can_be_cancelled_and_a_scan_replaces_the_question(qtbot, staff_win
     assert all(r.undone_at is None for r in checkins(store))
 
 
-def test_name_search_and_one_tap_checkin(qtbot, staff_window, door) -> None:
+def test_name_search_and_confirmed_checkin(qtbot, staff_window, door) -> None:
     store, tokens = door
     screen = staff_window.checkin
     wanted = tokens[10]
@@ -165,6 +165,8 @@ def test_name_search_and_one_tap_checkin(qtbot, staff_window, door) -> None:
     qtbot.mouseClick(
         view.viewport(), Qt.MouseButton.LeftButton, pos=view.visualItemRect(item).center()
     )
+    assert screen.panel.state == "confirm"  # asked first (issue 18)
+    qtbot.mouseClick(screen.panel.confirm_yes, Qt.MouseButton.LeftButton)
     assert screen.panel.state == "accepted"
     assert screen.panel.name.text() == wanted["name"]
     assert [(r.outcome, r.method) for r in checkins(store)] == [("accepted", "search")]
