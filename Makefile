@@ -43,7 +43,7 @@ bench: setup
 	$(PY) bench/run_all.py
 
 extract:
-	$(VENV)/bin/pybabel extract -F translations/babel.cfg -k N_ -k pgettext:1c,2 \
+	$(VENV)/bin/pybabel extract -F translations/babel.cfg -k N_ -k NP_:1,2 -k pgettext:1c,2 \
 	  --project="Listening Kiosk" --copyright-holder="Listening Kiosk" \
 	  --no-location -o translations/kiosk.pot .
 	$(VENV)/bin/pybabel update -i translations/kiosk.pot -d translations -D kiosk --no-fuzzy-matching

@@ -55,6 +55,11 @@ def N_(message: str) -> str:
     return message
 
 
+def NP_(singular: str, plural: str) -> tuple[str, str]:
+    """Mark a count's two forms for extraction; translate them later with ``ngettext``."""
+    return singular, plural
+
+
 class Msg(str):
     """A message id used as a parameter of another message: translated with it."""
 

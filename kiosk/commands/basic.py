@@ -8,6 +8,7 @@ from typing import Any
 from kiosk.commands.common import add_common, emit, open_store
 from kiosk.domain.errors import KioskError
 from kiosk.i18n import N_, _
+from kiosk.services.messages import journal_text, status_lines
 from kiosk.services.setup import init_demo
 from kiosk.services.status import kiosk_status, verify_journal
 
@@ -66,18 +67,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 def cmd_status(args: argparse.Namespace) -> int:
     _settings, store = open_store(args)
     status = kiosk_status(store)
-    lines = [
-        _("Event: {code} ({name})").format(code=status.event_code, name=status.event_name),
-        _("Device: {name} ({id}), role {role}").format(
-            name=status.device_name, id=status.device_id, role=status.role
-        ),
-        _("Attendees: {n}").format(n=status.attendees),
-        _("Check-ins: {n}").format(n=status.checkins),
-        _("Proposals: {n}").format(n=status.proposals),
-        _("Journal entries: {n}, last exported: {seq}").format(
-            n=status.journal_length, seq=status.last_exported_seq
-        ),
-    ]
+    lines = status_lines(status)
     if status.enrolled:
         lines.append(_("Enrolled: the organiser approved this kiosk."))
     elif status.enrolment_code:
@@ -99,12 +89,7 @@ def cmd_status(args: argparse.Namespace) -> int:
 def cmd_journal_verify(args: argparse.Namespace) -> int:
     _settings, store = open_store(args)
     result = verify_journal(store)
-    if result.ok:
-        text = _("Journal OK: {count} entries.").format(count=result.count)
-    else:
-        text = _("Journal BROKEN at entry {seq}: {reason}").format(
-            seq=result.broken_seq, reason=result.reason
-        )
+    text = journal_text(result)
     emit(
         args,
         {

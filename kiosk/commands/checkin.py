@@ -9,7 +9,7 @@ from typing import Any
 
 from kiosk.commands.common import add_common, emit, open_store
 from kiosk.domain.errors import KioskError
-from kiosk.i18n import N_, _, current_language, format_time, gettext_for
+from kiosk.i18n import N_, _, current_language, format_time, gettext_for, ngettext
 from kiosk.services.badge_sheet import badge_cards
 from kiosk.services.checkin import (
     check_in,
@@ -25,17 +25,14 @@ from kiosk.services.enrol import (
     enrolment_state,
     install_certificate,
 )
+from kiosk.services.messages import REFUSED_TEXT
 from kiosk.services.sync import write_atomically
 from kiosk.services.upload import enrol_over_http
 
 OUTCOME_TEXT = {
     "accepted": N_("Welcome, {name}: checked in."),
     "already_checked_in": N_("{name} is already checked in (at {time}, station {station})."),
-    "revoked": N_("This badge has been revoked."),
-    "wrong_event": N_("This badge is for another event."),
-    "invalid_signature": N_("This badge is not genuine (invalid signature)."),
-    "malformed": N_("This is not a readable badge."),
-    "unknown_attendee": N_("This badge is genuine but the person is not on this kiosk's roster."),
+    **REFUSED_TEXT,
 }
 
 
@@ -273,6 +270,8 @@ def cmd_badges(args: argparse.Namespace) -> int:
     emit(
         args,
         {"pdf": str(out), "badges": len(cards)},
-        _("{n} badges written to {path}").format(n=len(cards), path=out),
+        ngettext("{n} badge written to {path}", "{n} badges written to {path}", len(cards)).format(
+            n=len(cards), path=out
+        ),
     )
     return 0

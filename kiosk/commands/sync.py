@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.commands.common import add_common, emit, open_store
-from kiosk.i18n import _
+from kiosk.services.messages import export_text, sync_text
 from kiosk.services.sync import export_bundle
 from kiosk.services.upload import sync
 
@@ -37,7 +37,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     settings, store = open_store(args)
     result = export_bundle(store, settings.keys_dir, Path(args.out), everything=args.all)
     if result is None:
-        emit(args, {"exported": False}, _("Nothing new to export."))
+        emit(args, {"exported": False}, export_text(None))
         return 0
     emit(
         args,
@@ -48,9 +48,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             "to_seq": result.to_seq,
             "count": result.count,
         },
-        _("Bundle written: {path} (entries {first} to {last}).").format(
-            path=result.path, first=result.from_seq, last=result.to_seq
-        ),
+        export_text(result),
     )
     return 0
 
@@ -64,16 +62,12 @@ def cmd_sync(args: argparse.Namespace) -> int:
         emit(
             args,
             {"ok": False, "uploaded": report.uploaded, "rejected": report.rejected},
-            _(
-                "The central platform refused a bundle: {reason}. Everything stays on this kiosk."
-            ).format(reason=report.rejected.get("reason")),
+            sync_text(report),
         )
         return 1
     emit(
         args,
         {"ok": True, "uploaded": report.uploaded, "high_water": report.high_water},
-        _(
-            "In sync: {n} bundle(s) uploaded; the central platform has every entry up to {seq}."
-        ).format(n=len(report.uploaded), seq=report.high_water),
+        sync_text(report),
     )
     return 0

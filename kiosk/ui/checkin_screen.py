@@ -19,6 +19,7 @@ from kiosk.i18n import N_, _, current_language, format_number, format_time, gett
 from kiosk.services.badge_sheet import BadgeCard
 from kiosk.services.checkin import CheckInResult, SearchHit, WalkIn
 from kiosk.services.door import DoorCounters
+from kiosk.services.messages import REFUSED_TEXT
 from kiosk.ui.attendee import qr_pixmap
 from kiosk.ui.background import Runner
 from kiosk.ui.camera import CameraScanner
@@ -54,13 +55,6 @@ from kiosk.ui.welcome import button, label, ltr
 log = logging.getLogger(__name__)
 
 
-REFUSED_TEXT = {
-    "revoked": N_("This badge has been revoked."),
-    "wrong_event": N_("This badge is for another event."),
-    "invalid_signature": N_("This badge is not genuine (invalid signature)."),
-    "malformed": N_("This is not a readable badge."),
-    "unknown_attendee": N_("This badge is genuine but the person is not on this kiosk's roster."),
-}
 CAMERA_PROBLEM = {
     "no_backend": N_("No camera support on this kiosk: use the USB scanner."),
     "no_camera": N_("No camera found: use the USB scanner."),

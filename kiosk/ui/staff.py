@@ -16,8 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.domain.errors import KioskError
-from kiosk.i18n import N_, NATIVE_NAMES, _, ngettext
+from kiosk.i18n import NATIVE_NAMES, _
 from kiosk.services.dashboard import DashboardFigures
+from kiosk.services.messages import ROLE_TEXT, export_text, journal_text, status_lines, sync_text
 from kiosk.services.staff import IDLE_RANGE, ROLES, StaffSettings
 from kiosk.services.status import Notice, Status
 from kiosk.ui import background
@@ -51,12 +52,6 @@ from kiosk.ui.welcome import LANGUAGE_ORDER, button, isolate, label, ltr
 log = logging.getLogger(__name__)
 
 STAFF_IDLE_S = 300  # an unattended staff area locks itself after five minutes
-
-ROLE_TEXT = {
-    "both": N_("Check-in and proposals"),
-    "checkin": N_("Check-in only"),
-    "proposals": N_("Proposals only"),
-}
 
 
 @dataclass
@@ -187,31 +182,16 @@ class DataPage(QWidget):
     def _show_status(self) -> None:
         s = self.status
         if s is not None:
-            lines = [
-                # Latin names and codes kept whole inside Arabic text (the closing
-                # bracket of "(name)" came out mirrored at the line's end).
-                _("Event: {code} ({name})").format(
-                    code=ltr(s.event_code), name=isolate(s.event_name)
-                ),
-                _("Device: {name} ({id}), role {role}").format(
-                    name=isolate(s.device_name),
-                    id=ltr(s.device_id[:8]),
-                    role=_(ROLE_TEXT.get(s.role, s.role)),
-                ),
-                _("Attendees: {n}").format(n=s.attendees),
-                _("Check-ins: {n}").format(n=s.checkins),
-                _("Proposals: {n}").format(n=s.proposals),
-                _("Journal entries: {n}, last exported: {seq}").format(
-                    n=s.journal_length, seq=s.last_exported_seq
-                ),
-            ]
+            # Latin names and codes kept whole inside Arabic text (the closing bracket
+            # of "(name)" came out mirrored at the line's end).
+            lines = status_lines(s, mark=ltr, name=isolate, id_length=8)
             self.summary.setText("\n".join(lines))
         for old in self.notice_labels:
             self.notice_box.removeWidget(old)
             old.deleteLater()
         self.notice_labels = []
         for notice in self.notices:
-            widget = label(_(notice.message).format(**notice.values), "notice")
+            widget = label(notice.text(), "notice")
             widget.setProperty("level", notice.level)
             self.notice_box.addWidget(widget)
             self.notice_labels.append(widget)
@@ -266,15 +246,9 @@ class DataPage(QWidget):
         self.export_all_button.hide()
 
         def done(result: Any) -> None:
+            self.result.setText(export_text(result, path=ltr))
             if result is None:
-                self.result.setText(_("Nothing new to export."))
                 self.export_all_button.setVisible(self.services.export_all is not None)
-            else:
-                self.result.setText(
-                    _("Bundle written: {path} (entries {first} to {last}).").format(
-                        path=ltr(str(result.path)), first=result.from_seq, last=result.to_seq
-                    )
-                )
             self.refresh()
 
         self.runner(
@@ -293,24 +267,7 @@ class DataPage(QWidget):
 
         def done(report: Any) -> None:
             self.progress.hide()
-            if report.rejected:
-                self.result.setText(
-                    _(
-                        "The central platform refused a bundle: {reason}. "
-                        "Everything stays on this kiosk."
-                    ).format(reason=report.rejected.get("reason"))
-                )
-            else:
-                n = len(report.uploaded)
-                self.result.setText(
-                    ngettext(
-                        "In sync: {n} bundle uploaded; the central platform has every "
-                        "entry up to {seq}.",
-                        "In sync: {n} bundles uploaded; the central platform has every "
-                        "entry up to {seq}.",
-                        n,
-                    ).format(n=n, seq=report.high_water)
-                )
+            self.result.setText(sync_text(report))
             self.refresh()
 
         def failed(error: BaseException) -> None:
@@ -336,18 +293,7 @@ class DataPage(QWidget):
 
     def verify(self) -> None:
         def done(result: Any) -> None:
-            if result.ok:
-                self.result.setText(
-                    ngettext(
-                        "Journal OK: {n} entry.", "Journal OK: {n} entries.", result.count
-                    ).format(n=result.count)
-                )
-            else:
-                self.result.setText(
-                    _("Journal broken at entry {seq}: {reason}").format(
-                        seq=result.broken_seq, reason=result.reason
-                    )
-                )
+            self.result.setText(journal_text(result))
 
         self.runner(
             self.services.verify_journal,
@@ -740,7 +686,7 @@ class StaffWindow(QMainWindow):
             self.notice_banner.hide()
             return
         first = self.notices[0]
-        text = _(first.message).format(**first.values)
+        text = first.text()
         if len(self.notices) > 1:
             text += "  (+" + str(len(self.notices) - 1) + ")"
         self.notice_banner.setText(text)

@@ -15,7 +15,14 @@ from kiosk.i18n import LANGUAGES, placeholders
 from tests.conftest import REPO_ROOT
 
 TRANSLATIONS = REPO_ROOT / "translations"
-KEYWORDS = {"_": None, "N_": None, "Msg": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2)}
+KEYWORDS = {
+    "_": None,
+    "N_": None,
+    "NP_": (1, 2),
+    "Msg": None,
+    "ngettext": (1, 2),
+    "pgettext": ((1, "c"), 2),
+}
 # CLDR: zero, one, two, few (3..10), many (11..99), other.
 ARABIC_PLURALS = (
     "nplurals=6; plural=(n==0 ? 0 : n==1 ? 1 : n==2 ? 2 : n%100>=3 && n%100<=10 ? 3 : "
