@@ -30,7 +30,9 @@ from kiosk import badges, crypto
 from kiosk.clock import SYSTEM_CLOCK
 from kiosk.domain.search import search_key
 from kiosk.ids import new_id
-from kiosk.services.checkin import WALKIN_KEY, _keys, check_in, checkin_payload, search_attendees
+from kiosk.services.checkin import check_in, checkin_payload, door_keys
+from kiosk.services.pack_setup import WALKIN_KEY
+from kiosk.services.roster_search import search_attendees
 from kiosk.services.setup import init_demo
 from kiosk.storage import Store
 from kiosk.storage.canonical import canonical_json, chain_hash_text, document_text
@@ -236,7 +238,7 @@ def main() -> None:
             source.backup(copy)
         copy.close()
         with store.uow(readonly=True) as uow:
-            door_keys = _keys(uow).verify
+            verify_keys = door_keys(uow).verify
         rng = random.Random(3)
         for token in rng.sample(tokens, 50):  # warm-up
             check_in(store, token)
@@ -268,7 +270,7 @@ def main() -> None:
         store.close()
         floor_rng = random.Random(3)  # the same badges, in the same order, as the service
         floor_tokens = floor_rng.sample(tokens, 50) + floor_rng.sample(tokens, args.scans)
-        floor = floor_scans(folder / "floor.db", floor_tokens, door_keys)[50:]
+        floor = floor_scans(folder / "floor.db", floor_tokens, verify_keys)[50:]
         raw = raw_baseline(folder, args.attendees, args.scans)
     print(f"{args.scans} check-ins, {args.searches} searches, roster {args.attendees}")
     record(

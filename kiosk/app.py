@@ -52,14 +52,10 @@ def build_window(
 
 def door_services(store: Any, settings: Any, sound: Any = None) -> Any:
     """The check-in screen's services, wired to the real store."""
-    from kiosk.services.checkin import (
-        check_in,
-        check_in_attendee,
-        register_walk_in,
-        undo_check_in,
-    )
+    from kiosk.services.checkin import check_in, check_in_attendee, undo_check_in
     from kiosk.services.door import door_counters, walk_in_badge
     from kiosk.services.staff import find_people
+    from kiosk.services.walk_in import register_walk_in
     from kiosk.ui.checkin_screen import DoorServices
     from kiosk.ui.printing import print_badge, save_badge_pdf
 

@@ -11,14 +11,7 @@ from kiosk.commands.common import add_common, emit, open_store
 from kiosk.domain.errors import KioskError
 from kiosk.i18n import N_, _, current_language, format_time, gettext_for, ngettext
 from kiosk.services.badge_sheet import badge_cards
-from kiosk.services.checkin import (
-    check_in,
-    register_walk_in,
-    search_attendees,
-    setup_from_pack,
-    undo_check_in,
-    validate_pin,
-)
+from kiosk.services.checkin import check_in, undo_check_in
 from kiosk.services.enrol import (
     REQUEST_FILE,
     enrolment_request,
@@ -26,8 +19,12 @@ from kiosk.services.enrol import (
     install_certificate,
 )
 from kiosk.services.messages import REFUSED_TEXT
+from kiosk.services.pack_setup import setup_from_pack
+from kiosk.services.pin import validate_pin
+from kiosk.services.roster_search import search_attendees
 from kiosk.services.sync import write_atomically
 from kiosk.services.upload import enrol_over_http
+from kiosk.services.walk_in import register_walk_in
 
 OUTCOME_TEXT = {
     "accepted": N_("Welcome, {name}: checked in."),

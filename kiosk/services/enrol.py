@@ -123,3 +123,10 @@ def install_certificate(store: Store, data: bytes) -> DeviceCertificate:
         )
         uow.commit()
     return cert
+
+
+def device_public_key(store: Store) -> str | None:
+    with store.uow(readonly=True) as uow:
+        device_id = uow.get_setting(DEVICE_KEY)
+        device = uow.session.get(Device, device_id) if device_id else None
+        return device.public_key if device else None

@@ -13,18 +13,11 @@ from kiosk.domain.errors import KioskError, ValidationError
 from kiosk.domain.search import fuzzy_matches, search_key
 from kiosk.domain.text import find_control_character, normalize_text
 from kiosk.i18n import N_
-from kiosk.services.checkin import (
-    ACCEPTED,
-    PIN_KEY,
-    STATION_KEY,
-    AttendeeInfo,
-    SearchHit,
-    hash_pin,
-    pin_matches,
-    search_attendees,
-    validate_pin,
-)
+from kiosk.services.checkin import ACCEPTED, AttendeeInfo
+from kiosk.services.pack_setup import STATION_KEY
+from kiosk.services.pin import PIN_KEY, hash_pin, pin_matches, validate_pin
 from kiosk.services.proposals import TRAINING_KEY
+from kiosk.services.roster_search import SearchHit, search_attendees
 from kiosk.services.setup import DEMO_KEY
 from kiosk.storage.models import Attendee, CheckIn, Device
 from kiosk.storage.store import DEVICE_KEY, EVENT_KEY, Store

@@ -17,9 +17,11 @@ from kiosk.domain.errors import KioskError
 from kiosk.domain.vocab import CATEGORIES, PROVINCES, province_name
 from kiosk.i18n import N_, _, current_language, format_number, format_time, gettext_for
 from kiosk.services.badge_sheet import BadgeCard
-from kiosk.services.checkin import CheckInResult, SearchHit, WalkIn
+from kiosk.services.checkin import CheckInResult
 from kiosk.services.door import DoorCounters
 from kiosk.services.messages import REFUSED_TEXT
+from kiosk.services.roster_search import SearchHit
+from kiosk.services.walk_in import WalkIn
 from kiosk.ui.attendee import qr_pixmap
 from kiosk.ui.background import Runner
 from kiosk.ui.camera import CameraScanner

@@ -9,7 +9,9 @@ import pytest
 
 from kiosk.config import load_settings
 from kiosk.event_pack import PackError
-from kiosk.services.checkin import check_in, register_walk_in, setup_from_pack
+from kiosk.services.checkin import check_in
+from kiosk.services.pack_setup import setup_from_pack
+from kiosk.services.walk_in import register_walk_in
 from kiosk.storage import Store
 from tests.central.conftest import central
 from tests.conftest import pack_passphrase

@@ -13,9 +13,11 @@ import pytest
 
 from kiosk.config import load_settings
 from kiosk.domain.proposal import ProposalDraft
-from kiosk.services.checkin import check_in, register_walk_in, setup_from_pack
+from kiosk.services.checkin import check_in
+from kiosk.services.pack_setup import setup_from_pack
 from kiosk.services.proposals import submit_proposal
 from kiosk.services.upload import sync
+from kiosk.services.walk_in import register_walk_in
 from kiosk.storage import Store
 from tests.conftest import central, enrol, pack_passphrase
 from tests.sync.test_http_sync import free_port, start_server

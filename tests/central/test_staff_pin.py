@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from kiosk.config import load_settings
-from kiosk.services.checkin import setup_from_pack
+from kiosk.services.pack_setup import setup_from_pack
 from kiosk.services.staff import check_pin
 from kiosk.storage import Store
 from tests.conftest import run_cli

@@ -26,7 +26,8 @@ from kiosk.central.stats import event_stats
 from kiosk.domain.proposal import ProposalDraft
 from kiosk.enrolment import EnrolmentError, make_request, read_request
 from kiosk.event_pack import PackError, read_pack
-from kiosk.services.checkin import check_in, check_in_attendee, setup_from_pack
+from kiosk.services.checkin import check_in, check_in_attendee
+from kiosk.services.pack_setup import setup_from_pack
 from kiosk.services.proposals import submit_proposal
 from kiosk.services.sync import export_bundle
 from kiosk.services.upload import RogueServer, sync

@@ -16,10 +16,12 @@ from kiosk.central.merge import import_files
 from kiosk.central.stats import event_stats
 from kiosk.config import load_settings
 from kiosk.domain.proposal import ProposalDraft
-from kiosk.services.checkin import check_in, register_walk_in, setup_from_pack, undo_check_in
+from kiosk.services.checkin import check_in, undo_check_in
+from kiosk.services.pack_setup import setup_from_pack
 from kiosk.services.proposals import submit_proposal
 from kiosk.services.status import kiosk_status
 from kiosk.services.sync import export_bundle
+from kiosk.services.walk_in import register_walk_in
 from kiosk.storage import Store
 
 

@@ -23,9 +23,9 @@ import pytest
 
 from bench._common import percentile
 from kiosk.domain.proposal import ProposalDraft
-from kiosk.services.checkin import register_walk_in
 from kiosk.services.proposals import submit_proposal
 from kiosk.services.upload import sync
+from kiosk.services.walk_in import register_walk_in
 from kiosk.sync import http_auth
 from tests.conftest import REPO_ROOT, cli_env
 from tests.sync import forge

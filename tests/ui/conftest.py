@@ -27,7 +27,7 @@ def kiosk_window(qapp, demo_store, settings):
 def door(organiser, tmp_path, settings):
     """A check-in kiosk set up from the organiser's signed pack (300 invitees, PIN 482613);
     returns (store, tokens) where tokens are the organiser's badge rows."""
-    from kiosk.services.checkin import setup_from_pack
+    from kiosk.services.pack_setup import setup_from_pack
     from kiosk.storage import Store
 
     pack = tmp_path / "event.kpack"

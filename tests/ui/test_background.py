@@ -8,6 +8,7 @@ import logging
 import pytest
 
 from kiosk.domain.errors import KioskError
+from kiosk.i18n import language
 from kiosk.ui import background
 from kiosk.ui.background import run_in_background, run_now
 
@@ -37,7 +38,7 @@ def test_an_unexpected_failure_says_nothing_of_its_text(
     def fails() -> int:
         raise ValueError("Salma Benmoussa wrote: secret proposal")
 
-    with caplog.at_level(logging.ERROR, logger="kiosk.ui.background"):
+    with language("en"), caplog.at_level(logging.ERROR, logger="kiosk.ui.background"):
         run_now(fails, lambda value: None)
     assert len(shown) == 1 and "Salma" not in shown[0] and "nothing stored is lost" in shown[0]
     assert "ValueError" in caplog.text and "Salma" not in caplog.text

@@ -11,7 +11,7 @@ import zxingcpp
 from PIL import Image
 
 from kiosk.services.badge_sheet import badge_cards
-from kiosk.services.checkin import setup_from_pack
+from kiosk.services.pack_setup import setup_from_pack
 from kiosk.storage import Store
 from kiosk.ui.badge_sheet import write_badges_pdf
 

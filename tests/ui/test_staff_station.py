@@ -7,7 +7,8 @@ import pytest
 from sqlalchemy import select
 
 from kiosk import badges
-from kiosk.services.checkin import check_in, setup_from_pack
+from kiosk.services.checkin import check_in
+from kiosk.services.pack_setup import setup_from_pack
 from kiosk.storage.models import Attendee, CheckIn, JournalEntry
 from kiosk.ui.qt import QApplication, QEvent, QKeyEvent, Qt
 

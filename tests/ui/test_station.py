@@ -62,15 +62,18 @@ def test_checkin_role_opens_locked_on_the_checkin_screen(qtbot, qapp, door, sett
     staff.close()
     assert staff.isVisible()  # Alt+F4 and the like are refused
     enter_pin(qtbot, staff.pin_pad, "482613")
+    assert staff.isVisible() and staff.quit_confirm.isVisible()  # then: quit, really?
+    qtbot.mouseClick(staff.quit_yes, Qt.MouseButton.LeftButton)
     assert not staff.isVisible()
 
 
 def test_demo_door_has_signed_badges_walk_ins_and_the_demo_pin(store, settings) -> None:
     from kiosk.app import setup_demo_door
     from kiosk.services.badge_sheet import badge_cards
-    from kiosk.services.checkin import check_in, register_walk_in
+    from kiosk.services.checkin import check_in
     from kiosk.services.enrol import enrolment_state
     from kiosk.services.staff import check_pin
+    from kiosk.services.walk_in import register_walk_in
     from kiosk.storage import Store
 
     sheet = setup_demo_door(store, settings)

@@ -111,7 +111,7 @@ def test_the_data_folders_are_private(kiosk_cli, data_dir: Path, tmp_path: Path)
 def test_the_pin_hash_is_argon2id_and_old_hashes_still_open() -> None:
     import hashlib
 
-    from kiosk.services.checkin import PIN_MEMLIMIT, PIN_OPSLIMIT, hash_pin, pin_matches
+    from kiosk.services.pin import PIN_MEMLIMIT, PIN_OPSLIMIT, hash_pin, pin_matches
 
     stored = hash_pin("482613")
     assert stored.startswith("$argon2id$")
