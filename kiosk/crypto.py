@@ -8,12 +8,13 @@ things and handles key files.
 from __future__ import annotations
 
 import hashlib
-import os
 from pathlib import Path
 
 from nacl import exceptions as nacl_exceptions
 from nacl.public import PrivateKey, PublicKey, SealedBox
 from nacl.signing import SigningKey, VerifyKey
+
+from kiosk import atomic
 
 # LocalSetting keys under which a kiosk keeps what its event pack gave it.
 ORGANISER_SIGN_PK = "organiser_sign_pk"
@@ -85,14 +86,7 @@ def unseal(private_key: PrivateKey, ciphertext: bytes) -> bytes:
 def write_private_key(path: Path, raw: bytes) -> None:
     """Write a private key readable only by its owner (created 0600, never widened)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    try:
-        os.write(fd, raw.hex().encode("ascii") + b"\n")
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    os.replace(tmp, path)
+    atomic.write_file(path, raw.hex().encode("ascii") + b"\n", mode=0o600)
 
 
 def read_private_key(path: Path) -> bytes:

@@ -137,6 +137,8 @@ def _checked(source: str, translated: str) -> str:
 
 
 def gettext_for(lang: str, message: str) -> str:
+    if not message:  # gettext("") is the catalog's header, never a label's text
+        return message
     return _checked(message, catalog(normalize_language(lang)).gettext(message))
 
 

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from typing import Any
 
-from kiosk.i18n import _
+from kiosk.commands.common import add_common, emit, open_store
+from kiosk.domain.errors import KioskError
+from kiosk.i18n import N_, _
+from kiosk.services.setup import init_demo
+from kiosk.services.status import kiosk_status, verify_journal
 
 
 def register(sub: Any) -> None:
-    from kiosk.cli import add_common
-
     p = sub.add_parser("init", help="set up this kiosk (with --demo: on the demo event)")
     add_common(p)
     p.add_argument("--demo", action="store_true", help="create the demo event and its themes")
@@ -32,24 +33,8 @@ def register(sub: Any) -> None:
     v.add_argument("--json", action="store_true")
     v.set_defaults(handler=cmd_journal_verify)
 
-    p = sub.add_parser("run", help="start the attendee kiosk (the default)")
-    add_common(p)
-    p.add_argument("--demo", action="store_true", help="set up the demo event first if needed")
-    p.add_argument("--windowed", action="store_true", help="not full screen (development)")
-    p.add_argument(
-        "--role",
-        choices=("both", "checkin", "proposals"),
-        help="set this kiosk's role first (checkin: open on the check-in screen)",
-    )
-    p.set_defaults(handler=run_ui)
-
 
 def cmd_init(args: argparse.Namespace) -> int:
-    from kiosk.cli import emit, open_store
-    from kiosk.domain.errors import KioskError
-    from kiosk.i18n import N_
-    from kiosk.services.setup import init_demo
-
     if not args.demo:
         raise KioskError(
             N_(
@@ -79,9 +64,6 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    from kiosk.cli import emit, open_store
-    from kiosk.services.status import kiosk_status
-
     _settings, store = open_store(args)
     status = kiosk_status(store)
     lines = [
@@ -115,9 +97,6 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def cmd_journal_verify(args: argparse.Namespace) -> int:
-    from kiosk.cli import emit, open_store
-    from kiosk.services.status import verify_journal
-
     _settings, store = open_store(args)
     result = verify_journal(store)
     if result.ok:
@@ -137,12 +116,3 @@ def cmd_journal_verify(args: argparse.Namespace) -> int:
         text,
     )
     return 0 if result.ok else 1
-
-
-def run_ui(args: argparse.Namespace) -> int:
-    try:
-        from kiosk.app import run
-    except ImportError as exc:  # PySide6 missing: say so plainly
-        print(_("The kiosk screen needs PySide6: {detail}").format(detail=exc), file=sys.stderr)
-        return 2
-    return run(args)

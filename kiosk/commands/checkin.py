@@ -7,7 +7,26 @@ import os
 from pathlib import Path
 from typing import Any
 
-from kiosk.i18n import N_, _, gettext_for
+from kiosk.commands.common import add_common, emit, open_store
+from kiosk.domain.errors import KioskError
+from kiosk.i18n import N_, _, current_language, format_time, gettext_for
+from kiosk.services.badge_sheet import badge_cards
+from kiosk.services.checkin import (
+    check_in,
+    register_walk_in,
+    search_attendees,
+    setup_from_pack,
+    undo_check_in,
+    validate_pin,
+)
+from kiosk.services.enrol import (
+    REQUEST_FILE,
+    enrolment_request,
+    enrolment_state,
+    install_certificate,
+)
+from kiosk.services.sync import write_atomically
+from kiosk.services.upload import enrol_over_http
 
 OUTCOME_TEXT = {
     "accepted": N_("Welcome, {name}: checked in."),
@@ -21,7 +40,6 @@ OUTCOME_TEXT = {
 
 
 def register(sub: Any) -> None:
-    from kiosk.cli import add_common
 
     p = sub.add_parser("setup", help="set this kiosk up from a signed event pack")
     add_common(p)
@@ -80,10 +98,6 @@ def register(sub: Any) -> None:
 
 
 def cmd_setup(args: argparse.Namespace) -> int:
-    from kiosk.cli import emit, open_store
-    from kiosk.services.checkin import setup_from_pack, validate_pin
-    from kiosk.services.enrol import REQUEST_FILE, enrolment_request
-    from kiosk.services.sync import write_atomically
 
     validate_pin(args.pin or "")  # outside the demo, a kiosk's PIN is set at set-up
     settings, store = open_store(args)
@@ -129,10 +143,6 @@ def cmd_setup(args: argparse.Namespace) -> int:
 
 
 def cmd_enrol(args: argparse.Namespace) -> int:
-    from kiosk.cli import emit, open_store
-    from kiosk.services.enrol import enrolment_request, enrolment_state, install_certificate
-    from kiosk.services.sync import write_atomically
-    from kiosk.services.upload import enrol_over_http
 
     settings, store = open_store(args)
     if args.request_out:
@@ -159,7 +169,6 @@ def cmd_enrol(args: argparse.Namespace) -> int:
 def outcome_message(
     outcome: str, name: str = "", time: str = "", station: str = "", lang: str | None = None
 ) -> str:
-    from kiosk.i18n import current_language
 
     return gettext_for(lang or current_language(), OUTCOME_TEXT[outcome]).format(
         name=name, time=time, station=station
@@ -167,10 +176,6 @@ def outcome_message(
 
 
 def cmd_checkin(args: argparse.Namespace) -> int:
-    from kiosk.cli import emit, open_store
-    from kiosk.domain.errors import KioskError
-    from kiosk.i18n import format_time
-    from kiosk.services.checkin import check_in, undo_check_in
 
     _settings, store = open_store(args)
     if args.undo:
@@ -201,8 +206,6 @@ def cmd_checkin(args: argparse.Namespace) -> int:
 
 
 def cmd_walk_in(args: argparse.Namespace) -> int:
-    from kiosk.cli import emit, open_store
-    from kiosk.services.checkin import register_walk_in
 
     _settings, store = open_store(args)
     walk_in = register_walk_in(
@@ -227,8 +230,6 @@ def cmd_walk_in(args: argparse.Namespace) -> int:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    from kiosk.cli import emit, open_store
-    from kiosk.services.checkin import search_attendees
 
     _settings, store = open_store(args)
     hits = search_attendees(store, args.query)
@@ -264,8 +265,6 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def cmd_badges(args: argparse.Namespace) -> int:
-    from kiosk.cli import emit, open_store
-    from kiosk.services.badge_sheet import badge_cards
     from kiosk.ui.badge_sheet import write_badges_pdf
 
     _settings, store = open_store(args)

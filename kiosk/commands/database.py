@@ -6,11 +6,14 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from kiosk.i18n import _
+from kiosk.commands.common import add_common, emit, open_store
+from kiosk.config import load_settings
+from kiosk.domain.errors import KioskError
+from kiosk.i18n import N_, _
+from kiosk.storage.health import BackupUnusable, backups, inspect_backup, restore, take_backup
 
 
 def register(sub: Any) -> None:
-    from kiosk.cli import add_common
 
     p = sub.add_parser("db", help="database backups")
     dsub = p.add_subparsers(dest="db_command", required=True)
@@ -32,8 +35,6 @@ def register(sub: Any) -> None:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    from kiosk.cli import emit, open_store
-    from kiosk.storage.health import take_backup
 
     settings, store = open_store(args)
     store.close()
@@ -43,11 +44,6 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    from kiosk.cli import emit
-    from kiosk.config import load_settings
-    from kiosk.domain.errors import KioskError
-    from kiosk.i18n import N_
-    from kiosk.storage.health import BackupUnusable, backups, inspect_backup, restore
 
     settings = load_settings(args.data_dir)
     if args.latest:
@@ -80,9 +76,6 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from kiosk.cli import emit
-    from kiosk.config import load_settings
-    from kiosk.storage.health import backups
 
     settings = load_settings(args.data_dir)
     found = [str(p) for p in backups(settings.backups_dir)]

@@ -6,15 +6,16 @@ import argparse
 import json
 from typing import Any
 
+from kiosk.commands.common import add_common, emit, emit_error, open_store
 from kiosk.domain.errors import KioskError, StorageFull, ValidationError
 from kiosk.domain.proposal import ProposalDraft
 from kiosk.i18n import N_
+from kiosk.services.proposals import submit_proposal
 
 FIELDS = ("theme", "language", "title", "body")
 
 
 def register(sub: Any) -> None:
-    from kiosk.cli import add_common
 
     p = sub.add_parser("propose", help="submit a proposal (or many, --from FILE.jsonl)")
     add_common(p)
@@ -56,8 +57,6 @@ def draft_from_object(obj: Any) -> ProposalDraft:
 
 
 def cmd_propose(args: argparse.Namespace) -> int:
-    from kiosk.cli import emit, emit_error, open_store
-    from kiosk.services.proposals import submit_proposal
 
     settings, store = open_store(args)
 
@@ -71,7 +70,7 @@ def cmd_propose(args: argparse.Namespace) -> int:
             # Every following line would fail the same way: say where it stopped.
             emit_error(args, exc, **({"line": line} if line is not None else {}))
             raise SystemExit(3) from exc
-        data = {"id": receipt.id, "receipt_code": receipt.receipt_code}
+        data: dict[str, object] = {"id": receipt.id, "receipt_code": receipt.receipt_code}
         if line is not None:
             data = {"line": line, **data}
         emit(args, data, f"{receipt.id} {receipt.receipt_code}")

@@ -6,11 +6,12 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from kiosk.commands.common import add_common, emit, open_store
 from kiosk.i18n import LANGUAGES, _
+from kiosk.services.report import report_data
 
 
 def register(sub: Any) -> None:
-    from kiosk.cli import add_common
 
     p = sub.add_parser("report", help="the event report (PDF)")
     add_common(p)
@@ -24,8 +25,6 @@ def register(sub: Any) -> None:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from kiosk.cli import emit, open_store
-    from kiosk.services.report import report_data
     from kiosk.ui.report_pdf import write_report_pdf
 
     _settings, store = open_store(args)

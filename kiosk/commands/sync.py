@@ -6,11 +6,13 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from kiosk.commands.common import add_common, emit, open_store
 from kiosk.i18n import _
+from kiosk.services.sync import export_bundle
+from kiosk.services.upload import sync
 
 
 def register(sub: Any) -> None:
-    from kiosk.cli import add_common
 
     p = sub.add_parser("export", help="write a bundle of what was not exported yet")
     add_common(p)
@@ -31,8 +33,6 @@ def register(sub: Any) -> None:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from kiosk.cli import emit, open_store
-    from kiosk.services.sync import export_bundle
 
     settings, store = open_store(args)
     result = export_bundle(store, settings.keys_dir, Path(args.out), everything=args.all)
@@ -56,8 +56,6 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_sync(args: argparse.Namespace) -> int:
-    from kiosk.cli import emit, open_store
-    from kiosk.services.upload import sync
 
     settings, store = open_store(args)
     attempts = max(1, args.attempts)

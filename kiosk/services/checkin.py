@@ -15,7 +15,7 @@ from nacl.signing import SigningKey
 from sqlalchemy import bindparam, case, func, insert, literal, literal_column, select, text
 
 from kiosk import badges, crypto
-from kiosk.domain.errors import KioskError, ValidationError
+from kiosk.domain.errors import KioskError, NotSetUp, ValidationError
 from kiosk.domain.search import rank, search_key
 from kiosk.domain.text import describe_char, find_control_character, normalize_text
 from kiosk.domain.vocab import CATEGORIES
@@ -23,10 +23,19 @@ from kiosk.enrolment import enrolment_code
 from kiosk.event_pack import EventPack, PackError, read_pack
 from kiosk.i18n import N_
 from kiosk.ids import new_id
-from kiosk.services.context import current_event
+from kiosk.services.context import NO_EVENT
 from kiosk.services.setup import ensure_device
-from kiosk.storage.errors import storage_errors
-from kiosk.storage.models import Attendee, CheckIn, Device, Event, RevokedAttendee, Theme
+from kiosk.storage.models import (
+    Attendee,
+    CheckIn,
+    Device,
+    Event,
+    RevokedAttendee,
+    Theme,
+    unknown_walk_in,
+    utc_text,
+)
+from kiosk.storage.prepared import Prepared
 from kiosk.storage.store import DEVICE_KEY, EVENT_KEY, Store, UnitOfWork
 from kiosk.sync import records
 
@@ -167,7 +176,7 @@ def setup_from_pack(
     if known.get(PACK_ISSUED_KEY) and pack.issued_at < known[PACK_ISSUED_KEY]:
         raise PackError(N_("This pack is older than the one already installed."), code="older_pack")
     device_key = crypto.load_or_create_signing_key(keys_dir / crypto.DEVICE_KEY_FILE)
-    with storage_errors(), store.uow() as uow:
+    with store.uow() as uow:
         updated = uow.get_setting(EVENT_KEY) == pack.event["id"]
         device = ensure_device(uow, name, role, bytes(device_key.verify_key).hex())
         device.name, device.role = name, role
@@ -319,13 +328,23 @@ class _Keys:
     station: str
 
 
+DOOR_SETTINGS = (EVENT_KEY, crypto.ORGANISER_SIGN_PK, WALKIN_KEY, STATION_KEY)
+
+
 def _keys(uow: UnitOfWork) -> _Keys:
-    settings = uow.get_settings(EVENT_KEY, crypto.ORGANISER_SIGN_PK, WALKIN_KEY, STATION_KEY)
+    return _keys_from(uow, uow.get_settings(*DOOR_SETTINGS))
+
+
+def _keys_from(uow: UnitOfWork, settings: dict[str, str]) -> _Keys:
+    """The door's keys from its local settings, made once per store and settings."""
+    settings = {key: settings[key] for key in DOOR_SETTINGS if key in settings}
     cache_key = "keys:" + "|".join(f"{k}={v}" for k, v in sorted(settings.items()))
     cached = uow.store.cache.get(cache_key)
     if isinstance(cached, _Keys):
         return cached
-    event = current_event(uow)
+    event_id = settings.get(EVENT_KEY)
+    if not event_id:
+        raise NotSetUp(NO_EVENT)
     verify: dict[int, dict[bytes, bytes]] = {badges.KIND_INVITEE: {}, badges.KIND_WALK_IN: {}}
     walkin = None
     if crypto.ORGANISER_SIGN_PK in settings:
@@ -336,7 +355,7 @@ def _keys(uow: UnitOfWork) -> _Keys:
         wpk = bytes(walkin.verify_key)
         verify[badges.KIND_WALK_IN][crypto.key_id(wpk)] = wpk
     keys = _Keys(
-        event.id, badges.event_tag(event.id), verify, walkin, settings.get(STATION_KEY, "")
+        event_id, badges.event_tag(event_id), verify, walkin, settings.get(STATION_KEY, "")
     )
     uow.store.cache[cache_key] = keys
     return keys
@@ -375,7 +394,7 @@ def _record(
         "detail": detail[:300],
         "training": training,
     }
-    uow.connection.execute(insert(CheckIn), row)
+    uow.run(_INSERT_CHECKIN, {**row, "at": utc_text(row["at"]), "undone_at": None})
     uow.record(records.CheckInRecorded.KIND, checkin_id, checkin_payload(row))
     return checkin_id
 
@@ -393,17 +412,82 @@ def _first_accepted(uow: UnitOfWork, attendee_id: str) -> CheckIn | None:
     )
 
 
+_INSERT_CHECKIN = Prepared(insert(CheckIn))
+_INSERT_ATTENDEE = Prepared(insert(Attendee))
+_REVOKED = (
+    select(literal(1))
+    .where(
+        RevokedAttendee.event_id == bindparam("event_id"),
+        RevokedAttendee.attendee_id == bindparam("attendee_id"),
+    )
+    .exists()
+)
+# The door's one look-up of a scanned person: who, revoked or not, and the first
+# accepted check-in still standing (its id). Prepared: it is on every scan's path.
+_SCAN_LOOKUP = Prepared(
+    select(
+        Attendee.id,
+        Attendee.event_id,
+        Attendee.kind,
+        Attendee.name,
+        Attendee.name_latin,
+        Attendee.organisation,
+        Attendee.category,
+        _REVOKED,
+        select(CheckIn.id)
+        .where(
+            CheckIn.attendee_id == Attendee.id,
+            CheckIn.outcome == ACCEPTED,
+            CheckIn.undone_at.is_(None),
+        )
+        .order_by(CheckIn.at)
+        .limit(1)
+        .scalar_subquery(),
+    ).where(Attendee.id == bindparam("attendee_id"))
+)
+_IS_REVOKED = Prepared(select(_REVOKED))
+_FIRST_SEEN = Prepared(
+    select(CheckIn.at, CheckIn.station).where(CheckIn.id == bindparam("checkin_id"))
+)
+
+
+@dataclass(frozen=True)
+class _Seen:
+    """A scanned person as the door's look-up found them."""
+
+    info: AttendeeInfo
+    event_id: str
+    revoked: bool
+    first_checkin: str | None
+
+
+def _look_up(uow: UnitOfWork, event_id: str, attendee_id: str) -> _Seen | None:
+    row = uow.run(_SCAN_LOOKUP, {"event_id": event_id, "attendee_id": attendee_id}).fetchone()
+    if row is None:
+        return None
+    info = AttendeeInfo(row[0], row[3], row[4], row[5], row[6], row[2])
+    return _Seen(info, row[1], bool(row[7]), row[8])
+
+
+def _first_seen(uow: UnitOfWork, checkin_id: str) -> tuple[dt.datetime, str]:
+    at, station = uow.run(_FIRST_SEEN, {"checkin_id": checkin_id}).fetchone()
+    return dt.datetime.fromisoformat(at), station
+
+
 def check_in(store: Store, scanned: str, method: str = "scan") -> CheckInResult:
     """Decide on a scanned badge with no network, record the scan, commit.
 
     Every scan is recorded and journaled, refused ones too, so the organiser
-    sees attempts. Returns only after the commit.
+    sees attempts. Returns only after the commit. The fast path: prepared
+    statements on a lean unit of work, the settings read with the journal head,
+    the person, their revocation and first check-in in one look-up.
     """
     from kiosk.services.proposals import TRAINING_KEY
 
-    with storage_errors(), store.uow() as uow:
-        keys = _keys(uow)
-        training = uow.get_setting(TRAINING_KEY) == "1"
+    with store.uow(lean=True) as uow:
+        local = uow.read_head(*DOOR_SETTINGS, TRAINING_KEY)
+        keys = _keys_from(uow, local)
+        training = local.get(TRAINING_KEY) == "1"
         try:
             token = badges.decode_scanned(scanned)
             badge = badges.parse_token(token)
@@ -411,66 +495,55 @@ def check_in(store: Store, scanned: str, method: str = "scan") -> CheckInResult:
             cid = _record(uow, keys, None, method, "malformed", scanned, training)
             uow.commit()
             return CheckInResult("malformed", cid, detail=exc.message())
-        outcome, attendee = _judge(uow, keys, badge, token)
+        outcome, seen = _judge(uow, keys, badge, token)
+        attendee = seen.info if seen else None
         attendee_id = attendee.id if attendee else None
-        if outcome != ACCEPTED:
-            first = (
-                _first_accepted(uow, attendee_id) if outcome == ALREADY and attendee_id else None
-            )
-            cid = _record(
-                uow, keys, attendee_id, method, outcome, "" if attendee else token, training
-            )
-            uow.commit()
-            return CheckInResult(
-                outcome,
-                cid,
-                _info(attendee) if attendee else None,
-                first.at if first else None,
-                first.station if first else "",
-            )
-        assert attendee is not None
-        cid = _record(uow, keys, attendee.id, method, ACCEPTED, "", training)
+        first_at, first_station = None, ""
+        if outcome == ALREADY and seen is not None and seen.first_checkin is not None:
+            first_at, first_station = _first_seen(uow, seen.first_checkin)
+        detail = "" if attendee or outcome == ACCEPTED else token
+        cid = _record(uow, keys, attendee_id, method, outcome, detail, training)
         uow.commit()
-        return CheckInResult(ACCEPTED, cid, _info(attendee))
+        return CheckInResult(outcome, cid, attendee, first_at, first_station)
 
 
 def _judge(
     uow: UnitOfWork, keys: _Keys, badge: badges.Badge, token: str
-) -> tuple[str, Attendee | None]:
+) -> tuple[str, _Seen | None]:
     if badge.event_tag != keys.event_tag:
         return "wrong_event", None
     try:
         badges.verify_badge(badge, keys.verify)
     except badges.BadgeError:
         return "invalid_signature", None
-    if uow.session.get(RevokedAttendee, (keys.event_id, badge.attendee_id)) is not None:
-        return "revoked", uow.session.get(Attendee, badge.attendee_id)
-    attendee = uow.session.get(Attendee, badge.attendee_id)
-    if attendee is not None and attendee.kind != ("walk_in" if badge.is_walk_in else "invited"):
+    seen = _look_up(uow, keys.event_id, badge.attendee_id)
+    if seen is not None and seen.revoked:
+        return "revoked", seen
+    if seen is not None and seen.info.kind != ("walk_in" if badge.is_walk_in else "invited"):
         # A walk-in token minted for an invitee (or the reverse) is not that person's.
         return "invalid_signature", None
-    if attendee is None:
+    if seen is None:
+        params = {"event_id": keys.event_id, "attendee_id": badge.attendee_id}
+        if uow.run(_IS_REVOKED, params).fetchone()[0]:
+            return "revoked", None
         if not badge.is_walk_in:
             return "unknown_attendee", None
         # A walk-in registered on another kiosk of this event: its badge is signed
         # by the event's walk-in key, so it is genuine; its details reach the
         # central side from the kiosk that registered it.
-        attendee = Attendee(
-            id=badge.attendee_id,
-            event_id=keys.event_id,
-            kind="walk_in",
-            name="",
-            created_at=uow.store.clock.now(),
-            badge_token=token,
-            search_key="",
-        )
-        uow.session.add(attendee)
-        uow.session.flush()
-    if attendee.event_id != keys.event_id:
+        seen = _add_walk_in_seen(uow, keys.event_id, badge.attendee_id, token)
+    if seen.event_id != keys.event_id:
         return "wrong_event", None
-    if _first_accepted(uow, attendee.id) is not None:
-        return ALREADY, attendee
-    return ACCEPTED, attendee
+    if seen.first_checkin is not None:
+        return ALREADY, seen
+    return ACCEPTED, seen
+
+
+def _add_walk_in_seen(uow: UnitOfWork, event_id: str, attendee_id: str, token: str) -> _Seen:
+    now = utc_text(uow.store.clock.now())
+    uow.run(_INSERT_ATTENDEE, unknown_walk_in(attendee_id, event_id, now, badge_token=token))
+    info = AttendeeInfo(attendee_id, "", "", "", "citizen", "walk_in")
+    return _Seen(info, event_id, False, None)
 
 
 def identify_badge(store: Store, scanned: str) -> AttendeeInfo | None:
@@ -506,7 +579,7 @@ def check_in_attendee(store: Store, attendee_id: str) -> CheckInResult:
     the roster, so no token is needed (kiosks hold none for invitees)."""
     from kiosk.services.proposals import TRAINING_KEY
 
-    with storage_errors(), store.uow() as uow:
+    with store.uow() as uow:
         keys = _keys(uow)
         attendee = uow.session.get(Attendee, attendee_id)
         if attendee is None or attendee.event_id != keys.event_id:
@@ -532,7 +605,7 @@ def check_in_attendee(store: Store, attendee_id: str) -> CheckInResult:
 
 def undo_check_in(store: Store, checkin_id: str) -> str:
     """Undo a mistaken check-in: a new journal entry, never a deletion."""
-    with storage_errors(), store.uow() as uow:
+    with store.uow() as uow:
         row = uow.session.get(CheckIn, checkin_id)
         if row is None:
             raise KioskError(
@@ -606,7 +679,7 @@ def register_walk_in(
         "province": _field(province, "province", 100),
         "phone": _field(phone, "phone", 40),
     }
-    with storage_errors(), store.uow() as uow:
+    with store.uow() as uow:
         keys = _keys(uow)
         if keys.walkin is None:
             raise KioskError(

@@ -4,21 +4,22 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QMarginsF, QRectF, Qt
-from PySide6.QtGui import (
+from kiosk.services.badge_sheet import BadgeCard, qr_matrix
+from kiosk.services.sync import commit_file, output_folder, temporary_name
+from kiosk.ui.qt import (
     QColor,
     QFont,
     QImage,
+    QMarginsF,
     QPagedPaintDevice,
     QPageLayout,
     QPageSize,
     QPainter,
     QPdfWriter,
     QPen,
+    QRectF,
+    Qt,
 )
-
-from kiosk.services.badge_sheet import BadgeCard, qr_matrix
-from kiosk.services.sync import commit_file, output_folder, temporary_name
 from kiosk.ui.report_pdf import ensure_app, load_bundled_fonts
 
 COLUMNS, ROWS = 2, 4

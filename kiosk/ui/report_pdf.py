@@ -9,25 +9,27 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-from PySide6.QtCore import QMarginsF, QRectF, QSizeF, Qt
-from PySide6.QtGui import (
+from kiosk.config import assets_dir
+from kiosk.domain.vocab import CATEGORIES, province_name
+from kiosk.i18n import NATIVE_NAMES, _, direction, format_number, gettext_for, language
+from kiosk.services.report import ReportData
+from kiosk.services.sync import commit_file, output_folder, temporary_name
+from kiosk.ui.qt import (
     QColor,
     QFont,
     QFontDatabase,
     QImage,
+    QMarginsF,
     QPageLayout,
     QPageSize,
     QPainter,
     QPdfWriter,
+    QRectF,
+    QSizeF,
+    Qt,
     QTextDocument,
     QTextOption,
 )
-
-from kiosk.config import assets_dir
-from kiosk.domain.vocab import CATEGORIES
-from kiosk.i18n import NATIVE_NAMES, _, direction, format_number, gettext_for, language
-from kiosk.services.report import ReportData
-from kiosk.services.sync import commit_file, output_folder, temporary_name
 
 BAR_COLOUR = QColor("#1f6f8b")
 TEXT_COLOUR = QColor("#1b1b1b")
@@ -146,7 +148,13 @@ def build_document(data: ReportData, lang: str) -> QTextDocument:
             heading(3, _("By category")),
             '<p><img src="chart://categories" width="620"></p>',
             heading(3, _("By province")),
-            _table([(p or _("Not given"), format_number(n)) for p, n in f.provinces], rtl),
+            _table(
+                [
+                    (province_name(p) if p else _("Not given"), format_number(n))
+                    for p, n in f.provinces
+                ],
+                rtl,
+            ),
             heading(2, _("Proposals")),
             "<p>"
             + html.escape(_("Proposals received: {n}").format(n=format_number(f.proposals)))
@@ -188,7 +196,7 @@ def ensure_app() -> None:
     there is no display."""
     import os
 
-    from PySide6.QtWidgets import QApplication
+    from kiosk.ui.qt import QApplication
 
     if QApplication.instance() is None:
         if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):

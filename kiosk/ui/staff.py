@@ -16,11 +16,12 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.domain.errors import KioskError
-from kiosk.i18n import N_, NATIVE_NAMES, _
+from kiosk.i18n import N_, NATIVE_NAMES, _, ngettext
 from kiosk.services.dashboard import DashboardFigures
 from kiosk.services.staff import IDLE_RANGE, ROLES, StaffSettings
 from kiosk.services.status import Notice, Status
-from kiosk.ui.background import Runner
+from kiosk.ui import background
+from kiosk.ui.background import Runner, failure_text
 from kiosk.ui.checkin_screen import CheckInScreen, DoorServices
 from kiosk.ui.flow_layout import FlowLayout, WrapCheckBox, touch_combo, touch_scroll
 from kiosk.ui.keyboard import OnScreenKeyboard
@@ -75,13 +76,14 @@ class StaffServices:
     change_pin: Callable[[str, str, str], None]
     check_pin: Callable[[str], bool]
     theme_names: dict[str, dict[str, str]] = field(default_factory=dict)
+    # Every entry again (a second USB stick after "Nothing new to export").
+    export_all: Callable[[Path], Any] | None = None
 
 
 def error_text(error: BaseException, fallback: str) -> str:
-    if isinstance(error, KioskError):
-        return error.message()
-    log.error("staff action failed: %r", error)
-    return fallback
+    if not isinstance(error, KioskError):
+        log.error("staff action failed: %s", type(error).__name__)
+    return failure_text(error, fallback)
 
 
 class ProgressRelay(QObject):
@@ -112,6 +114,9 @@ class DataPage(QWidget):
         self.destination.setMinimumContentsLength(28)
         self.export_button = button("", "primary")
         self.export_button.clicked.connect(self.export)
+        self.export_all_button = button()
+        self.export_all_button.clicked.connect(lambda: self.export(everything=True))
+        self.export_all_button.hide()
         self.sync_button = button()
         self.sync_button.clicked.connect(self.sync)
         self.choose_button = button()
@@ -135,7 +140,7 @@ class DataPage(QWidget):
         rows = []
         for widgets in (
             (self.destination_caption, self.destination, self.choose_button),
-            (self.export_button, self.sync_button),
+            (self.export_button, self.export_all_button, self.sync_button),
             (self.report_caption, self.report_language, self.report_training),
             (self.report_button, self.verify_button),
         ):
@@ -158,6 +163,7 @@ class DataPage(QWidget):
         self.choose_button.setText(_("Another folder..."))
         self.destination_caption.setText(_("Save to"))
         self.export_button.setText(_("Export to USB"))
+        self.export_all_button.setText(_("Write everything again to this drive"))
         self.sync_button.setText(_("Sync now"))
         self.report_caption.setText(_("Event report"))
         self.report_button.setText(_("Event report (PDF)"))
@@ -234,7 +240,9 @@ class DataPage(QWidget):
     def choose_folder(self) -> None:
         """Any folder (a USB drive the kiosk did not list, a network share)."""
         from kiosk.ui.qt import QFileDialog
+        from kiosk.ui.style import translate_qt_dialogs
 
+        translate_qt_dialogs()
         folder = QFileDialog.getExistingDirectory(self, _("Save to"))
         if folder:
             if folder not in self.extra_folders:
@@ -247,15 +255,20 @@ class DataPage(QWidget):
         self.progress.setValue(min(done, max(total, 1)))
         self.progress.show()
 
-    def export(self) -> None:
+    def export(self, everything: bool = False) -> None:
         target = self._target()
         if target is None:
             return
         self.result.setText(_("Exporting..."))
+        export = self.services.export_all if everything else self.services.export_to
+        if export is None:
+            return
+        self.export_all_button.hide()
 
         def done(result: Any) -> None:
             if result is None:
                 self.result.setText(_("Nothing new to export."))
+                self.export_all_button.setVisible(self.services.export_all is not None)
             else:
                 self.result.setText(
                     _("Bundle written: {path} (entries {first} to {last}).").format(
@@ -265,7 +278,7 @@ class DataPage(QWidget):
             self.refresh()
 
         self.runner(
-            lambda: self.services.export_to(target),
+            lambda: export(target),
             done,
             lambda e: self.result.setText(
                 error_text(e, _("The export failed; nothing on this kiosk was changed."))
@@ -288,24 +301,25 @@ class DataPage(QWidget):
                     ).format(reason=report.rejected.get("reason"))
                 )
             else:
+                n = len(report.uploaded)
                 self.result.setText(
-                    _(
-                        "In sync: {n} bundle(s) uploaded; the central platform has every "
-                        "entry up to {seq}."
-                    ).format(n=len(report.uploaded), seq=report.high_water)
+                    ngettext(
+                        "In sync: {n} bundle uploaded; the central platform has every "
+                        "entry up to {seq}.",
+                        "In sync: {n} bundles uploaded; the central platform has every "
+                        "entry up to {seq}.",
+                        n,
+                    ).format(n=n, seq=report.high_water)
                 )
             self.refresh()
 
-        self.runner(
-            lambda: self.services.sync_now(relay.moved.emit),
-            done,
-            lambda e: (
-                self.progress.hide(),
-                self.result.setText(
-                    error_text(e, _("The sync failed; everything stays on this kiosk."))
-                ),
-            ),
-        )
+        def failed(error: BaseException) -> None:
+            self.progress.hide()
+            self.result.setText(
+                error_text(error, _("The sync failed; everything stays on this kiosk."))
+            )
+
+        self.runner(lambda: self.services.sync_now(relay.moved.emit), done, failed)
 
     def report(self) -> None:
         target = self._target()
@@ -323,7 +337,11 @@ class DataPage(QWidget):
     def verify(self) -> None:
         def done(result: Any) -> None:
             if result.ok:
-                self.result.setText(_("Journal OK: {n} entries.").format(n=result.count))
+                self.result.setText(
+                    ngettext(
+                        "Journal OK: {n} entry.", "Journal OK: {n} entries.", result.count
+                    ).format(n=result.count)
+                )
             else:
                 self.result.setText(
                     _("Journal broken at entry {seq}: {reason}").format(
@@ -353,8 +371,12 @@ class Stepper(QWidget):
         self.spin.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.less = button("\u2212")
         self.more = button("+")
-        self.less.clicked.connect(self.spin.stepDown)
-        self.more.clicked.connect(self.spin.stepUp)
+        # The buttons keep to [floor, ceiling]; a typed value outside it is kept as
+        # typed, and refused when saved with a line saying the range (a spin box
+        # would put it back silently).
+        self.floor, self.ceiling = 0, 99
+        self.less.clicked.connect(lambda: self._step(-1))
+        self.more.clicked.connect(lambda: self._step(1))
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.less)
@@ -362,7 +384,12 @@ class Stepper(QWidget):
         row.addWidget(self.more)
 
     def setRange(self, low: int, high: int) -> None:
-        self.spin.setRange(low, high)
+        self.floor, self.ceiling = low, high
+        self.spin.setRange(0, max(high * 10, 9999))
+
+    def _step(self, direction: int) -> None:
+        value = self.value() + direction * int(self.spin.singleStep())
+        self.spin.setValue(max(self.floor, min(self.ceiling, value)))
 
     def setSingleStep(self, step: int) -> None:
         self.spin.setSingleStep(step)
@@ -384,7 +411,7 @@ class SettingsPage(QWidget):
         self.station = QLineEdit()
         self.role = touch_combo(QComboBox())
         self.idle = Stepper()
-        self.idle.setRange(*IDLE_RANGE)
+        self.idle.setRange(*IDLE_RANGE)  # the buttons keep to it; typing may leave it
         self.idle.setSingleStep(15)
         self.training = WrapCheckBox()
         self.url = QLineEdit()
@@ -460,7 +487,7 @@ class SettingsPage(QWidget):
     def load(self) -> None:
         self.message.clear()
         self.pin_message.clear()
-        self.runner(self.services.load_settings, self.show_settings, lambda _e: None)
+        self.runner(self.services.load_settings, self.show_settings)
 
     def show_settings(self, s: StaffSettings) -> None:
         self.station.setText(s.station)
@@ -561,10 +588,27 @@ class StaffWindow(QMainWindow):
         self.kiosk_button = button("", "toolbar")
         self.kiosk_button.clicked.connect(lambda: self._guarded(self._to_attendee_kiosk))
         self.quit_button = button("", "toolbar")
-        self.quit_button.clicked.connect(lambda: self._guarded(self._quit))
+        self.quit_button.clicked.connect(lambda: self._guarded(self._ask_quit))
         bar.addWidget(self.kiosk_button)
         bar.addWidget(self.quit_button)
         root.addLayout(bar)
+        # Quit is asked once more (in the window: no dialog in front of the scans).
+        self.quit_confirm = QWidget()
+        self.quit_confirm.setObjectName("quitConfirm")
+        self.quit_question = label(name="subtitle")
+        self.quit_yes = button("", "primary")
+        self.quit_yes.clicked.connect(self._quit)
+        self.quit_no = button()
+        self.quit_no.clicked.connect(self.quit_confirm.hide)
+        confirm = QVBoxLayout(self.quit_confirm)
+        confirm.setContentsMargins(0, 4, 0, 4)
+        confirm.addWidget(self.quit_question)
+        confirm_row = FlowLayout(spacing=10)
+        confirm_row.addWidget(self.quit_yes)
+        confirm_row.addWidget(self.quit_no)
+        confirm.addLayout(confirm_row)
+        self.quit_confirm.hide()
+        root.addWidget(self.quit_confirm)
         self.training_banner = label(name="trainingBanner")
         self.training_banner.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.training_banner.hide()
@@ -575,6 +619,7 @@ class StaffWindow(QMainWindow):
         self.notice_banner.hide()
         root.addWidget(self.notice_banner)
         self.notices: list[Notice] = []
+        background.failure_display = self.show_failure
 
         self.checkin = CheckInScreen(services.door, runner)
         from kiosk.ui.dashboard import DashboardView
@@ -617,6 +662,12 @@ class StaffWindow(QMainWindow):
         self.reload_settings()
 
     # -- pages ---------------------------------------------------------------------------
+
+    def show_failure(self, text: str) -> None:
+        """A failure of background work nobody else handled, on the notice banner."""
+        self.notice_banner.setText(text)
+        self.notice_banner.show()
+
     def request_page(self, name: str) -> None:
         if name == "checkin" or not self.locked:
             self.show_page(name)
@@ -659,6 +710,11 @@ class StaffWindow(QMainWindow):
             b.setText(titles[name])
         self.kiosk_button.setText(_("Attendee kiosk"))
         self.quit_button.setText(_("Quit"))
+        self.quit_question.setText(
+            _("Quit the kiosk? Scans and proposals stop until it is started again.")
+        )
+        self.quit_yes.setText(_("Yes, quit"))
+        self.quit_no.setText(_("No"))
         self.training_banner.setText(
             _("TRAINING MODE: records are flagged and left out of exports and reports")
         )
@@ -672,8 +728,8 @@ class StaffWindow(QMainWindow):
             self._render_notices()
 
     def reload_settings(self) -> None:
-        self.runner(self.services.load_settings, self._settings_saved, lambda _e: None)
-        self.runner(self.services.notices, self._show_notices, lambda _e: None)
+        self.runner(self.services.load_settings, self._settings_saved)
+        self.runner(self.services.notices, self._show_notices)
 
     def _show_notices(self, notices: list[Notice]) -> None:
         self.notices = notices
@@ -734,7 +790,11 @@ class StaffWindow(QMainWindow):
         if self.on_attendee_kiosk is not None:
             self.on_attendee_kiosk()
 
+    def _ask_quit(self) -> None:
+        self.quit_confirm.show()
+
     def _quit(self) -> None:
+        self.quit_confirm.hide()
         self.may_close = True
         if self.on_quit is not None:
             self.on_quit()

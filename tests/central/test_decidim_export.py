@@ -73,10 +73,10 @@ def add_proposals(store: Store) -> None:
 
 
 @pytest.fixture
-def store(organiser) -> Store:  # type: ignore[no-untyped-def]
+def store(organiser) -> Store:
     s = Store(f"sqlite:///{organiser.folder / 'central.db'}")
     add_proposals(s)
-    yield s  # type: ignore[misc]
+    yield s
     s.close()
 
 
@@ -191,7 +191,7 @@ def test_file_name_must_tell_decidim_the_type(store: Store, tmp_path: Path) -> N
     assert caught.value.code == "decidim_file_name"
 
 
-def test_cli_keeps_the_map_and_uses_it(organiser, capsys, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_cli_keeps_the_map_and_uses_it(organiser, capsys, tmp_path: Path) -> None:
     s = Store(f"sqlite:///{organiser.folder / 'central.db'}")
     add_proposals(s)
     s.close()

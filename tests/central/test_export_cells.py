@@ -25,7 +25,7 @@ TITLE = "-1+1"
 EVENT = ExportFilter(event="SM-2026")
 
 
-def roster(organiser, tmp_path: Path) -> Store:  # type: ignore[no-untyped-def]
+def roster(organiser, tmp_path: Path) -> Store:
     rows = tmp_path / "people.csv"
     rows.write_text(
         "external_id,full_name,category,phone\n"
@@ -56,7 +56,7 @@ def roster(organiser, tmp_path: Path) -> Store:  # type: ignore[no-untyped-def]
     return store
 
 
-def test_csv_neutralises_what_a_spreadsheet_would_run(organiser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_csv_neutralises_what_a_spreadsheet_would_run(organiser, tmp_path: Path) -> None:
     store = roster(organiser, tmp_path)
     written = export(store, EVENT, "csv", tmp_path / "out.csv", with_contacts=True).files
     text = written[1].read_bytes().decode("utf-8-sig")
@@ -70,7 +70,7 @@ def test_csv_neutralises_what_a_spreadsheet_would_run(organiser, tmp_path: Path)
     store.close()
 
 
-def test_typed_formats_get_the_values_as_they_are(organiser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_typed_formats_get_the_values_as_they_are(organiser, tmp_path: Path) -> None:
     store = roster(organiser, tmp_path)
     [xlsx] = export(store, EVENT, "xlsx", tmp_path / "out.xlsx", with_contacts=True).files
     book = load_workbook(xlsx)

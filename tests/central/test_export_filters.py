@@ -68,15 +68,15 @@ DT_EVENT = (
 
 
 @pytest.fixture
-def world(organiser) -> World:  # type: ignore[no-untyped-def]
+def world(organiser) -> World:
     organiser(*DT_EVENT)
     store = Store(f"sqlite:///{organiser.folder / 'central.db'}")
-    yield build_world(store)  # type: ignore[misc]
+    yield build_world(store)
     store.close()
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def any_world(request, tmp_path: Path, capsys, sample_dir: Path) -> World:  # type: ignore[no-untyped-def]
+def any_world(request, tmp_path: Path, capsys, sample_dir: Path) -> World:
     """The world on SQLite and on PostgreSQL (KIOSK_TEST_PG_URL)."""
     if request.param == "sqlite":
         yield request.getfixturevalue("world")
@@ -243,7 +243,7 @@ FILTERS = [
 
 
 @pytest.mark.parametrize("flt", FILTERS, ids=lambda f: json.dumps(f.describe())[:60])
-def test_exported_rows_are_exactly_the_filtered_rows(any_world: World, tmp_path: Path, flt) -> None:  # type: ignore[no-untyped-def]
+def test_exported_rows_are_exactly_the_filtered_rows(any_world: World, tmp_path: Path, flt) -> None:
     world = any_world
     want = expected_proposals(world, flt)
     result = export(world.store, flt, "csv", tmp_path / "p.csv", with_contacts=True)
@@ -329,15 +329,15 @@ def test_pseudonyms_are_stable_and_distinct() -> None:
         (ExportFilter(event="NOPE"), "unknown_event"),
     ],
 )
-def test_bad_filters_are_refused(world: World, tmp_path: Path, flt, code: str) -> None:  # type: ignore[no-untyped-def]
+def test_bad_filters_are_refused(world: World, tmp_path: Path, flt, code: str) -> None:
     with pytest.raises(Exception) as caught:
         export(world.store, flt, "csv", tmp_path / "x.csv")
     assert getattr(caught.value, "code", None) == code
-    assert caught.value.message("ar") != caught.value.message("en")  # type: ignore[attr-defined]
+    assert caught.value.message("ar") != caught.value.message("en")
     assert not (tmp_path / "x.csv").exists()
 
 
-def test_cli_filter_options(world: World, organiser, capsys, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_cli_filter_options(world: World, organiser, capsys, tmp_path: Path) -> None:
     flt = ExportFilter(
         event="SM-2026",
         themes=("skills", "other", "digital_economy"),

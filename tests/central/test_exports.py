@@ -19,7 +19,7 @@ from kiosk.storage import Store
 from tests.sync.test_bundles import kiosk
 
 
-def test_exports(organiser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_exports(organiser, tmp_path: Path) -> None:
     csv_file = tmp_path / "people.csv"
     csv_file.write_text("external_id,full_name,category,phone\nF-1,=SUM(A1),citizen,+2126\n")
     organiser("roster", "import", "SM-2026", str(csv_file))

@@ -25,7 +25,7 @@ KIOSKS = 20
 
 
 @pytest.mark.slow
-def test_twenty_kiosks_at_once(pg_url: str, tmp_path: Path, capsys, sample_dir: Path) -> None:  # type: ignore[no-untyped-def]
+def test_twenty_kiosks_at_once(pg_url: str, tmp_path: Path, capsys, sample_dir: Path) -> None:
     folder = tmp_path / "central"
 
     def run(*args: str) -> str:

@@ -12,7 +12,7 @@ from kiosk.storage import Store
 from tests.conftest import run_cli
 
 
-def test_setup_requires_a_pin_of_6_to_12_digits(organiser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_setup_requires_a_pin_of_6_to_12_digits(organiser, tmp_path: Path) -> None:
     pack = tmp_path / "event.kpack"
     organiser("pack", "SM-2026", "--out", str(pack))
     base = ["setup", "--pack", str(pack), "--name", "k", "--passphrase", organiser.passphrase]
@@ -25,7 +25,7 @@ def test_setup_requires_a_pin_of_6_to_12_digits(organiser, tmp_path: Path) -> No
     assert good.returncode == 0, good.stderr
 
 
-def test_the_demo_pin_does_not_open_a_real_kiosk(organiser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_the_demo_pin_does_not_open_a_real_kiosk(organiser, tmp_path: Path) -> None:
     pack = tmp_path / "event.kpack"
     organiser("pack", "SM-2026", "--out", str(pack))
     cfg = load_settings(tmp_path / "k")

@@ -32,7 +32,7 @@ def source_messages() -> set[str]:
     return found
 
 
-def load(lang: str):  # type: ignore[no-untyped-def]
+def load(lang: str):
     path = TRANSLATIONS / lang / "LC_MESSAGES" / "kiosk.po"
     with path.open("rb") as fh:
         return read_po(fh, locale=lang)
