@@ -29,6 +29,7 @@ data folder.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Annotated, Any
@@ -228,6 +229,7 @@ TITLE_LABEL = N_("[{language}] {title}")
 BODY_LABEL = N_("Written in {language}, not translated:")
 
 
+@functools.cache
 def language_name(code: str, locale: str) -> str:
     """``code``'s name in ``locale`` (CLDR), or the code itself."""
     from babel import Locale as BabelLocale
@@ -238,6 +240,17 @@ def language_name(code: str, locale: str) -> str:
     except (UnknownLocaleError, ValueError):
         name = None
     return str(name) if name else code
+
+
+@functools.cache
+def _labels(language: str, locale: str) -> tuple[str, str, str]:
+    """The language's name in ``locale``, the title template, the body's label line."""
+    name = language_name(language, locale)
+    return (
+        name,
+        gettext_for(locale, TITLE_LABEL),
+        gettext_for(locale, BODY_LABEL).format(language=name),
+    )
 
 
 def columns(locales: Sequence[str]) -> list[str]:
@@ -273,10 +286,9 @@ def proposal_row(proposal: Mapping[str, Any], region: str, platform: DecidimMap)
         row[f"title/{own}"], row[f"body/{own}"] = title, body
     else:
         for loc in locales:
-            name = language_name(language, loc)
-            row[f"title/{loc}"] = gettext_for(loc, TITLE_LABEL).format(language=name, title=title)
-            label = gettext_for(loc, BODY_LABEL).format(language=name)
-            row[f"body/{loc}"] = f"{label}\n\n{body}"
+            name, title_label, body_label = _labels(language, loc)
+            row[f"title/{loc}"] = title_label.format(language=name, title=title)
+            row[f"body/{loc}"] = f"{body_label}\n\n{body}"
     ids = platform.themes.get(proposal["theme"], ())
     row["taxonomies/ids"] = ",".join(str(i) for i in ids) or None
     place = platform.place(region)

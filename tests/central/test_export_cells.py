@@ -7,12 +7,14 @@ import csv
 import datetime as dt
 import io
 import json
+import random
+import unicodedata
 from pathlib import Path
 
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from kiosk.central.exports import ExportFilter, export
+from kiosk.central.exports import FORMULA_START, ExportFilter, export, neutralise
 from kiosk.storage import Store
 from kiosk.storage.models import Event, Proposal
 
@@ -88,3 +90,28 @@ def test_typed_formats_get_the_values_as_they_are(organiser, tmp_path: Path) -> 
     rows = list(csv.DictReader(io.StringIO(decidim.read_bytes().decode("utf-8")), delimiter=";"))
     assert rows[0]["title/fr"] == TITLE
     store.close()
+
+
+def reference_neutralise(value: object) -> object:
+    """The rule as first written (issue 15), without the fast paths."""
+    if not isinstance(value, str):
+        return value
+    visible = value.lstrip("".join(c for c in value[:8] if unicodedata.category(c) == "Cf"))
+    if unicodedata.normalize("NFKC", visible[:1]).startswith(FORMULA_START) or value.startswith(
+        FORMULA_START
+    ):
+        return "'" + value
+    return value
+
+
+def test_fast_paths_neutralise_as_the_rule() -> None:
+    rng = random.Random(15)
+    alphabet = [
+        *"=+-@\t\rabc019 '\"",
+        "\u200e", "\u200f", "\u061c", "\u2066", "\ufeff",  # invisible marks (Cf)
+        "\uff1d", "\uff0b", "\uff0d", "\uff20", "\u207a", "\ufe62", "\u2212",  # look-alikes
+        "\u0641", "\u2d5c", "\u00e9", "\u0301", "\u0660", "\u00b2",
+    ]  # fmt: skip
+    for _ in range(20000):
+        value = "".join(rng.choice(alphabet) for _ in range(rng.randrange(6)))
+        assert neutralise(value) == reference_neutralise(value), repr(value)

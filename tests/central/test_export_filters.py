@@ -18,7 +18,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from kiosk.central.cli import main
-from kiosk.central.exports import ExportFilter, Pseudonyms, export
+from kiosk.central.exports import ExportFilter, Pseudonyms, export, fold
 from kiosk.domain.errors import ValidationError
 from kiosk.domain.search import search_key
 from kiosk.domain.vocab import AGE_BANDS, DEFAULT_THEMES, PROFILES, PROVINCES
@@ -403,3 +403,20 @@ def test_event_filter_keeps_other_events_out(world: World, tmp_path: Path) -> No
     result = export(world.store, ExportFilter(event="DT-2026"), "csv", tmp_path / "t.csv")
     proposals, attendance = (read_csv(f) for f in result.files)
     assert proposals and {r["event"] for r in proposals} == {"DT-2026"} and attendance == []
+
+
+def test_fold_is_the_name_search_key() -> None:
+    """The export's fast fold gives what kiosk.domain.search.search_key gives."""
+    rng = random.Random(7)
+    alphabet = (
+        [chr(c) for c in range(0x20, 0x250)]
+        + [chr(c) for c in range(0x600, 0x700)]
+        + [chr(c) for c in range(0x2D30, 0x2D80)]
+        + ["\u0301", "\u20dd", "\u0640", "\ufb50", "\u1e9e", " ", "\n", "\u00a0"]
+    )
+    samples = [t + " " + b for t, b in TEXTS]
+    samples += [
+        "".join(rng.choice(alphabet) for _ in range(rng.randrange(60))) for _ in range(3000)
+    ]
+    for text in samples:
+        assert fold(text) == search_key(text), repr(text)
