@@ -23,6 +23,10 @@ DEVICE_CERTIFICATE = "device_certificate"  # base64 of the organiser's certifica
 DEVICE_KEY_FILE = "device_ed25519.key"
 
 
+# What PyNaCl raises for keys, signatures or boxes of the wrong size or type.
+_BAD_INPUT = (nacl_exceptions.ValueError, nacl_exceptions.TypeError, ValueError, TypeError)
+
+
 class CryptoError(Exception):
     """A signature, seal or key that does not check out."""
 
@@ -55,13 +59,7 @@ def verify(public_key: bytes, message: bytes, signature: bytes) -> None:
     """Raise :class:`CryptoError` unless ``signature`` is ``public_key``'s over ``message``."""
     try:
         VerifyKey(public_key).verify(message, signature)
-    except (
-        nacl_exceptions.BadSignatureError,
-        nacl_exceptions.ValueError,
-        nacl_exceptions.TypeError,
-        ValueError,
-        TypeError,
-    ) as exc:
+    except (nacl_exceptions.BadSignatureError, *_BAD_INPUT) as exc:
         raise CryptoError("bad signature") from exc
 
 
@@ -73,13 +71,7 @@ def seal(recipient_public_key: bytes, plaintext: bytes) -> bytes:
 def unseal(private_key: PrivateKey, ciphertext: bytes) -> bytes:
     try:
         return bytes(SealedBox(private_key).decrypt(ciphertext))
-    except (
-        nacl_exceptions.CryptoError,
-        nacl_exceptions.ValueError,
-        nacl_exceptions.TypeError,
-        ValueError,
-        TypeError,
-    ) as exc:
+    except (nacl_exceptions.CryptoError, *_BAD_INPUT) as exc:
         raise CryptoError("cannot unseal") from exc
 
 

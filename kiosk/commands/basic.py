@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from kiosk.commands.common import add_common, emit, open_store
+from kiosk.commands.common import command, emit, open_store
 from kiosk.domain.errors import KioskError
 from kiosk.i18n import N_, _
 from kiosk.services.messages import journal_text, status_lines
@@ -14,25 +14,25 @@ from kiosk.services.status import kiosk_status, verify_journal
 
 
 def register(sub: Any) -> None:
-    p = sub.add_parser("init", help="set up this kiosk (with --demo: on the demo event)")
-    add_common(p)
+    p = command(
+        sub, "init", help="set up this kiosk (with --demo: on the demo event)", handler=cmd_init
+    )
     p.add_argument("--demo", action="store_true", help="create the demo event and its themes")
     p.add_argument("--name", default="kiosk-1", help="this kiosk's station name")
     p.add_argument("--role", choices=("checkin", "proposals", "both"), default="both")
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(handler=cmd_init)
 
-    p = sub.add_parser("status", help="event, device, counts and journal of this kiosk")
-    add_common(p)
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(handler=cmd_status)
+    p = command(
+        sub, "status", help="event, device, counts and journal of this kiosk", handler=cmd_status
+    )
 
     p = sub.add_parser("journal", help="journal tools")
     jsub = p.add_subparsers(dest="journal_command", required=True)
-    v = jsub.add_parser("verify", help="walk the hash chain and report the first broken link")
-    add_common(v)
-    v.add_argument("--json", action="store_true")
-    v.set_defaults(handler=cmd_journal_verify)
+    command(
+        jsub,
+        "verify",
+        help="walk the hash chain and report the first broken link",
+        handler=cmd_journal_verify,
+    )
 
 
 def cmd_init(args: argparse.Namespace) -> int:

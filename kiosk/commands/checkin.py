@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from kiosk.commands.common import add_common, emit, open_store
+from kiosk.commands.common import command, emit, open_store
 from kiosk.domain.errors import KioskError
 from kiosk.i18n import N_, _, current_language, format_time, gettext_for, ngettext
 from kiosk.services.badge_sheet import badge_cards
@@ -35,8 +35,7 @@ OUTCOME_TEXT = {
 
 def register(sub: Any) -> None:
 
-    p = sub.add_parser("setup", help="set this kiosk up from a signed event pack")
-    add_common(p)
+    p = command(sub, "setup", help="set this kiosk up from a signed event pack", handler=cmd_setup)
     p.add_argument("--pack", required=True, metavar="FILE.kpack")
     p.add_argument("--name", required=True, help="station name, e.g. door-1")
     p.add_argument("--role", choices=("checkin", "proposals", "both"), default="both")
@@ -46,49 +45,41 @@ def register(sub: Any) -> None:
         default=os.environ.get("KIOSK_PACK_PASSPHRASE"),
         help="the pack passphrase from the organiser (default: $KIOSK_PACK_PASSPHRASE)",
     )
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(handler=cmd_setup)
 
-    p = sub.add_parser("enrol", help="this kiosk's enrolment: request, certificate")
-    add_common(p)
+    p = command(
+        sub, "enrol", help="this kiosk's enrolment: request, certificate", handler=cmd_enrol
+    )
     p.add_argument("--request-out", metavar="FILE.kreq", help="write the enrolment request")
     p.add_argument(
         "--certificate", metavar="FILE.kcert", help="install the organiser's certificate"
     )
     p.add_argument("--url", help="send the request to the central platform, fetch the certificate")
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(handler=cmd_enrol)
 
-    p = sub.add_parser("checkin", help="check a badge in (exit code 0 only if accepted)")
-    add_common(p)
+    p = command(
+        sub, "checkin", help="check a badge in (exit code 0 only if accepted)", handler=cmd_checkin
+    )
     p.add_argument("token", nargs="?", metavar="TOKEN")
     p.add_argument("--undo", metavar="CHECKIN_ID", help="undo a mistaken check-in")
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(handler=cmd_checkin)
 
-    p = sub.add_parser("walk-in", help="register and check in a person without invitation")
-    add_common(p)
+    p = command(
+        sub,
+        "walk-in",
+        help="register and check in a person without invitation",
+        handler=cmd_walk_in,
+    )
     p.add_argument("--name", required=True)
     p.add_argument("--organisation", default="")
     p.add_argument("--category", default="citizen")
     p.add_argument("--province", default="")
     p.add_argument("--phone", default="")
     p.add_argument("--consent", action="store_true")
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(handler=cmd_walk_in)
 
-    p = sub.add_parser("search", help="find a person by name (lost badge)")
-    add_common(p)
+    p = command(sub, "search", help="find a person by name (lost badge)", handler=cmd_search)
     p.add_argument("query")
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(handler=cmd_search)
 
-    p = sub.add_parser("badges", help="an A4 PDF of badges")
-    add_common(p)
+    p = command(sub, "badges", help="an A4 PDF of badges", handler=cmd_badges)
     p.add_argument("--out", required=True, metavar="FILE.pdf")
     p.add_argument("--attendee", action="append", default=[], metavar="ID")
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(handler=cmd_badges)
 
 
 def cmd_setup(args: argparse.Namespace) -> int:

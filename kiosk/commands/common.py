@@ -6,6 +6,7 @@ import argparse
 import json
 import os
 import sys
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from kiosk import bootstrap
@@ -14,6 +15,8 @@ from kiosk.domain.errors import KioskError
 
 if TYPE_CHECKING:
     from kiosk.storage import Store
+
+Handler = Callable[[argparse.Namespace], int]
 
 
 def add_common(parser: argparse.ArgumentParser, top: bool = False) -> None:
@@ -32,6 +35,18 @@ def add_common(parser: argparse.ArgumentParser, top: bool = False) -> None:
         metavar="LANG",
         help="language of messages: ar, fr, zgh or en ($KIOSK_LANGUAGE)",
     )
+
+
+def command(
+    sub: Any, name: str, help: str, handler: Handler, json: bool = True
+) -> argparse.ArgumentParser:
+    """A sub-command with the common options (and ``--json``) that runs ``handler``."""
+    parser: argparse.ArgumentParser = sub.add_parser(name, help=help)
+    add_common(parser)
+    if json:
+        parser.add_argument("--json", action="store_true")
+    parser.set_defaults(handler=handler)
+    return parser
 
 
 def open_store(args: argparse.Namespace, migrate: bool = True) -> tuple[Settings, Store]:

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from kiosk.commands.common import add_common, emit, open_store
+from kiosk.commands.common import command, emit, open_store
 from kiosk.config import load_settings
 from kiosk.domain.errors import KioskError
 from kiosk.i18n import N_, _
@@ -17,21 +17,17 @@ def register(sub: Any) -> None:
 
     p = sub.add_parser("db", help="database backups")
     dsub = p.add_subparsers(dest="db_command", required=True)
-    b = dsub.add_parser("backup", help="take a consistent copy of the database now")
-    add_common(b)
-    b.add_argument("--json", action="store_true")
-    b.set_defaults(handler=cmd_backup)
-    r = dsub.add_parser("restore", help="put a backup in place (the current file is kept)")
-    add_common(r)
+    command(dsub, "backup", help="take a consistent copy of the database now", handler=cmd_backup)
+    r = command(
+        dsub,
+        "restore",
+        help="put a backup in place (the current file is kept)",
+        handler=cmd_restore,
+    )
     group = r.add_mutually_exclusive_group(required=True)
     group.add_argument("--latest", action="store_true", help="the newest backup")
     group.add_argument("--file", help="a backup file")
-    r.add_argument("--json", action="store_true")
-    r.set_defaults(handler=cmd_restore)
-    ls = dsub.add_parser("backups", help="list backups, newest first")
-    add_common(ls)
-    ls.add_argument("--json", action="store_true")
-    ls.set_defaults(handler=cmd_list)
+    command(dsub, "backups", help="list backups, newest first", handler=cmd_list)
 
 
 def cmd_backup(args: argparse.Namespace) -> int:

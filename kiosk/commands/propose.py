@@ -6,7 +6,7 @@ import argparse
 import json
 from typing import Any
 
-from kiosk.commands.common import add_common, emit, emit_error, open_store
+from kiosk.commands.common import command, emit, emit_error, open_store
 from kiosk.domain.errors import KioskError, StorageFull, ValidationError
 from kiosk.domain.proposal import ProposalDraft
 from kiosk.i18n import N_
@@ -17,8 +17,9 @@ FIELDS = ("theme", "language", "title", "body")
 
 def register(sub: Any) -> None:
 
-    p = sub.add_parser("propose", help="submit a proposal (or many, --from FILE.jsonl)")
-    add_common(p)
+    p = command(
+        sub, "propose", help="submit a proposal (or many, --from FILE.jsonl)", handler=cmd_propose
+    )
     p.add_argument("--theme")
     p.add_argument("--language", dest="proposal_language", metavar="LANG")
     p.add_argument("--title")
@@ -30,8 +31,6 @@ def register(sub: Any) -> None:
         metavar="FILE.jsonl",
         help="one JSON object a line: theme, language, title, body",
     )
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(handler=cmd_propose)
 
 
 def draft_from_object(obj: Any) -> ProposalDraft:
@@ -86,20 +85,13 @@ def cmd_propose(args: argparse.Namespace) -> int:
                     raw = raw[3:]  # a UTF-8 byte order mark, as some editors write
                 try:
                     draft = draft_from_object(json.loads(raw.decode("utf-8")))
-                except UnicodeDecodeError:
-                    emit_error(
-                        args,
-                        ValidationError(N_("The line is not valid UTF-8."), code="invalid_utf8"),
-                        line=number,
+                except (ValueError, RecursionError) as exc:  # RecursionError: nested too deep
+                    bad = (
+                        ValidationError(N_("The line is not valid UTF-8."), code="invalid_utf8")
+                        if isinstance(exc, UnicodeDecodeError)
+                        else ValidationError(N_("The line is not valid JSON."), code="invalid_json")
                     )
-                    failures += 1
-                    continue
-                except (ValueError, RecursionError):  # RecursionError: nested too deep
-                    emit_error(
-                        args,
-                        ValidationError(N_("The line is not valid JSON."), code="invalid_json"),
-                        line=number,
-                    )
+                    emit_error(args, bad, line=number)
                     failures += 1
                     continue
                 except KioskError as exc:

@@ -10,13 +10,14 @@ import argparse
 import sys
 from typing import Any
 
-from kiosk.commands.common import add_common
+from kiosk.commands.common import command
 from kiosk.i18n import _
 
 
 def register(sub: Any) -> None:
-    p = sub.add_parser("run", help="start the attendee kiosk (the default)")
-    add_common(p)
+    p = command(
+        sub, "run", help="start the attendee kiosk (the default)", handler=run_ui, json=False
+    )
     p.add_argument("--demo", action="store_true", help="set up the demo event first if needed")
     p.add_argument("--windowed", action="store_true", help="not full screen (development)")
     p.add_argument(
@@ -24,7 +25,6 @@ def register(sub: Any) -> None:
         choices=("both", "checkin", "proposals"),
         help="set this kiosk's role first (checkin: open on the check-in screen)",
     )
-    p.set_defaults(handler=run_ui)
 
 
 def run_ui(args: argparse.Namespace) -> int:

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from kiosk.commands.common import add_common, emit, open_store
+from kiosk.commands.common import command, emit, open_store
 from kiosk.services.messages import export_text, sync_text
 from kiosk.services.sync import export_bundle
 from kiosk.services.upload import sync
@@ -14,22 +14,18 @@ from kiosk.services.upload import sync
 
 def register(sub: Any) -> None:
 
-    p = sub.add_parser("export", help="write a bundle of what was not exported yet")
-    add_common(p)
+    p = command(
+        sub, "export", help="write a bundle of what was not exported yet", handler=cmd_export
+    )
     p.add_argument("--out", required=True, metavar="DIR")
     p.add_argument("--all", action="store_true", help="every entry, not only the new ones")
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(handler=cmd_export)
 
-    p = sub.add_parser("sync", help="upload to the central platform what it lacks")
-    add_common(p)
+    p = command(sub, "sync", help="upload to the central platform what it lacks", handler=cmd_sync)
     p.add_argument("--url", required=True)
     p.add_argument("--chunk", type=int, default=5000, help="entries per bundle")
     p.add_argument(
         "--attempts", type=int, default=5, help="tries per call before giving up (backoff doubles)"
     )
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(handler=cmd_sync)
 
 
 def cmd_export(args: argparse.Namespace) -> int:

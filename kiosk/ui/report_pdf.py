@@ -191,6 +191,22 @@ def build_document(data: ReportData, lang: str) -> QTextDocument:
     return doc
 
 
+def a4_writer(path: Path, margin_mm: float, dpi: int) -> QPdfWriter:
+    """A PDF writer of portrait A4 pages with even margins (report and badge sheets)."""
+    writer = QPdfWriter(str(path))
+    writer.setResolution(dpi)
+    margins = QMarginsF(margin_mm, margin_mm, margin_mm, margin_mm)
+    writer.setPageLayout(
+        QPageLayout(
+            QPageSize(QPageSize.PageSizeId.A4),
+            QPageLayout.Orientation.Portrait,
+            margins,
+            QPageLayout.Unit.Millimeter,
+        )
+    )
+    return writer
+
+
 def ensure_app() -> None:
     """A GUI application object for headless use (the command line), offscreen if
     there is no display."""
@@ -211,16 +227,7 @@ def write_report_pdf(data: ReportData, lang: str, out: Path) -> Path:
     load_bundled_fonts()
     doc = build_document(data, lang)
     tmp = temporary_name(out)
-    writer = QPdfWriter(str(tmp))
-    writer.setPageLayout(
-        QPageLayout(
-            QPageSize(QPageSize.PageSizeId.A4),
-            QPageLayout.Orientation.Portrait,
-            QMarginsF(15, 15, 15, 15),
-            QPageLayout.Unit.Millimeter,
-        )
-    )
-    writer.setResolution(150)
+    writer = a4_writer(tmp, margin_mm=15, dpi=150)
     writer.setTitle(data.event.name)
     doc.setPageSize(QSizeF(writer.width(), writer.height()))
     doc.print_(writer)
