@@ -342,7 +342,7 @@ class CheckInScreen(QWidget):
         self.search_field = QLineEdit()
         self.search_field.setObjectName("searchField")
         # No clear button: Qt's is 22x18 px; the keyboard's backspace empties the field.
-        self.search_field.textChanged.connect(lambda _t: self.search_timer.start())
+        self.search_field.textChanged.connect(self._search_edited)
         self.search_title = label(name="subtitle")
         self.search_list = QListWidget()
         self.search_list.setObjectName("searchHits")
@@ -603,6 +603,13 @@ class CheckInScreen(QWidget):
         self.runner(lambda: self.services.undo(checkin_id), done, self._failed)
 
     # -- search --------------------------------------------------------------------------
+    def _search_edited(self, text: str) -> None:
+        if text.strip():
+            self.search_timer.start()
+        else:  # an emptied field empties the list (and "no one found") at once
+            self.search_timer.stop()
+            self._search()
+
     def _search(self) -> None:
         query = self.search_field.text()
         if not query.strip():
@@ -654,6 +661,8 @@ class CheckInScreen(QWidget):
         self.confirming_undo = False
         self.confirming_checkin = (attendee_id, name)
         self._result = ("idle", None)
+        # The search keyboard makes way for the question (and comes back with a tap).
+        self.keyboard_button.setChecked(False)
         self.panel.show_state("confirm", _("Check this person in?"), name, "")
         self.panel.confirm_yes.setText(_("Yes, check in"))
         self.panel.confirm_no.setText(_("No"))

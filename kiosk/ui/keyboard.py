@@ -144,6 +144,8 @@ class OnScreenKeyboard(QFrame):
                 button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
                 button.clicked.connect(lambda _=False, ch=char: self._insert(ch))
                 self.grid.addWidget(button, r, offset + c)
+                if self.isVisible():  # now, not when the event loop gets to it
+                    button.show()
                 self.keys.append(button)
         self.shift_key.setEnabled(
             self.page == "letters" and "shift_rows" in self.layouts[self.letters]

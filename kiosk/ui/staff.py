@@ -534,7 +534,10 @@ class StaffWindow(QMainWindow):
         self.kiosk_button = button("", "toolbar")
         self.kiosk_button.clicked.connect(lambda: self._guarded(self._to_attendee_kiosk))
         self.quit_button = button("", "toolbar")
-        self.quit_button.clicked.connect(lambda: self._guarded(self._ask_quit))
+        # Locked, the staff PIN is the confirmation; unlocked, Quit asks once more.
+        self.quit_button.clicked.connect(
+            lambda: self._guarded(self._quit) if self.locked else self._ask_quit()
+        )
         bar.addWidget(self.kiosk_button)
         bar.addWidget(self.quit_button)
         root.addLayout(bar)

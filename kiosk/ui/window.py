@@ -104,10 +104,14 @@ class KioskWindow(QMainWindow):
         # Training mode on every attendee screen: its proposals are left out of the
         # exports and reports, so a kiosk left in training mode must not look real.
         # In the bar (a line of its own pushed the keyboard's last row off 1280x800).
+        # On a portrait screen the bar has no room for it: a line of its own there.
         self.training_banner = label(name="trainingBanner", wrap=False)
         self.training_banner.hide()
         bar.addWidget(self.training_banner)
         bar.addStretch(1)
+        self.training_line = label(name="trainingBanner")
+        self.training_line.setProperty("centred", True)
+        self.training_line.hide()
         self.language_buttons: dict[str, QPushButton] = {}
         for lang, text in (("ar", "\u0639"), ("fr", "FR"), ("zgh", "\u2d63"), ("en", "EN")):
             b = button(text, "toolbar")
@@ -133,6 +137,7 @@ class KioskWindow(QMainWindow):
         bar.addWidget(self.contrast_button)
         bar.addSpacing(CORNER - 16)
         root.addLayout(bar)
+        root.addWidget(self.training_line)
 
         self.stack = QStackedWidget()
         f = self.flow
@@ -234,6 +239,15 @@ class KioskWindow(QMainWindow):
         QApplication.instance().installEventFilter(self)  # type: ignore[union-attr]
         self.built = True
 
+    def _show_training(self) -> None:
+        portrait = self.height() > self.width()
+        self.training_banner.setVisible(self.training and not portrait)
+        self.training_line.setVisible(self.training and portrait)
+        if self.training:
+            text = _("TRAINING MODE: not counted")
+            self.training_banner.setText(text)
+            self.training_line.setText(text)
+
     def _tick(self) -> None:
         """A second of the attendee's time. Not while the window is hidden (the staff
         area is shown): rendering sets the application's language to the attendee's,
@@ -250,9 +264,7 @@ class KioskWindow(QMainWindow):
     def _apply(self, state: FlowState) -> None:
         apply_language(self, state.language)
         self._apply_accessibility(state)
-        self.training_banner.setVisible(self.training)
-        if self.training:
-            self.training_banner.setText(_("TRAINING MODE: not counted"))
+        self._show_training()
         if not self.built:  # starting up: the welcome screen only; attach() shows the rest
             self.welcome.show_state(state)
             self.back_button.hide()
@@ -357,6 +369,7 @@ class KioskWindow(QMainWindow):
 
     def resizeEvent(self, event: Any) -> None:
         super().resizeEvent(event)
+        self._show_training()
         if self.built:
             self.keyboard.fit_height(self.height())
         for overlay in (self.countdown, self.pin_pad) if self.built else ():

@@ -39,9 +39,7 @@ class Person:
 
     def tap(self, widget) -> None:
         window = self.window
-        # A key the keyboard has just built (after shift) is shown by the event loop:
-        # a person sees it a moment later.
-        self.qtbot.waitUntil(widget.isVisible, timeout=1000)
+        assert widget.isVisible(), widget  # keys built after shift are shown at once
         rect = QRect(widget.mapTo(window, QPoint(0, 0)), widget.size())
         assert window.rect().contains(rect), (widget, rect)
         self.qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
