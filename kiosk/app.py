@@ -184,8 +184,23 @@ def ensure_app(rtl: bool = False) -> Any:
     return QApplication.instance() or QApplication(sys.argv[:1] + (["-reverse"] if rtl else []))
 
 
-def database_problem(problem: Any, args: argparse.Namespace) -> bool:
-    """Say a damaged or missing database on the screen; True once a backup is back."""
+def os_problem(exc: OSError) -> Any:
+    """An operating system error as the one line the command line says too."""
+    from kiosk.domain.errors import KioskError
+    from kiosk.i18n import N_
+
+    return KioskError(
+        N_("Cannot read or write a file: {detail}"),
+        code="os_error",
+        detail=f"{exc.strerror or exc} ({exc.filename or '-'})",
+    )
+
+
+def database_problem(problem: Any, args: argparse.Namespace, restorable: bool = True) -> bool:
+    """Say a damaged or missing database on the screen; True once a backup is back.
+
+    Not ``restorable`` (a full or read-only disk): no backup is offered, since the
+    database itself is whole; staff fix the disk and start again."""
     from kiosk.config import load_settings
     from kiosk.services.staff import pin_matches_backup
     from kiosk.storage.health import backups, restore
@@ -194,7 +209,7 @@ def database_problem(problem: Any, args: argparse.Namespace) -> bool:
 
     set_language(getattr(args, "ui_language", "ar"))
     settings = load_settings(args.data_dir)
-    latest = next(iter(backups(settings.backups_dir)), None)
+    latest = next(iter(backups(settings.backups_dir)), None) if restorable else None
     app = ensure_app()
     load_fonts()
     apply_style(app)
@@ -209,6 +224,7 @@ def database_problem(problem: Any, args: argparse.Namespace) -> bool:
         lambda pin: latest is not None and pin_matches_backup(latest, pin),
         put_back,
         on_done=lambda: app.exit(0),
+        restorable=restorable,
     )
     present(window, getattr(args, "windowed", False))
     shot = os.environ.get("KIOSK_SCREENSHOT")
@@ -337,24 +353,44 @@ def run(args: argparse.Namespace) -> int:
                 return 0
 
     from kiosk.cli import open_store
-    from kiosk.storage.health import DatabaseDamaged, DatabaseMissing, take_backup
+    from kiosk.domain.errors import KioskError, StorageError, StorageFull
+    from kiosk.storage.health import (
+        DatabaseDamaged,
+        DatabaseMissing,
+        DatabaseUnreadable,
+        take_backup,
+    )
 
+    store = None
     try:
-        settings, store = open_store(args)
-    except (DatabaseDamaged, DatabaseMissing) as problem:
+        try:
+            settings, store = open_store(args)
+        except (DatabaseDamaged, DatabaseMissing) as problem:
+            if early is not None:
+                early.unlocked = True
+                early.close()
+            if not database_problem(problem, args):
+                return 3
+            early = None
+            settings, store = open_store(args)
+        demo_badges = None
+        if getattr(args, "demo", False) and store.event_id is None:
+            demo_badges = setup_demo_door(store, settings)
+        if getattr(args, "role", None):
+            set_role(store, args.role)
+        take_backup(settings.db_path, settings.backups_dir, "start")
+    except (StorageFull, StorageError, DatabaseUnreadable, OSError) as exc:
+        # A full or read-only disk: said on the screen (a kiosk has no terminal), the
+        # database left as it is; staff free space and start again.
+        problem = exc if isinstance(exc, KioskError) else os_problem(exc)
+        print(problem.message(), file=sys.stderr, flush=True)
+        if store is not None:
+            store.close()
         if early is not None:
             early.unlocked = True
             early.close()
-        if not database_problem(problem, args):
-            return 3
-        early = None
-        settings, store = open_store(args)
-    demo_badges = None
-    if getattr(args, "demo", False) and store.event_id is None:
-        demo_badges = setup_demo_door(store, settings)
-    if getattr(args, "role", None):
-        set_role(store, args.role)
-    take_backup(settings.db_path, settings.backups_dir, "start")
+        database_problem(problem, args, restorable=False)
+        return 3
     if demo_badges is not None:  # printable badges of the demo roster, made once
         from kiosk.services.badge_sheet import badge_cards
         from kiosk.storage import Store as CentralStore

@@ -27,6 +27,7 @@ class ProblemWindow(QMainWindow):
         pin_ok: Callable[[str], bool],
         restore: Callable[[], None],
         on_done: Callable[[], None] = lambda: None,
+        restorable: bool = True,
     ) -> None:
         super().__init__()
         self.setWindowTitle("Listening Kiosk")
@@ -50,8 +51,13 @@ class ProblemWindow(QMainWindow):
         self.restore_button.clicked.connect(self._restore)
         self.quit_button = button(_("Quit"))
         self.quit_button.clicked.connect(self._quit)
-        if latest is None:
+        if not restorable:  # the database is whole: the disk is what needs fixing
+            self.message.setText(
+                _("Nothing was changed on this kiosk. Once the problem is fixed, start it again.")
+            )
+        elif latest is None:
             self.message.setText(_("There is no backup on this kiosk."))
+        if latest is None or not restorable:
             self.pin.hide()
             self.restore_button.hide()
         row = QHBoxLayout()
