@@ -98,6 +98,25 @@ def cmd_init(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_keys_rotate(args: argparse.Namespace) -> int:
+    from kiosk.central.keys import rotate_keys
+    from kiosk.crypto import fingerprint
+
+    folder = data_dir(args)
+    old, new, retired = rotate_keys(folder)
+    old_fp, new_fp = fingerprint(bytes(old.verify_key)), fingerprint(bytes(new.verify_key))
+    emit(
+        args,
+        {"fingerprint": new_fp, "old_fingerprint": old_fp, "retired": str(retired)},
+        _(
+            "Organiser keys rotated. New signing key fingerprint: {fp} (was {old}).\n"
+            "The old keys are kept in {folder}: bundles sealed to them still import. "
+            "Make new packs and set the kiosks up again with them; restart the server."
+        ).format(fp=new_fp, old=old_fp, folder=retired),
+    )
+    return 0
+
+
 def cmd_event_create(args: argparse.Namespace) -> int:
     from kiosk.central.organiser import create_event
 
@@ -325,6 +344,15 @@ def build_parser() -> argparse.ArgumentParser:
     add_common(p)
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_init)
+
+    p = sub.add_parser("keys", help="the organiser's keys")
+    ksub = p.add_subparsers(dest="keys_command", required=True)
+    k = ksub.add_parser(
+        "rotate", help="replace the organiser's keys by new ones (the old ones are kept)"
+    )
+    add_common(k)
+    k.add_argument("--json", action="store_true")
+    k.set_defaults(handler=cmd_keys_rotate)
 
     p = sub.add_parser("event", help="events")
     esub = p.add_subparsers(dest="event_command", required=True)
