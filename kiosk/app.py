@@ -184,18 +184,6 @@ def ensure_app(rtl: bool = False) -> Any:
     return QApplication.instance() or QApplication(sys.argv[:1] + (["-reverse"] if rtl else []))
 
 
-def os_problem(exc: OSError) -> Any:
-    """An operating system error as the one line the command line says too."""
-    from kiosk.domain.errors import KioskError
-    from kiosk.i18n import N_
-
-    return KioskError(
-        N_("Cannot read or write a file: {detail}"),
-        code="os_error",
-        detail=f"{exc.strerror or exc} ({exc.filename or '-'})",
-    )
-
-
 def database_problem(problem: Any, args: argparse.Namespace, restorable: bool = True) -> bool:
     """Say a damaged or missing database on the screen; True once a backup is back.
 
@@ -353,7 +341,7 @@ def run(args: argparse.Namespace) -> int:
                 return 0
 
     from kiosk.cli import open_store
-    from kiosk.domain.errors import KioskError, StorageError, StorageFull
+    from kiosk.domain.errors import KioskError, StorageError, StorageFull, os_error
     from kiosk.storage.health import (
         DatabaseDamaged,
         DatabaseMissing,
@@ -382,7 +370,7 @@ def run(args: argparse.Namespace) -> int:
     except (StorageFull, StorageError, DatabaseUnreadable, OSError) as exc:
         # A full or read-only disk: said on the screen (a kiosk has no terminal), the
         # database left as it is; staff free space and start again.
-        problem = exc if isinstance(exc, KioskError) else os_problem(exc)
+        problem = exc if isinstance(exc, KioskError) else os_error(exc)
         print(problem.message(), file=sys.stderr, flush=True)
         if store is not None:
             store.close()

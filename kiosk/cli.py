@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 from kiosk import __version__
 from kiosk.config import Settings, load_settings, private_files, setup_logging
-from kiosk.domain.errors import KioskError
-from kiosk.i18n import N_, set_language
+from kiosk.domain.errors import KioskError, os_error
+from kiosk.i18n import set_language
 
 if TYPE_CHECKING:  # the storage layer is imported when a command opens the store
     from kiosk.storage import Store
@@ -157,14 +157,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except OSError as exc:
         # A missing file, a file where a folder should be, a read-only or full stick.
-        emit_error(
-            args,
-            KioskError(
-                N_("Cannot read or write a file: {detail}"),
-                code="os_error",
-                detail=f"{exc.strerror or exc} ({exc.filename or '-'})",
-            ),
-        )
+        emit_error(args, os_error(exc))
         return 2
     except KeyboardInterrupt:
         return 130

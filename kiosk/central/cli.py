@@ -16,7 +16,7 @@ import platformdirs
 
 from kiosk import APP_AUTHOR, __version__
 from kiosk.config import make_private, private_files
-from kiosk.domain.errors import KioskError, ValidationError
+from kiosk.domain.errors import KioskError, ValidationError, os_error
 from kiosk.i18n import N_, _, ngettext, set_language
 
 ENV_DATA_DIR = "KIOSK_CENTRAL_DATA_DIR"
@@ -450,7 +450,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(exc.message(), file=sys.stderr)
         return 2
     except OSError as exc:
-        print(_("Cannot read or write a file: {detail}").format(detail=exc), file=sys.stderr)
+        print(os_error(exc).message(), file=sys.stderr)
         return 2
 
 
