@@ -251,8 +251,8 @@ def peek_role(db_path: Any) -> str | None:
     can be painted first. None when there is no readable database."""
     import sqlite3
 
-    if not db_path.exists():
-        return None
+    if not db_path.exists() or (db_path.parent / "keys" / "database-key.json").exists():
+        return None  # encrypted: nothing is read before the key is unlocked
     try:
         con = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=1)
         try:

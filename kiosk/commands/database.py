@@ -43,13 +43,14 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    from kiosk.cli import emit
+    from kiosk.cli import emit, unlock_data
     from kiosk.config import load_settings
     from kiosk.domain.errors import KioskError
     from kiosk.i18n import N_
     from kiosk.storage.health import BackupUnusable, backups, inspect_backup, restore
 
     settings = load_settings(args.data_dir)
+    unlock_data(settings, args)  # backups are encrypted with the kiosk's key
     if args.latest:
         found = backups(settings.backups_dir)
         if not found:

@@ -8,13 +8,13 @@ import json
 import logging
 import os
 import shutil
-import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from kiosk.domain.errors import KioskError
 from kiosk.i18n import N_
+from kiosk.storage import atrest
 from kiosk.storage.files import write_atomically
 from kiosk.storage.migrate import backup_sqlite
 
@@ -52,7 +52,7 @@ def quick_check(db_path: Path) -> str:
     """``"ok"`` or what SQLite says is wrong (read-only: nothing is written)."""
     try:
         return _quick_check(db_path)
-    except sqlite3.DatabaseError as exc:
+    except atrest.DatabaseError as exc:
         return str(exc)
 
 
@@ -60,12 +60,17 @@ def _quick_check(db_path: Path) -> str:
     """Like :func:`quick_check`, but a failure to read the file at all (SQLite's
     OperationalError: disk I/O error, a full or read-only disk, a lock) is raised:
     it says nothing about the file's contents."""
-    con = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=5)
+    try:
+        con = atrest.connect(db_path, readonly=True)
+    except atrest.OperationalError:
+        raise
+    except atrest.DatabaseError as exc:  # not a database (or another key): its contents
+        return str(exc)
     try:
         rows = con.execute("PRAGMA quick_check").fetchall()
-    except sqlite3.OperationalError:
+    except atrest.OperationalError:
         raise
-    except sqlite3.DatabaseError as exc:  # not a database, malformed: its contents
+    except atrest.DatabaseError as exc:  # malformed: its contents
         return str(exc)
     finally:
         con.close()
@@ -110,7 +115,7 @@ def guard_database(db_path: Path, backups_dir: Path, damaged_dir: Path) -> None:
     if db_path.exists():
         try:
             problem = _quick_check(db_path)
-        except sqlite3.OperationalError as exc:
+        except atrest.OperationalError as exc:
             # Moving the file aside would make a full disk look like a lost database.
             log.error("database unreadable (%s); left in place", exc)
             raise DatabaseUnreadable(
@@ -197,7 +202,7 @@ def inspect_backup(backup: Path, db_path: Path) -> BackupInfo:
     if problem != "ok":
         return BackupInfo(backup, problem or "unreadable")
     try:
-        con = sqlite3.connect(f"file:{backup}?mode=ro", uri=True, timeout=5)
+        con = atrest.connect(backup, readonly=True)
         try:
             settings = dict(
                 con.execute(
@@ -212,7 +217,7 @@ def inspect_backup(backup: Path, db_path: Path) -> BackupInfo:
             ).fetchone()
         finally:
             con.close()
-    except sqlite3.Error as exc:
+    except atrest.Error as exc:
         return BackupInfo(backup, str(exc)[:100])
     if row is None or event is None:
         return BackupInfo(backup, "it holds no event")
@@ -261,9 +266,10 @@ def _finish_restore(db_path: Path, backup: Path) -> None:
     WAL and shared-memory files are removed and the copy renamed over the file.
     """
     tmp = db_path.with_name(db_path.name + ".restoring")
-    src = sqlite3.connect(f"file:{backup}?mode=ro", uri=True)
+    key = atrest.key_for(db_path)
+    src = atrest.connect(backup, readonly=True, key=key)
     try:
-        dst = sqlite3.connect(tmp)
+        dst = atrest.connect(tmp, key=key)
         try:
             src.backup(dst)
         finally:

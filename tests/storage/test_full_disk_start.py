@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO_ROOT, cli_env, run_cli
+from tests.conftest import REPO_ROOT, cli_env, kiosk_db, run_cli
 
 
 @pytest.fixture
@@ -88,12 +88,11 @@ def test_kiosk_run_on_a_full_disk_shows_the_problem_page(small_disk: Path, tmp_p
 def test_a_database_that_cannot_be_read_is_left_in_place(settings) -> None:  # type: ignore[no-untyped-def]
     """A lock held by another program (or a disk I/O error) says nothing about the
     file: it is not "damaged" and is not moved aside (before: it was)."""
-    import sqlite3
 
     from kiosk.storage.health import DatabaseUnreadable, guard_database
 
     db = settings.db_path
-    holder = sqlite3.connect(db)
+    holder = kiosk_db(db)
     holder.execute("PRAGMA locking_mode=EXCLUSIVE")
     holder.execute("CREATE TABLE t (x)")
     holder.execute("INSERT INTO t VALUES (1)")
