@@ -110,10 +110,25 @@ def staff_services(store: Any, settings: Any, sound: Any = None) -> Any:
         verify_journal=lambda: verify_journal(store),
         load_settings=lambda: load_staff_settings(store, settings.idle_timeout_s),
         save_settings=lambda new: save_staff_settings(store, new),
-        change_pin=lambda current, new, repeat: change_pin(store, current, new, repeat),
+        change_pin=lambda current, new, repeat: change_staff_pin(
+            store, settings, change_pin, current, new, repeat
+        ),
         check_pin=lambda pin: check_pin(store, pin),
         theme_names=theme_names,
     )
+
+
+def change_staff_pin(
+    store: Any, settings: Any, change_pin: Any, current: str, new: str, repeat: str
+) -> None:
+    """Change the staff PIN, and rewrap the data's key under the new one (the key, and
+    so every backup, stays the same; the organiser's sealed copy is kept)."""
+    from kiosk.storage import atrest
+
+    change_pin(store, current, new, repeat)
+    key = atrest.key_for(settings.data_dir)
+    if key is not None:
+        atrest.rewrap(atrest.key_path(settings.keys_dir), key, new)
 
 
 def sync_to_central(store: Any, settings: Any, progress: Any) -> Any:
@@ -228,6 +243,46 @@ def database_problem(problem: Any, args: argparse.Namespace, restorable: bool = 
     return bool(window.restored)
 
 
+def needs_pin(settings: Any, args: argparse.Namespace, env_pin: str) -> bool:
+    """True when the data is locked under the staff PIN and none was given."""
+    from kiosk.storage import atrest
+
+    if getattr(args, "pin", None) or os.environ.get(env_pin):
+        return False
+    kind = atrest.wrapped_by(atrest.key_path(settings.keys_dir))
+    return kind == atrest.WRAPPED_BY_STAFF and atrest.key_for(settings.data_dir) is None
+
+
+def unlock_on_screen(app: Any, settings: Any, windowed: bool) -> bool:
+    """The staff PIN typed on the screen's pad unlocks the data (kiosk.storage.atrest);
+    False when staff quit instead."""
+    from kiosk.storage import atrest
+    from kiosk.ui.background import run_in_background
+    from kiosk.ui.problem import UnlockWindow
+
+    path = atrest.key_path(settings.keys_dir)
+
+    def unlock(pin: str) -> bool:
+        try:
+            key = atrest.unlock(path, pin)
+        except atrest.WrongPin:
+            return False
+        atrest.register(settings.data_dir, key)
+        return True
+
+    window = UnlockWindow(unlock, run_in_background, on_done=lambda: app.exit(0))
+    present(window, windowed)
+    shot = os.environ.get("KIOSK_SCREENSHOT")
+    if shot:
+        from kiosk.ui.qt import QTimer
+
+        QTimer.singleShot(800, lambda: (window.grab().save(shot), window._cancel()))
+    app.exec()
+    window.may_close = True
+    window.close()
+    return window.pin is not None
+
+
 def set_role(store: Any, role: str) -> None:
     from kiosk.services.staff import load_staff_settings, save_staff_settings
 
@@ -340,8 +395,9 @@ def run(args: argparse.Namespace) -> int:
             if probe is not None and probe.painted:
                 return 0
 
-    from kiosk.cli import open_store
+    from kiosk.cli import ENV_PIN, open_store
     from kiosk.domain.errors import KioskError, StorageError, StorageFull, os_error
+    from kiosk.storage.atrest import KeyFileError
     from kiosk.storage.health import (
         DatabaseDamaged,
         DatabaseMissing,
@@ -351,6 +407,13 @@ def run(args: argparse.Namespace) -> int:
 
     store = None
     try:
+        if needs_pin(settings, args, ENV_PIN):
+            if early is not None:
+                early.unlocked = True
+                early.close()
+                early = None
+            if not unlock_on_screen(app, settings, windowed):
+                return 3
         try:
             settings, store = open_store(args)
         except (DatabaseDamaged, DatabaseMissing) as problem:
@@ -367,7 +430,7 @@ def run(args: argparse.Namespace) -> int:
         if getattr(args, "role", None):
             set_role(store, args.role)
         take_backup(settings.db_path, settings.backups_dir, "start")
-    except (StorageFull, StorageError, DatabaseUnreadable, OSError) as exc:
+    except (StorageFull, StorageError, DatabaseUnreadable, KeyFileError, OSError) as exc:
         # A full or read-only disk: said on the screen (a kiosk has no terminal), the
         # database left as it is; staff free space and start again.
         problem = exc if isinstance(exc, KioskError) else os_error(exc)

@@ -102,6 +102,9 @@ def unlock_data(settings: Settings, args: argparse.Namespace, new_pin: str | Non
 
     path = atrest.key_path(settings.keys_dir)
     kind = atrest.wrapped_by(path)
+    unlocked = atrest.key_for(settings.data_dir)
+    if kind is not None and unlocked is not None and new_pin is None:
+        return unlocked  # unlocked already in this process (the kiosk's PIN screen)
     if kind is None and settings.db_path.exists() and atrest.is_plain(settings.db_path):
         key = _encrypt_plain_kiosk(settings, args)
         _finish_encryption(settings, key)
