@@ -42,11 +42,11 @@ def data_dir(tmp_path: Path) -> Path:
 TEST_PIN = "482613"
 
 
-@pytest.fixture
-def database_key(data_dir: Path) -> Iterator[bytes]:
-    """The test kiosk's database key: its data is encrypted as in production
-    (kiosk.storage.atrest), its key file wrapped under the demo PIN with libsodium's
-    minimum Argon2id cost (a test need not spend half a second per command)."""
+def encrypted_folder(data_dir: Path) -> bytes:
+    """Give a kiosk data folder its database key, as the command line does on a new
+    kiosk (kiosk.storage.atrest): its files are encrypted as in production. The key
+    file is wrapped under the demo PIN with libsodium's minimum Argon2id cost (a test
+    need not spend half a second per command)."""
     import nacl.pwhash.argon2id as argon2id
 
     from kiosk.storage import atrest
@@ -61,7 +61,15 @@ def database_key(data_dir: Path) -> Iterator[bytes]:
         memlimit=argon2id.MEMLIMIT_MIN,
     )
     atrest.register(data_dir, key)
-    yield key
+    return key
+
+
+@pytest.fixture
+def database_key(data_dir: Path) -> Iterator[bytes]:
+    """The test kiosk's database key (the key provider of the tests)."""
+    from kiosk.storage import atrest
+
+    yield encrypted_folder(data_dir)
     atrest.forget(data_dir)
 
 
