@@ -243,6 +243,21 @@ def database_problem(problem: Any, args: argparse.Namespace, restorable: bool = 
     return bool(window.restored)
 
 
+def unlocks_unattended(settings: Any, args: argparse.Namespace) -> bool:
+    """An encrypted kiosk that opens without the PIN pad: a demo's (the demo PIN) or
+    one given its PIN. Read with the standard library only (before heavy imports)."""
+    import json
+
+    try:
+        doc = json.loads((settings.keys_dir / "database-key.json").read_text(encoding="ascii"))
+    except (OSError, ValueError):
+        return False
+    if not isinstance(doc, dict) or not settings.db_path.exists():
+        return False
+    given = getattr(args, "pin", None) or os.environ.get("KIOSK_PIN")
+    return doc.get("wrapped_by") == "demo" or bool(given)
+
+
 def needs_pin(settings: Any, args: argparse.Namespace, env_pin: str) -> bool:
     """True when the data is locked under the staff PIN and none was given."""
     from kiosk.storage import atrest
@@ -377,7 +392,12 @@ def run(args: argparse.Namespace) -> int:
     # An attendee kiosk paints its welcome screen before the store is opened (the
     # storage layer takes longer to import than Qt); taps wait in the event queue.
     early = None
-    if peek_role(settings.db_path) in ("both", "proposals") and getattr(args, "role", None) in (
+    role_hint = peek_role(settings.db_path)
+    if role_hint is None and unlocks_unattended(settings, args):
+        # Encrypted: the role is inside. Most kiosks take proposals, so the welcome
+        # is painted while the key is unlocked; a check-in kiosk replaces it then.
+        role_hint = "both"
+    if role_hint in ("both", "proposals") and getattr(args, "role", None) in (
         None,
         "both",
         "proposals",
@@ -397,7 +417,7 @@ def run(args: argparse.Namespace) -> int:
 
     from kiosk.cli import ENV_PIN, open_store
     from kiosk.domain.errors import KioskError, StorageError, StorageFull, os_error
-    from kiosk.storage.atrest import KeyFileError
+    from kiosk.storage.atrest import KeyFileError, WrongPin
     from kiosk.storage.health import (
         DatabaseDamaged,
         DatabaseMissing,
@@ -430,7 +450,7 @@ def run(args: argparse.Namespace) -> int:
         if getattr(args, "role", None):
             set_role(store, args.role)
         take_backup(settings.db_path, settings.backups_dir, "start")
-    except (StorageFull, StorageError, DatabaseUnreadable, KeyFileError, OSError) as exc:
+    except (StorageFull, StorageError, DatabaseUnreadable, KeyFileError, WrongPin, OSError) as exc:
         # A full or read-only disk: said on the screen (a kiosk has no terminal), the
         # database left as it is; staff free space and start again.
         problem = exc if isinstance(exc, KioskError) else os_error(exc)
