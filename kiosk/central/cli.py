@@ -117,6 +117,48 @@ def cmd_keys_rotate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_kiosk_reset_pin(args: argparse.Namespace) -> int:
+    """A kiosk whose staff PIN is lost: its data's key, sealed to the organiser at set-up,
+    is opened with the organiser's sealing key (current or retired) and wrapped under a
+    new PIN, which also becomes the staff PIN. Nothing of the data is changed."""
+    from kiosk.central.keys import load_sealing_keys
+    from kiosk.config import load_settings
+    from kiosk.services.checkin import validate_pin
+    from kiosk.services.staff import set_pin
+    from kiosk.storage import Store, atrest
+
+    validate_pin(args.pin or "")
+    folder = data_dir(args)
+    kiosk = load_settings(args.kiosk_dir)
+    path = atrest.key_path(kiosk.keys_dir)
+    error: KioskError | None = None
+    for sealing in load_sealing_keys(folder):
+        try:
+            key = atrest.recover(path, sealing)
+            break
+        except atrest.KeyFileError as exc:
+            error = exc
+    else:
+        assert error is not None
+        raise error
+    atrest.register(kiosk.data_dir, key)
+    try:
+        store = Store(kiosk.db_url, backups_dir=kiosk.backups_dir)
+        try:
+            set_pin(store, args.pin)
+        finally:
+            store.close()
+        atrest.rewrap(path, key, args.pin)
+    finally:
+        atrest.forget(kiosk.data_dir)
+    emit(
+        args,
+        {"kiosk_dir": str(kiosk.data_dir), "reset": True},
+        _("The kiosk's staff PIN was reset; its data now opens with the new PIN."),
+    )
+    return 0
+
+
 def cmd_event_create(args: argparse.Namespace) -> int:
     from kiosk.central.organiser import create_event
 
@@ -353,6 +395,17 @@ def build_parser() -> argparse.ArgumentParser:
     add_common(k)
     k.add_argument("--json", action="store_true")
     k.set_defaults(handler=cmd_keys_rotate)
+
+    p = sub.add_parser("kiosk", help="a kiosk's data folder, in the organiser's hands")
+    ksub = p.add_subparsers(dest="kiosk_command", required=True)
+    k = ksub.add_parser(
+        "reset-pin", help="a lost staff PIN: open the kiosk's data with the organiser's key"
+    )
+    add_common(k)
+    k.add_argument("kiosk_dir", metavar="KIOSK_DATA_DIR")
+    k.add_argument("--pin", required=True, help="the new staff PIN, 6 to 12 digits")
+    k.add_argument("--json", action="store_true")
+    k.set_defaults(handler=cmd_kiosk_reset_pin)
 
     p = sub.add_parser("event", help="events")
     esub = p.add_subparsers(dest="event_command", required=True)

@@ -195,3 +195,22 @@ def test_a_hostile_key_file_fails_closed(tmp_path: Path) -> None:
     path.write_text(json.dumps(flipped))
     with pytest.raises((atrest.WrongPin, atrest.KeyFileError)):
         atrest.unlock(path, "482613")
+
+
+def test_the_organiser_resets_a_lost_pin(organiser, kiosk_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    organiser("keys", "rotate")  # the kiosk's copy is sealed to the retired key: still found
+    out = json.loads(organiser("kiosk", "reset-pin", str(kiosk_dir), "--pin", "55501234", "--json"))
+    assert out["reset"]
+    assert cli(kiosk_dir, "status", pin="55501234").returncode == 0
+    assert cli(kiosk_dir, "status", pin=TEST_PIN).returncode == 2
+    # The new PIN is the staff PIN too (the staff area checks the hash in the database).
+    from kiosk.cli import build_parser, open_store
+    from kiosk.services.staff import check_pin
+
+    args = build_parser().parse_args(["--data-dir", str(kiosk_dir), "--pin", "55501234", "status"])
+    settings, store = open_store(args)
+    try:
+        assert check_pin(store, "55501234")
+    finally:
+        store.close()
+        atrest.forget(settings.data_dir)
