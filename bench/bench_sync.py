@@ -25,8 +25,8 @@ from kiosk.central.keys import create_keys
 from kiosk.central.merge import import_bundle
 from kiosk.central.organiser import build_pack, create_event
 from kiosk.ids import new_id, new_receipt_code
-from kiosk.services.checkin import setup_from_pack
 from kiosk.services.enrol import enrolment_request, install_certificate
+from kiosk.services.pack_setup import setup_from_pack
 from kiosk.services.sync import export_bundle
 from kiosk.storage import Store
 from kiosk.storage.canonical import canonical_json, chain_hash, entry_document

@@ -21,7 +21,10 @@ from kiosk.i18n import N_, _, ngettext, set_language
 
 ENV_DATA_DIR = "KIOSK_CENTRAL_DATA_DIR"
 # Sub-command groups added by other modules (each exposes register(sub)).
-EXTRA_COMMAND_MODULES: tuple[str, ...] = ("kiosk.central.sync_commands",)
+EXTRA_COMMAND_MODULES: tuple[str, ...] = (
+    "kiosk.central.sync_commands",
+    "kiosk.central.export_commands",
+)
 
 
 def data_dir(args: argparse.Namespace) -> Path:
@@ -123,7 +126,7 @@ def cmd_kiosk_reset_pin(args: argparse.Namespace) -> int:
     new PIN, which also becomes the staff PIN. Nothing of the data is changed."""
     from kiosk.central.keys import load_sealing_keys
     from kiosk.config import load_settings
-    from kiosk.services.checkin import validate_pin
+    from kiosk.services.pin import validate_pin
     from kiosk.services.staff import set_pin
     from kiosk.storage import Store, atrest
 

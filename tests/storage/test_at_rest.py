@@ -124,7 +124,8 @@ def test_the_organiser_recovers_the_key(organiser, kiosk_dir: Path) -> None:  # 
 
 def test_a_pin_change_rewraps_the_key(kiosk_dir: Path) -> None:
     from kiosk.app import staff_services
-    from kiosk.cli import build_parser, open_store
+    from kiosk.cli import build_parser
+    from kiosk.commands.common import open_store
 
     args = build_parser().parse_args(["--data-dir", str(kiosk_dir), "--pin", TEST_PIN, "status"])
     settings, store = open_store(args)
@@ -204,7 +205,8 @@ def test_the_organiser_resets_a_lost_pin(organiser, kiosk_dir: Path) -> None:  #
     assert cli(kiosk_dir, "status", pin="55501234").returncode == 0
     assert cli(kiosk_dir, "status", pin=TEST_PIN).returncode == 2
     # The new PIN is the staff PIN too (the staff area checks the hash in the database).
-    from kiosk.cli import build_parser, open_store
+    from kiosk.cli import build_parser
+    from kiosk.commands.common import open_store
     from kiosk.services.staff import check_pin
 
     args = build_parser().parse_args(["--data-dir", str(kiosk_dir), "--pin", "55501234", "status"])
