@@ -147,6 +147,10 @@ def main() -> None:
                 measure()
         for _ in range(max(3, args.runs // 2)):
             ready.append(time_to("READY", runs["ar"], ready_env))
+    print("bare runs (ms):", " ".join(f"{t:.0f}" for t in sorted(bare)), flush=True)
+    for lang, times in kiosk.items():
+        print(f"kiosk {lang} runs (ms):", " ".join(f"{t:.0f}" for t in sorted(times)), flush=True)
+    print("ready runs (ms):", " ".join(f"{t:.0f}" for t in sorted(ready)), flush=True)
     for lang, times in kiosk.items():
         record(
             f"start-up: kiosk ({lang}, full screen) to painted welcome (median)",

@@ -1,5 +1,9 @@
 """Durable proposal submits through the service vs raw sqlite3 with the same pragmas.
 
+The kiosk's database is encrypted at rest (SQLCipher, kiosk/storage/atrest.py), so by
+default every side runs on SQLCipher with one database key ("raw" is then raw
+SQLCipher); ``--plain`` runs them all on the standard library's SQLite, as before.
+
 Every side does the same storage work per submit, in one durable transaction
 (WAL, synchronous=FULL), in the kiosk's own tables: insert the proposal row,
 read the journal head, insert the journal entry, update the head.
@@ -14,7 +18,7 @@ service/raw is the figure with the target; floor/raw is what the required work
 costs on this machine, service/floor what the service's own layers add. The
 sides take turns in blocks of 50 submits.
 
-    python bench/bench_storage.py [--n 2000]
+    python bench/bench_storage.py [--n 2000] [--plain]
 """
 
 from __future__ import annotations
@@ -43,7 +47,7 @@ from kiosk.ids import new_id, new_receipt_code
 from kiosk.services.context import event_info
 from kiosk.services.proposals import proposal_payload, submit_proposal
 from kiosk.services.setup import init_demo
-from kiosk.storage import Store
+from kiosk.storage import Store, atrest
 from kiosk.storage.canonical import canonical_json, chain_hash_text, document_text
 from kiosk.storage.engine import WAL_AUTOCHECKPOINT_PAGES
 from kiosk.storage.models import JournalEntry, Proposal, utc_text
@@ -111,7 +115,8 @@ def kiosk_database(path: Path) -> tuple[sqlite3.Connection, str, EventInfo]:
     with store.uow(readonly=True) as uow:
         device_id, event = uow.device_id, event_info(uow)
     store.close()
-    con = sqlite3.connect(path, isolation_level=None)
+    con = atrest.connect(path)  # SQLCipher with the folder's key, unless --plain
+    con.isolation_level = None
     pragmas(con)
     return con, device_id, event
 
@@ -215,7 +220,8 @@ def minimal_submitter(folder: Path, drafts: list[ProposalDraft]) -> Submitter:
     """Raw sqlite3 into a minimal schema of its own (four-column journal, no
     indexes beyond the keys, a short payload): the baseline before 2026-11-23,
     still printed, so that the two can be compared."""
-    con = sqlite3.connect(folder / "minimal.db", isolation_level=None)
+    con = atrest.connect(folder / "minimal.db")
+    con.isolation_level = None
     pragmas(con)
     con.execute(
         "CREATE TABLE proposal (id TEXT PRIMARY KEY, event_id TEXT, theme TEXT, "
@@ -290,26 +296,30 @@ def run_interleaved(
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--n", type=int, default=2000)
+    parser.add_argument("--plain", action="store_true", help="SQLite, not SQLCipher")
     args = parser.parse_args()
     drafts = load_drafts(args.n)
     with tempfile.TemporaryDirectory() as tmp:
+        if not args.plain:  # every database of the folder, the service's included
+            atrest.register(Path(tmp), atrest.new_database_key())
         times = run_interleaved(Path(tmp), drafts)
     service, floor, raw = times["service"], times["floor"], times["raw"]
     minimal = times["minimal"]
-    print(f"{args.n} durable submits each (WAL, synchronous=FULL), in turns of 50")
+    engine = "SQLite" if args.plain else "SQLCipher"
+    print(f"{args.n} durable submits each ({engine}, WAL, synchronous=FULL), in turns of 50")
     record(
         "storage: submit_proposal p50",
         percentile(service, 50),
         "ms",
         percentile(raw, 50),
-        "raw sqlite3 p50, same rows and tables",
+        f"raw {engine} p50, same rows and tables",
     )
     record(
         "storage: submit_proposal p99",
         percentile(service, 99),
         "ms",
         percentile(raw, 99),
-        "raw sqlite3 p99, same rows and tables",
+        f"raw {engine} p99, same rows and tables",
         target="ratio <= 1.5",
     )
     record(
@@ -317,14 +327,14 @@ def main() -> None:
         percentile(floor, 50),
         "ms",
         percentile(raw, 50),
-        "raw sqlite3 p50, same rows and tables",
+        f"raw {engine} p50, same rows and tables",
     )
     record(
         "storage: required work alone p99 (floor: raw sqlite3 + validation, ids, JSON, hash)",
         percentile(floor, 99),
         "ms",
         percentile(raw, 99),
-        "raw sqlite3 p99, same rows and tables",
+        f"raw {engine} p99, same rows and tables",
     )
     record(
         "storage: submit_proposal p99 vs the floor",
@@ -338,7 +348,7 @@ def main() -> None:
         percentile(service, 99),
         "ms",
         percentile(minimal, 99),
-        "raw sqlite3 p99, minimal schema",
+        f"raw {engine} p99, minimal schema",
     )
 
 

@@ -107,10 +107,25 @@ def staff_services(store: Any, settings: Any, sound: Any = None) -> Any:
         verify_journal=lambda: verify_journal(store),
         load_settings=lambda: load_staff_settings(store, settings.idle_timeout_s),
         save_settings=lambda new: save_staff_settings(store, new),
-        change_pin=lambda current, new, repeat: change_pin(store, current, new, repeat),
+        change_pin=lambda current, new, repeat: change_staff_pin(
+            store, settings, change_pin, current, new, repeat
+        ),
         check_pin=lambda pin: check_pin(store, pin),
         theme_names=theme_names,
     )
+
+
+def change_staff_pin(
+    store: Any, settings: Any, change_pin: Any, current: str, new: str, repeat: str
+) -> None:
+    """Change the staff PIN, and rewrap the data's key under the new one (the key, and
+    so every backup, stays the same; the organiser's sealed copy is kept)."""
+    from kiosk.storage import atrest
+
+    change_pin(store, current, new, repeat)
+    key = atrest.key_for(settings.data_dir)
+    if key is not None:
+        atrest.rewrap(atrest.key_path(settings.keys_dir), key, new)
 
 
 def sync_to_central(store: Any, settings: Any, progress: Any) -> Any:
@@ -181,8 +196,12 @@ def ensure_app(rtl: bool = False) -> Any:
     return QApplication.instance() or QApplication(sys.argv[:1] + (["-reverse"] if rtl else []))
 
 
-def database_problem(problem: Any, args: argparse.Namespace) -> bool:
-    """Say a damaged or missing database on the screen; True once a backup is back."""
+def database_problem(problem: Any, args: argparse.Namespace, restorable: bool = True) -> bool:
+    """Say a damaged or missing database on the screen; True once a backup is back.
+
+    Not ``restorable`` (a full or read-only disk, a locked or damaged key file): no
+    backup is offered, since the database itself is whole; staff fix the cause and
+    start again."""
     from kiosk.config import load_settings
     from kiosk.services.staff import pin_matches_backup
     from kiosk.storage.health import backups, restore
@@ -191,7 +210,7 @@ def database_problem(problem: Any, args: argparse.Namespace) -> bool:
 
     set_language(getattr(args, "ui_language", "ar"))
     settings = load_settings(args.data_dir)
-    latest = next(iter(backups(settings.backups_dir)), None)
+    latest = next(iter(backups(settings.backups_dir)), None) if restorable else None
     app = ensure_app()
     load_fonts()
     apply_style(app)
@@ -206,6 +225,7 @@ def database_problem(problem: Any, args: argparse.Namespace) -> bool:
         lambda pin: latest is not None and pin_matches_backup(latest, pin),
         put_back,
         on_done=lambda: app.exit(0),
+        restorable=restorable,
     )
     present(window, getattr(args, "windowed", False))
     from kiosk.ui.devtools import DevHooks
@@ -238,8 +258,8 @@ def peek_role(db_path: Any) -> str | None:
     can be painted first. None when there is no readable database."""
     import sqlite3
 
-    if not db_path.exists():
-        return None
+    if not db_path.exists() or (db_path.parent / "keys" / "database-key.json").exists():
+        return None  # encrypted: nothing is read before the key is unlocked
     try:
         con = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=1)
         try:
@@ -267,13 +287,32 @@ def run(args: argparse.Namespace) -> int:
     early = paint_welcome_early(app, settings, args, language, hooks)
     if hooks.painted:
         return 0
-    opened = open_or_recover(args, early)
-    if opened is None:
-        return 3
-    settings, store = opened.settings, opened.store
-    if opened.recovered:
+    if needs_pin(settings, args):
+        close_early(early)
         early = None
-    prepare_store(store, settings, args)
+        if not unlock_on_screen(app, settings, getattr(args, "windowed", False)):
+            return 3
+    store = None
+    try:
+        opened = open_or_recover(args, early)
+        if opened is None:
+            return 3
+        settings, store = opened.settings, opened.store
+        if opened.recovered:
+            early = None
+        prepare_store(store, settings, args)
+    except start_problems() as exc:  # evaluated only when something was raised
+        # A full or read-only disk, a key file that cannot be used, a wrong $KIOSK_PIN:
+        # said on the screen (a kiosk has no terminal), the database left as it is.
+        from kiosk.domain.errors import KioskError, os_error
+
+        problem = exc if isinstance(exc, KioskError) else os_error(exc)  # type: ignore[arg-type]
+        print(problem.message(), file=sys.stderr, flush=True)
+        if store is not None:
+            store.close()
+        close_early(early)
+        database_problem(problem, args, restorable=False)
+        return 3
     window = start_station(app, store, settings, language, early, args)
     hooks.watch_first_paint(app, getattr(window, "welcome", window))
     hooks.ready()
@@ -281,6 +320,77 @@ def run(args: argparse.Namespace) -> int:
     code = app.exec()
     store.close()
     return int(code)
+
+
+def start_problems() -> tuple[type[BaseException], ...]:
+    from kiosk.domain.errors import StorageError, StorageFull
+    from kiosk.storage.atrest import KeyFileError, WrongPin
+    from kiosk.storage.health import DatabaseUnreadable
+
+    return (StorageFull, StorageError, DatabaseUnreadable, KeyFileError, WrongPin, OSError)
+
+
+def close_early(early: Any) -> None:
+    if early is not None:
+        early.unlocked = True
+        early.close()
+
+
+def given_pin(args: argparse.Namespace) -> str | None:
+    from kiosk.bootstrap import ENV_PIN
+
+    return getattr(args, "pin", None) or os.environ.get(ENV_PIN) or None
+
+
+def unlocks_unattended(settings: Any, args: argparse.Namespace) -> bool:
+    """An encrypted kiosk that opens without the PIN pad: a demo's (the demo PIN) or
+    one given its PIN. Read with the standard library only (before heavy imports)."""
+    import json
+
+    try:
+        doc = json.loads((settings.keys_dir / "database-key.json").read_text(encoding="ascii"))
+    except (OSError, ValueError):
+        return False
+    if not isinstance(doc, dict) or not settings.db_path.exists():
+        return False
+    return doc.get("wrapped_by") == "demo" or given_pin(args) is not None
+
+
+def needs_pin(settings: Any, args: argparse.Namespace) -> bool:
+    """True when the data is locked under the staff PIN and none was given."""
+    from kiosk.storage import atrest
+
+    if given_pin(args):
+        return False
+    kind = atrest.wrapped_by(atrest.key_path(settings.keys_dir))
+    return kind == atrest.WRAPPED_BY_STAFF and atrest.key_for(settings.data_dir) is None
+
+
+def unlock_on_screen(app: Any, settings: Any, windowed: bool) -> bool:
+    """The staff PIN typed on the screen's pad unlocks the data (kiosk.storage.atrest);
+    False when staff quit instead."""
+    from kiosk.storage import atrest
+    from kiosk.ui.background import run_in_background
+    from kiosk.ui.devtools import DevHooks
+    from kiosk.ui.problem import UnlockWindow
+
+    path = atrest.key_path(settings.keys_dir)
+
+    def unlock(pin: str) -> bool:
+        try:
+            key = atrest.unlock(path, pin)
+        except atrest.WrongPin:
+            return False
+        atrest.register(settings.data_dir, key)
+        return True
+
+    window = UnlockWindow(unlock, run_in_background, on_done=lambda: app.exit(0))
+    present(window, windowed)
+    DevHooks.from_environ().on_screen(app, window)
+    app.exec()
+    window.may_close = True
+    window.close()
+    return window.pin is not None
 
 
 def start_qt(language: str) -> Any:
@@ -299,7 +409,12 @@ def paint_welcome_early(
     """An attendee kiosk paints its welcome screen before the store is opened (the
     storage layer takes longer to import than Qt); taps wait in the event queue.
     Returns that window, or None when this kiosk opens on another screen."""
-    if peek_role(settings.db_path) not in ("both", "proposals"):
+    role = peek_role(settings.db_path)
+    if role is None and unlocks_unattended(settings, args):
+        # Encrypted: the role is inside. Most kiosks take proposals, so the welcome
+        # is painted while the key is unlocked; a check-in kiosk replaces it then.
+        role = "both"
+    if role not in ("both", "proposals"):
         return None
     if getattr(args, "role", None) not in (None, "both", "proposals"):
         return None
@@ -329,14 +444,21 @@ def open_or_recover(args: argparse.Namespace, early: Any) -> Opened | None:
     from kiosk.storage.health import DatabaseDamaged, DatabaseMissing
 
     try:
-        return Opened(*open_store(args.data_dir), recovered=False)
+        return Opened(*open_store(args.data_dir, pin=lambda: pin_or_none(args)), recovered=False)
     except (DatabaseDamaged, DatabaseMissing) as problem:
         if early is not None:
             early.unlocked = True
             early.close()
         if not database_problem(problem, args):
             return None
-        return Opened(*open_store(args.data_dir), recovered=True)
+        return Opened(*open_store(args.data_dir, pin=lambda: pin_or_none(args)), recovered=True)
+
+
+def pin_or_none(args: argparse.Namespace) -> str:
+    """The PIN given to ``kiosk run`` (or ``$KIOSK_PIN``); the PIN pad has run otherwise."""
+    from kiosk.bootstrap import no_pin
+
+    return given_pin(args) or no_pin()
 
 
 def prepare_store(store: Any, settings: Any, args: argparse.Namespace) -> None:

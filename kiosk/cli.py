@@ -14,8 +14,8 @@ from collections.abc import Callable, Sequence
 from kiosk import __version__
 from kiosk.commands.common import add_common, emit_error
 from kiosk.config import private_files
-from kiosk.domain.errors import KioskError
-from kiosk.i18n import N_, set_language
+from kiosk.domain.errors import KioskError, os_error
+from kiosk.i18n import set_language
 
 # Each sub-command and the module that registers it (tests/test_cli_parser.py keeps
 # this table true). A command line naming one builds only that module's parsers:
@@ -38,7 +38,7 @@ COMMANDS = {
     "sync": "kiosk.commands.sync",
 }
 COMMAND_MODULES = tuple(dict.fromkeys(COMMANDS.values()))
-TOP_OPTIONS_WITH_VALUE = ("--data-dir", "--ui-language")
+TOP_OPTIONS_WITH_VALUE = ("--data-dir", "--ui-language", "--pin")
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -95,14 +95,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except OSError as exc:
         # A missing file, a file where a folder should be, a read-only or full stick.
-        emit_error(
-            args,
-            KioskError(
-                N_("Cannot read or write a file: {detail}"),
-                code="os_error",
-                detail=f"{exc.strerror or exc} ({exc.filename or '-'})",
-            ),
-        )
+        emit_error(args, os_error(exc))
         return 2
     except KeyboardInterrupt:
         return 130

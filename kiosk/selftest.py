@@ -35,6 +35,37 @@ def check_migrations(tmp: Path) -> str:
         store.close()
 
 
+def check_encryption(tmp: Path) -> str:
+    """SQLCipher is there (a frozen build must carry it) and encrypts: a kiosk's
+    database written with a key reads back, and its bytes hold no row in clear."""
+    from kiosk.domain.proposal import ProposalDraft
+    from kiosk.services.proposals import submit_proposal
+    from kiosk.services.setup import init_demo
+    from kiosk.storage import Store, atrest
+
+    folder = tmp / "encrypted"
+    folder.mkdir()
+    atrest.register(folder, atrest.new_database_key())
+    try:
+        store = Store(f"sqlite:///{folder / 'kiosk.db'}")
+        try:
+            init_demo(store)
+            submit_proposal(store, ProposalDraft("skills", "fr", "selftest-clear", "x"))
+        finally:
+            store.close()
+        con = atrest.connect(folder / "kiosk.db")
+        try:
+            version = con.execute("PRAGMA cipher_version").fetchone()[0]
+        finally:
+            con.close()
+        data = b"".join(p.read_bytes() for p in folder.iterdir() if p.is_file())
+        if atrest.is_plain(folder / "kiosk.db") or b"selftest-clear" in data:
+            raise RuntimeError("the database is not encrypted")
+    finally:
+        atrest.forget(folder)
+    return f"SQLCipher {version}"
+
+
 def check_catalogs(tmp: Path) -> str:
     from kiosk.i18n import LANGUAGES, gettext_for
 
@@ -244,6 +275,7 @@ def check_staff_station(tmp: Path) -> str:
 CHECKS: list[tuple[str, Check]] = [
     ("migrations", check_migrations),
     ("catalogs", check_catalogs),
+    ("encryption at rest", check_encryption),
     ("proposal", check_proposal),
     ("badge and bundle", check_badge_and_bundle),
     ("screens", check_screens),

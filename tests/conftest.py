@@ -37,8 +37,44 @@ def data_dir(tmp_path: Path) -> Path:
     return path
 
 
+# The staff PIN of the kiosks the tests set up (``kiosk setup --pin``); the command
+# line finds it in $KIOSK_PIN, as an unattended kiosk would.
+TEST_PIN = "482613"
+
+
+def encrypted_folder(data_dir: Path) -> bytes:
+    """Give a kiosk data folder its database key, as the command line does on a new
+    kiosk (kiosk.storage.atrest): its files are encrypted as in production. The key
+    file is wrapped under the demo PIN with libsodium's minimum Argon2id cost (a test
+    need not spend half a second per command)."""
+    import nacl.pwhash.argon2id as argon2id
+
+    from kiosk.storage import atrest
+
+    key = atrest.new_database_key()
+    atrest.write_key_file(
+        atrest.key_path(data_dir / "keys"),
+        key,
+        atrest.DEMO_PIN,
+        atrest.WRAPPED_BY_DEMO,
+        opslimit=argon2id.OPSLIMIT_MIN,
+        memlimit=argon2id.MEMLIMIT_MIN,
+    )
+    atrest.register(data_dir, key)
+    return key
+
+
 @pytest.fixture
-def settings(data_dir: Path):
+def database_key(data_dir: Path) -> Iterator[bytes]:
+    """The test kiosk's database key (the key provider of the tests)."""
+    from kiosk.storage import atrest
+
+    yield encrypted_folder(data_dir)
+    atrest.forget(data_dir)
+
+
+@pytest.fixture
+def settings(data_dir: Path, database_key: bytes):
     from kiosk.config import load_settings
 
     return load_settings(data_dir)
@@ -65,6 +101,7 @@ def cli_env() -> dict[str, str]:
     env = dict(os.environ)
     env["PYTHONPATH"] = str(REPO_ROOT) + os.pathsep + env.get("PYTHONPATH", "")
     env.pop("KIOSK_DATA_DIR", None)
+    env.setdefault("KIOSK_PIN", TEST_PIN)
     return env
 
 
@@ -194,6 +231,23 @@ def enrol(
         central_store.close()
     install_certificate(kiosk_store, approval.certificate)
     return approval.device_id
+
+
+def kiosk_db(db: Path, readonly: bool = False):
+    """A DB-API connection to a kiosk's (encrypted) database file, for tests that look
+    inside it: the key is the test folder's, or unlocked from the key file beside it
+    (demo PIN, then the test PIN)."""
+    from kiosk.storage import atrest
+
+    key = atrest.key_for(db)
+    if key is None:
+        path = atrest.key_path(Path(db).parent / "keys")
+        if path.exists():
+            try:
+                key = atrest.unlock(path, atrest.DEMO_PIN)
+            except atrest.WrongPin:
+                key = atrest.unlock(path, TEST_PIN)
+    return atrest.connect(db, readonly=readonly, key=key)
 
 
 # -- the fast loop ------------------------------------------------------------

@@ -16,7 +16,7 @@ import platformdirs
 
 from kiosk import APP_AUTHOR, __version__
 from kiosk.config import make_private, private_files
-from kiosk.domain.errors import KioskError, ValidationError
+from kiosk.domain.errors import KioskError, ValidationError, os_error
 from kiosk.i18n import N_, _, ngettext, set_language
 
 ENV_DATA_DIR = "KIOSK_CENTRAL_DATA_DIR"
@@ -98,6 +98,67 @@ def cmd_init(args: argparse.Namespace) -> int:
         else _("Already initialised. Signing key fingerprint: {fp}")
     ).format(fp=fp)
     emit(args, {"fingerprint": fp, "created": created, "data_dir": str(folder)}, text)
+    return 0
+
+
+def cmd_keys_rotate(args: argparse.Namespace) -> int:
+    from kiosk.central.keys import rotate_keys
+    from kiosk.crypto import fingerprint
+
+    folder = data_dir(args)
+    old, new, retired = rotate_keys(folder)
+    old_fp, new_fp = fingerprint(bytes(old.verify_key)), fingerprint(bytes(new.verify_key))
+    emit(
+        args,
+        {"fingerprint": new_fp, "old_fingerprint": old_fp, "retired": str(retired)},
+        _(
+            "Organiser keys rotated. New signing key fingerprint: {fp} (was {old}).\n"
+            "The old keys are kept in {folder}: bundles sealed to them still import. "
+            "Make new packs and set the kiosks up again with them; restart the server."
+        ).format(fp=new_fp, old=old_fp, folder=retired),
+    )
+    return 0
+
+
+def cmd_kiosk_reset_pin(args: argparse.Namespace) -> int:
+    """A kiosk whose staff PIN is lost: its data's key, sealed to the organiser at set-up,
+    is opened with the organiser's sealing key (current or retired) and wrapped under a
+    new PIN, which also becomes the staff PIN. Nothing of the data is changed."""
+    from kiosk.central.keys import load_sealing_keys
+    from kiosk.config import load_settings
+    from kiosk.services.pin import validate_pin
+    from kiosk.services.staff import set_pin
+    from kiosk.storage import Store, atrest
+
+    validate_pin(args.pin or "")
+    folder = data_dir(args)
+    kiosk = load_settings(args.kiosk_dir)
+    path = atrest.key_path(kiosk.keys_dir)
+    error: KioskError | None = None
+    for sealing in load_sealing_keys(folder):
+        try:
+            key = atrest.recover(path, sealing)
+            break
+        except atrest.KeyFileError as exc:
+            error = exc
+    else:
+        assert error is not None
+        raise error
+    atrest.register(kiosk.data_dir, key)
+    try:
+        store = Store(kiosk.db_url, backups_dir=kiosk.backups_dir)
+        try:
+            set_pin(store, args.pin)
+        finally:
+            store.close()
+        atrest.rewrap(path, key, args.pin)
+    finally:
+        atrest.forget(kiosk.data_dir)
+    emit(
+        args,
+        {"kiosk_dir": str(kiosk.data_dir), "reset": True},
+        _("The kiosk's staff PIN was reset; its data now opens with the new PIN."),
+    )
     return 0
 
 
@@ -329,6 +390,26 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_init)
 
+    p = sub.add_parser("keys", help="the organiser's keys")
+    ksub = p.add_subparsers(dest="keys_command", required=True)
+    k = ksub.add_parser(
+        "rotate", help="replace the organiser's keys by new ones (the old ones are kept)"
+    )
+    add_common(k)
+    k.add_argument("--json", action="store_true")
+    k.set_defaults(handler=cmd_keys_rotate)
+
+    p = sub.add_parser("kiosk", help="a kiosk's data folder, in the organiser's hands")
+    ksub = p.add_subparsers(dest="kiosk_command", required=True)
+    k = ksub.add_parser(
+        "reset-pin", help="a lost staff PIN: open the kiosk's data with the organiser's key"
+    )
+    add_common(k)
+    k.add_argument("kiosk_dir", metavar="KIOSK_DATA_DIR")
+    k.add_argument("--pin", required=True, help="the new staff PIN, 6 to 12 digits")
+    k.add_argument("--json", action="store_true")
+    k.set_defaults(handler=cmd_kiosk_reset_pin)
+
     p = sub.add_parser("event", help="events")
     esub = p.add_subparsers(dest="event_command", required=True)
     c = esub.add_parser("create", help="create an event with the six default themes")
@@ -425,7 +506,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(exc.message(), file=sys.stderr)
         return 2
     except OSError as exc:
-        print(_("Cannot read or write a file: {detail}").format(detail=exc), file=sys.stderr)
+        print(os_error(exc).message(), file=sys.stderr)
         return 2
 
 

@@ -21,7 +21,7 @@ import json
 import logging
 import shutil
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -426,7 +426,7 @@ def _move_to_quarantine(path: Path, quarantine: Path) -> bool:
 def import_bundle(
     store: Store,
     path: Path,
-    sealing_key: PrivateKey,
+    sealing_key: PrivateKey | Sequence[PrivateKey],
     quarantine: Path,
     organiser_sign_pk: bytes | None = None,
     quota: QuarantineQuota | None = None,
@@ -567,7 +567,7 @@ def _merge(
 def import_files(
     store: Store,
     paths: list[Path],
-    sealing_key: PrivateKey,
+    sealing_key: PrivateKey | Sequence[PrivateKey],
     quarantine: Path,
     organiser_sign_pk: bytes | None = None,
 ) -> list[ImportOutcome]:

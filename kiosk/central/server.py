@@ -36,7 +36,7 @@ from starlette.concurrency import run_in_threadpool
 from kiosk import __version__
 from kiosk.central.auth import check_token
 from kiosk.central.devices import certificate_for, device_key, receive_request
-from kiosk.central.keys import load_sealing_key, load_signing_key
+from kiosk.central.keys import load_sealing_keys, load_signing_key
 from kiosk.central.merge import QuarantineQuota, high_water, import_bundle
 from kiosk.central.stats import event_stats
 from kiosk.domain.errors import KioskError
@@ -76,7 +76,7 @@ def create_app(
         version=__version__,
         description="Enrolment, bundle upload and high-water marks for kiosk sync.",
     )
-    sealing_key = load_sealing_key(data_dir)
+    sealing_key = load_sealing_keys(data_dir)  # current first, then retired
     signing_key = load_signing_key(data_dir)
     organiser_pk = bytes(signing_key.verify_key)
     incoming = data_dir / "incoming"

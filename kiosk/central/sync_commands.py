@@ -35,14 +35,14 @@ def register(sub: Any) -> None:
 
 def cmd_import(args: argparse.Namespace) -> int:
     from kiosk.central.cli import open_store
-    from kiosk.central.keys import load_sealing_key, load_signing_key
+    from kiosk.central.keys import load_sealing_keys, load_signing_key
     from kiosk.central.merge import import_files
 
     folder, store = open_store(args)
     results = import_files(
         store,
         [Path(f) for f in args.files],
-        load_sealing_key(folder),
+        load_sealing_keys(folder),
         folder / "quarantine",
         bytes(load_signing_key(folder).verify_key),
     )

@@ -39,7 +39,6 @@ def register(sub: Any) -> None:
     p.add_argument("--pack", required=True, metavar="FILE.kpack")
     p.add_argument("--name", required=True, help="station name, e.g. door-1")
     p.add_argument("--role", choices=("checkin", "proposals", "both"), default="both")
-    p.add_argument("--pin", help="staff PIN, 6 to 12 digits (required; stored as a slow hash)")
     p.add_argument(
         "--passphrase",
         default=os.environ.get("KIOSK_PACK_PASSPHRASE"),
@@ -82,10 +81,29 @@ def register(sub: Any) -> None:
     p.add_argument("--attendee", action="append", default=[], metavar="ID")
 
 
+def lock_with_staff_pin(settings: Any, store: Any, pin: str) -> None:
+    """Wrap the data's key under the staff PIN and seal a copy to the organiser's key
+    of the pack (:mod:`kiosk.storage.atrest`)."""
+    from kiosk import crypto
+    from kiosk.storage import atrest
+
+    key = atrest.key_for(settings.data_dir)
+    if key is None:  # pragma: no cover - open_store unlocked it
+        return
+    seal_pk = store.get_setting(crypto.ORGANISER_SEAL_PK)
+    atrest.write_key_file(
+        atrest.key_path(settings.keys_dir),
+        key,
+        pin,
+        atrest.WRAPPED_BY_STAFF,
+        bytes.fromhex(seal_pk) if seal_pk else None,
+    )
+
+
 def cmd_setup(args: argparse.Namespace) -> int:
 
     validate_pin(args.pin or "")  # outside the demo, a kiosk's PIN is set at set-up
-    settings, store = open_store(args)
+    settings, store = open_store(args, new_pin=args.pin)
     result = setup_from_pack(
         store,
         Path(args.pack).read_bytes(),
@@ -95,6 +113,8 @@ def cmd_setup(args: argparse.Namespace) -> int:
         pin=args.pin,
         passphrase=args.passphrase,
     )
+    # From now on the staff PIN unlocks the data, and the organiser can recover it.
+    lock_with_staff_pin(settings, store, args.pin)
     request_path = settings.data_dir / REQUEST_FILE
     write_atomically(request_path, enrolment_request(store, settings.keys_dir))
     text = _(

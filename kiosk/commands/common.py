@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from kiosk.storage import Store
 
 Handler = Callable[[argparse.Namespace], int]
+ENV_PIN = bootstrap.ENV_PIN
 
 
 def add_common(parser: argparse.ArgumentParser, top: bool = False) -> None:
@@ -35,6 +36,27 @@ def add_common(parser: argparse.ArgumentParser, top: bool = False) -> None:
         metavar="LANG",
         help="language of messages: ar, fr, zgh or en ($KIOSK_LANGUAGE)",
     )
+    parser.add_argument(
+        "--pin",
+        default=None if top else argparse.SUPPRESS,
+        help="staff PIN, 6 to 12 digits: unlocks the kiosk's encrypted data ($KIOSK_PIN, "
+        "or asked for on a terminal); for setup, the new kiosk's PIN",
+    )
+
+
+def staff_pin(args: argparse.Namespace) -> str:
+    """The staff PIN that unlocks this kiosk's data: ``--pin``, ``$KIOSK_PIN``, or asked
+    for on the terminal (never echoed)."""
+    pin = getattr(args, "pin", None) or os.environ.get(ENV_PIN)
+    if pin:
+        return str(pin)
+    if sys.stdin is not None and sys.stdin.isatty():
+        import getpass
+
+        from kiosk.i18n import _
+
+        return getpass.getpass(_("Staff PIN: "))
+    return bootstrap.no_pin()
 
 
 def command(
@@ -49,8 +71,18 @@ def command(
     return parser
 
 
-def open_store(args: argparse.Namespace, migrate: bool = True) -> tuple[Settings, Store]:
-    return bootstrap.open_store(args.data_dir, migrate=migrate)
+def open_store(
+    args: argparse.Namespace, migrate: bool = True, new_pin: str | None = None
+) -> tuple[Settings, Store]:
+    return bootstrap.open_store(
+        args.data_dir, migrate=migrate, pin=lambda: staff_pin(args), new_pin=new_pin
+    )
+
+
+def unlock_data(settings: Settings, args: argparse.Namespace) -> bytes:
+    """The data folder's key (backups are encrypted with it), for commands that read
+    backups without opening the store."""
+    return bootstrap.unlock_data(settings, lambda: staff_pin(args))
 
 
 def emit(args: argparse.Namespace, data: dict[str, Any], text: str) -> None:

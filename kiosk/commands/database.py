@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from kiosk.commands.common import command, emit, open_store
+from kiosk.commands.common import command, emit, open_store, unlock_data
 from kiosk.config import load_settings
 from kiosk.domain.errors import KioskError
 from kiosk.i18n import N_, _
@@ -42,6 +42,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
 def cmd_restore(args: argparse.Namespace) -> int:
 
     settings = load_settings(args.data_dir)
+    unlock_data(settings, args)  # backups are encrypted with the kiosk's key
     if args.latest:
         found = backups(settings.backups_dir)
         if not found:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 from typing import Any
 
-from kiosk.i18n import Msg, current_language, gettext_for, is_rtl
+from kiosk.i18n import N_, Msg, current_language, gettext_for, is_rtl
 
 FSI, PDI = "\u2068", "\u2069"  # Unicode bidi: first-strong isolate, pop isolate
 
@@ -57,3 +58,28 @@ class StorageFull(KioskError):
 
 class StorageError(KioskError):
     code = "storage_error"
+
+
+# What an operating system error means, in words a person can act on (the system's
+# own text, strerror, is English whatever the language of the messages).
+_OS_REASONS = {
+    errno.EROFS: N_("the disk is read-only"),
+    errno.ENOSPC: N_("the disk is full"),
+    errno.ENOENT: N_("no such file or folder"),
+    errno.EACCES: N_("permission denied"),
+    errno.EPERM: N_("permission denied"),
+    errno.ENOTDIR: N_("a file is where a folder should be"),
+    errno.EISDIR: N_("a folder is where a file should be"),
+    errno.EIO: N_("the disk cannot be read or written (input/output error)"),
+}
+
+
+def os_error(exc: OSError) -> KioskError:
+    """An operating system error as one translated line naming the file."""
+    reason = _OS_REASONS.get(exc.errno or 0)
+    return KioskError(
+        N_("Cannot read or write {path}: {reason}."),
+        code="os_error",
+        reason=Msg(reason) if reason else exc.strerror or str(exc),
+        path=str(exc.filename or "-"),
+    )

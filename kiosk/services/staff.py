@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from kiosk.services.pin import PIN_KEY, hash_pin, pin_matches, validate_pin
 from kiosk.services.proposals import TRAINING_KEY
 from kiosk.services.roster_search import SearchHit, search_attendees
 from kiosk.services.setup import DEMO_KEY
+from kiosk.storage import atrest
 from kiosk.storage.models import Attendee, CheckIn, Device
 from kiosk.storage.store import DEVICE_KEY, EVENT_KEY, Store
 
@@ -162,7 +162,7 @@ def pin_matches_backup(backup: Path, pin: str) -> bool:
     one that backup holds (the demo PIN if it is a demo's and holds none).
     """
     try:
-        con = sqlite3.connect(f"file:{backup}?mode=ro", uri=True)
+        con = atrest.connect(backup, readonly=True)
         try:
             values = dict(
                 con.execute(
@@ -171,7 +171,7 @@ def pin_matches_backup(backup: Path, pin: str) -> bool:
             )
         finally:
             con.close()
-    except sqlite3.Error:
+    except atrest.Error:
         return False
     if PIN_KEY in values:
         return pin_matches(values[PIN_KEY], pin)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import sqlite3
 from typing import Any
 
 from sqlalchemy import Dialect, Engine, create_engine, event
@@ -28,8 +27,14 @@ MAX_PAGES_ENV = "KIOSK_SQLITE_MAX_PAGES"
 WAL_AUTOCHECKPOINT_PAGES = 2000
 
 
-def make_engine(url: str, busy_timeout_ms: int = 5000, **kwargs: Any) -> Engine:
+def make_engine(
+    url: str, busy_timeout_ms: int = 5000, db_key: bytes | None = None, **kwargs: Any
+) -> Engine:
     """Create an engine; for SQLite: WAL, synchronous=FULL, foreign keys, busy timeout.
+
+    With ``db_key`` (a kiosk's database, :mod:`kiosk.storage.atrest`) the driver is
+    SQLCipher's, through SQLAlchemy's pysqlite dialect, and every connection is keyed
+    before anything else is read or written.
 
     Statement parameters are never shown in logs or error messages (they hold
     names and proposal texts), even with SQLAlchemy's logging switched on."""
@@ -37,6 +42,13 @@ def make_engine(url: str, busy_timeout_ms: int = 5000, **kwargs: Any) -> Engine:
     if not url.startswith("sqlite"):
         return create_engine(url, pool_pre_ping=True, **kwargs)
 
+    if db_key is not None:
+        from kiosk.storage import atrest
+
+        if atrest.sqlcipher is None:  # pragma: no cover - a dependency of the kiosk
+            raise RuntimeError("sqlcipher3 is not installed")
+        kwargs["module"] = atrest.sqlcipher
+        key_statement = atrest.key_pragma(db_key)
     engine = create_engine(url, connect_args={"timeout": busy_timeout_ms / 1000}, **kwargs)
 
     @event.listens_for(engine, "connect")
@@ -44,6 +56,9 @@ def make_engine(url: str, busy_timeout_ms: int = 5000, **kwargs: Any) -> Engine:
         # Let SQLAlchemy's "begin" event below emit BEGIN itself.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
+        if db_key is not None:
+            cursor.execute(atrest.QUIET)
+            cursor.execute(key_statement)  # first: SQLCipher reads nothing before it
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=FULL")
         cursor.execute(f"PRAGMA wal_autocheckpoint={WAL_AUTOCHECKPOINT_PAGES}")
@@ -75,8 +90,10 @@ def _begin_sqlite(
             cursor.execute(statement)
         else:
             dbapi.driver_connection.execute(statement)  # type: ignore[union-attr]
-    except sqlite3.Error as exc:
-        raise DBAPIError.instance(statement, (), exc, sqlite3.Error, dialect=dialect) from exc
+    except dialect.loaded_dbapi.Error as exc:  # sqlite3's or SQLCipher's
+        raise DBAPIError.instance(
+            statement, (), exc, dialect.loaded_dbapi.Error, dialect=dialect
+        ) from exc
 
 
 def begin_transaction(

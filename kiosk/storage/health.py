@@ -8,13 +8,13 @@ import json
 import logging
 import os
 import shutil
-import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from kiosk.domain.errors import KioskError
 from kiosk.i18n import N_
+from kiosk.storage import atrest
 from kiosk.storage.files import write_atomically
 from kiosk.storage.migrate import backup_sqlite
 
@@ -36,6 +36,13 @@ class BackupUnusable(KioskError):
     code = "backup_unusable"
 
 
+class DatabaseUnreadable(KioskError):
+    """The database could not be read for a reason outside it (a full or read-only
+    disk, a lock held by another program): it is not damaged, and stays where it is."""
+
+    code = "database_unreadable"
+
+
 def marker_path(db_path: Path) -> Path:
     """A file saying "this kiosk has a database": its absence is not a fresh start."""
     return db_path.with_name(db_path.name + MARKER_SUFFIX)
@@ -44,13 +51,29 @@ def marker_path(db_path: Path) -> Path:
 def quick_check(db_path: Path) -> str:
     """``"ok"`` or what SQLite says is wrong (read-only: nothing is written)."""
     try:
-        con = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=5)
-        try:
-            rows = con.execute("PRAGMA quick_check").fetchall()
-        finally:
-            con.close()
-    except sqlite3.DatabaseError as exc:
+        return _quick_check(db_path)
+    except atrest.DatabaseError as exc:
         return str(exc)
+
+
+def _quick_check(db_path: Path) -> str:
+    """Like :func:`quick_check`, but a failure to read the file at all (SQLite's
+    OperationalError: disk I/O error, a full or read-only disk, a lock) is raised:
+    it says nothing about the file's contents."""
+    try:
+        con = atrest.connect(db_path, readonly=True)
+    except atrest.OperationalError:
+        raise
+    except atrest.DatabaseError as exc:  # not a database (or another key): its contents
+        return str(exc)
+    try:
+        rows = con.execute("PRAGMA quick_check").fetchall()
+    except atrest.OperationalError:
+        raise
+    except atrest.DatabaseError as exc:  # malformed: its contents
+        return str(exc)
+    finally:
+        con.close()
     problems = [str(row[0]) for row in rows]
     return "ok" if problems == ["ok"] else "; ".join(problems[:3])
 
@@ -90,7 +113,19 @@ def guard_database(db_path: Path, backups_dir: Path, damaged_dir: Path) -> None:
     latest = next(iter(backups(backups_dir)), None)
     latest_text = str(latest) if latest else "-"
     if db_path.exists():
-        problem = quick_check(db_path)
+        try:
+            problem = _quick_check(db_path)
+        except atrest.OperationalError as exc:
+            # Moving the file aside would make a full disk look like a lost database.
+            log.error("database unreadable (%s); left in place", exc)
+            raise DatabaseUnreadable(
+                N_(
+                    "The kiosk cannot read its database {path} ({detail}). Nothing was "
+                    "moved or changed. Is the disk full or read-only?"
+                ),
+                path=str(db_path),
+                detail=str(exc)[:100],
+            ) from exc
         if problem == "ok":
             marker_path(db_path).touch()
             return
@@ -167,7 +202,7 @@ def inspect_backup(backup: Path, db_path: Path) -> BackupInfo:
     if problem != "ok":
         return BackupInfo(backup, problem or "unreadable")
     try:
-        con = sqlite3.connect(f"file:{backup}?mode=ro", uri=True, timeout=5)
+        con = atrest.connect(backup, readonly=True)
         try:
             settings = dict(
                 con.execute(
@@ -182,7 +217,7 @@ def inspect_backup(backup: Path, db_path: Path) -> BackupInfo:
             ).fetchone()
         finally:
             con.close()
-    except sqlite3.Error as exc:
+    except atrest.Error as exc:
         return BackupInfo(backup, str(exc)[:100])
     if row is None or event is None:
         return BackupInfo(backup, "it holds no event")
@@ -231,9 +266,10 @@ def _finish_restore(db_path: Path, backup: Path) -> None:
     WAL and shared-memory files are removed and the copy renamed over the file.
     """
     tmp = db_path.with_name(db_path.name + ".restoring")
-    src = sqlite3.connect(f"file:{backup}?mode=ro", uri=True)
+    key = atrest.key_for(db_path)
+    src = atrest.connect(backup, readonly=True, key=key)
     try:
-        dst = sqlite3.connect(tmp)
+        dst = atrest.connect(tmp, key=key)
         try:
             src.backup(dst)
         finally:

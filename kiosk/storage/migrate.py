@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 
+from kiosk.storage import atrest
+
 if TYPE_CHECKING:
     from alembic.config import Config
 
@@ -46,6 +48,10 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
+# Either driver's errors, and the file system's (a full disk, a read-only one).
+BACKUP_ERRORS: tuple[type[Exception], ...] = (*atrest.Error, OSError)
+
+
 def backup_sqlite(db_path: Path, backups_dir: Path, label: str) -> Path:
     """Copy a live SQLite database consistently (WAL included) with the backup API.
 
@@ -62,9 +68,11 @@ def backup_sqlite(db_path: Path, backups_dir: Path, label: str) -> Path:
     target = backups_dir / f"{db_path.stem}-{label}-{stamp}.db"
     tmp = temporary_name(target)
     try:
-        src = sqlite3.connect(db_path)
+        # Encrypted databases are copied encrypted, with the same key (atrest).
+        key = atrest.key_for(db_path)
+        src = atrest.connect(db_path, key=key)
         try:
-            dst = sqlite3.connect(tmp)
+            dst = atrest.connect(tmp, key=key)
             try:
                 src.backup(dst)
                 problems = dst.execute("PRAGMA quick_check").fetchall()
@@ -75,7 +83,7 @@ def backup_sqlite(db_path: Path, backups_dir: Path, label: str) -> Path:
         if problems != [("ok",)]:
             raise sqlite3.DatabaseError(str(problems[:2]))
         commit_file(tmp, target)
-    except (sqlite3.Error, OSError) as exc:
+    except BACKUP_ERRORS as exc:
         tmp.unlink(missing_ok=True)
         raise StorageFull(
             N_("No backup could be written in {folder} ({detail}); the database is unchanged."),
@@ -91,12 +99,12 @@ def _sqlite_revision(engine: Engine) -> str | None:
     if engine.dialect.name != "sqlite" or not db_file or not Path(db_file).exists():
         return None
     try:
-        con = sqlite3.connect(f"file:{db_file}?mode=ro", uri=True)
+        con = atrest.connect(db_file, readonly=True)
         try:
             row = con.execute("SELECT version_num FROM alembic_version").fetchone()
         finally:
             con.close()
-    except sqlite3.Error:
+    except atrest.Error:
         return None
     return str(row[0]) if row else None
 

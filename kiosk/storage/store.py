@@ -53,6 +53,12 @@ class Store:
     ) -> None:
         self.url = url
         self.clock = clock
+        if url.startswith("sqlite:///") and "db_key" not in engine_kwargs:
+            # A kiosk's database: encrypted with its folder's key once unlocked.
+            from kiosk.storage.atrest import key_for
+
+            engine_kwargs["db_key"] = key_for(url.removeprefix("sqlite:///"))
+        self.encrypted = engine_kwargs.get("db_key") is not None
         self.engine: Engine = make_engine(url, busy_timeout_ms=busy_timeout_ms, **engine_kwargs)
         # Read-only units of work on SQLite begin DEFERRED (writers: IMMEDIATE).
         self._read_engine: Engine = self.engine

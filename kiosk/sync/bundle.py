@@ -26,7 +26,7 @@ import gc
 import hashlib
 import json
 import struct
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any, NamedTuple
 
@@ -308,16 +308,26 @@ def _field(manifest: dict[str, Any], key: str, kind: type) -> Any:
     return value
 
 
+def _unseal(keys: PrivateKey | Sequence[PrivateKey], sealed: bytes) -> bytes:
+    for key in [keys] if isinstance(keys, PrivateKey) else keys:
+        try:
+            return crypto.unseal(key, sealed)
+        except crypto.CryptoError:
+            continue
+    raise _bad("cannot_unseal", "sealed to another organiser key")
+
+
 def read_bundle(
     data: bytes,
     *,
     authorise: Callable[[dict[str, Any], bytes], None],
-    sealing_key: PrivateKey,
+    sealing_key: PrivateKey | Sequence[PrivateKey],
 ) -> VerifiedBundle:
     """Verify signature, device, digests, seal, chain and tally; return the entries.
 
     ``authorise(manifest, device_public_key)`` raises :class:`BundleError` unless
-    the device may send bundles for the manifest's event.
+    the device may send bundles for the manifest's event. ``sealing_key`` may be the
+    organiser's current key and its retired ones: each is tried in turn.
     """
     manifest, device_pk, sealed, _raw = read_manifest(data)
     device_id = _field(manifest, "device_id", str)
@@ -326,10 +336,7 @@ def read_bundle(
     members = _field(manifest, "members", dict)
     if members.get("entries.sealed") != hashlib.sha256(sealed).hexdigest():
         raise _bad("bad_digest", "the entries do not match the manifest")
-    try:
-        body = crypto.unseal(sealing_key, sealed)
-    except crypto.CryptoError as exc:
-        raise _bad("cannot_unseal", "sealed to another organiser key") from exc
+    body = _unseal(sealing_key, sealed)
     # Every line ends with "\n" (a JSON text has no raw newline inside it; other
     # Unicode line breaks such as U+2028 may sit inside strings).
     if not body.endswith(b"\n"):

@@ -27,6 +27,7 @@ class ProblemWindow(QMainWindow):
         pin_ok: Callable[[str], bool],
         restore: Callable[[], None],
         on_done: Callable[[], None] = lambda: None,
+        restorable: bool = True,
     ) -> None:
         super().__init__()
         self.setWindowTitle("Listening Kiosk")
@@ -50,8 +51,13 @@ class ProblemWindow(QMainWindow):
         self.restore_button.clicked.connect(self._restore)
         self.quit_button = button(_("Quit"))
         self.quit_button.clicked.connect(self._quit)
-        if latest is None:
+        if not restorable:  # the database is whole: the disk is what needs fixing
+            self.message.setText(
+                _("Nothing was changed on this kiosk. Once the problem is fixed, start it again.")
+            )
+        elif latest is None:
             self.message.setText(_("There is no backup on this kiosk."))
+        if latest is None or not restorable:
             self.pin.hide()
             self.restore_button.hide()
         row = QHBoxLayout()
@@ -82,6 +88,61 @@ class ProblemWindow(QMainWindow):
     def _quit(self) -> None:
         self.may_close = True
         self.close()
+        self.on_done()
+
+    def closeEvent(self, event: object) -> None:
+        if self.may_close:
+            event.accept()  # type: ignore[attr-defined]
+        else:
+            event.ignore()  # type: ignore[attr-defined]
+
+
+class UnlockWindow(QMainWindow):
+    """At start, a kiosk whose data is encrypted under the staff PIN asks for it (the
+    on-screen PIN pad); ``unlock(pin)`` runs in the background and is True when the
+    PIN opens the data. ``pin`` is then the PIN typed; Cancel leaves it None."""
+
+    def __init__(
+        self,
+        unlock: Callable[[str], bool],
+        runner: Callable[..., None],
+        on_done: Callable[[], None] = lambda: None,
+    ) -> None:
+        from kiosk.ui.overlay import PinPad
+
+        super().__init__()
+        self.setWindowTitle("Listening Kiosk")
+        self.may_close = False
+        self.pin: str | None = None
+        self.on_done = on_done
+        central = QWidget()
+        central.setObjectName("problemScreen")
+        self.setCentralWidget(central)
+        self.typed = ""
+
+        def check(pin: str) -> bool:
+            self.typed = pin
+            return unlock(pin)
+
+        self.pad = PinPad(central, check, runner, self._unlocked)
+        self.pad.cancel.clicked.disconnect()
+        self.pad.cancel.clicked.connect(self._cancel)
+        self.pad.open_pad()
+        self.pad.prompt.setText(_("This kiosk's data is locked: a staff member types the PIN."))
+        self.pad.cancel.setText(_("Quit"))
+
+    def resizeEvent(self, event: object) -> None:
+        super().resizeEvent(event)  # type: ignore[arg-type]
+        if self.pin is None:
+            self.pad.cover()
+
+    def _unlocked(self) -> None:
+        self.pin = self.typed
+        self.may_close = True
+        self.on_done()
+
+    def _cancel(self) -> None:
+        self.may_close = True
         self.on_done()
 
     def closeEvent(self, event: object) -> None:

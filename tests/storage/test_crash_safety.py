@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import random
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -13,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO_ROOT, cli_env, run_cli
+from tests.conftest import REPO_ROOT, cli_env, kiosk_db, run_cli
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
 
@@ -88,7 +87,7 @@ def test_sigkill_at_random_moments_loses_nothing_printed(tmp_path: Path, sample_
         printed = kill_after(data_dir, jsonl, lines, delay)
         assert len(printed) >= lines
         db = data_dir / "kiosk.db"
-        con = sqlite3.connect(db)
+        con = kiosk_db(db)
         try:
             assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
             stored = {row[0] for row in con.execute("SELECT id FROM proposal")}

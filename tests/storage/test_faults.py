@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -13,14 +12,14 @@ from kiosk.domain.proposal import ProposalDraft
 from kiosk.services.proposals import submit_proposal
 from kiosk.services.status import kiosk_status, verify_journal
 from kiosk.storage.engine import MAX_PAGES_ENV
-from tests.conftest import REPO_ROOT, cli_env
+from tests.conftest import REPO_ROOT, cli_env, kiosk_db
 
 # Each test starts the kiosk as a program, several times.
 pytestmark = pytest.mark.slow
 
 
 def page_count(db: Path) -> int:
-    with sqlite3.connect(db) as con:
+    with kiosk_db(db) as con:
         return int(con.execute("PRAGMA page_count").fetchone()[0])
 
 
@@ -36,7 +35,7 @@ def test_full_disk_fails_cleanly_and_recovers(demo_store, settings, monkeypatch)
     assert "storage is full" in info.value.message("en")
     assert kiosk_status(demo_store).proposals == stored
     assert verify_journal(demo_store).ok
-    with sqlite3.connect(settings.db_path) as con:
+    with kiosk_db(settings.db_path) as con:
         assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         assert con.execute("SELECT title FROM proposal WHERE id=?", (first.id,)).fetchone() == (
             "avant",

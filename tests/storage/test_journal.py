@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -15,7 +14,7 @@ from kiosk.services.setup import init_demo
 from kiosk.services.status import verify_journal
 from kiosk.storage import Store
 from kiosk.storage.canonical import GENESIS_HASH
-from tests.conftest import run_cli
+from tests.conftest import kiosk_db, run_cli
 
 ENTRIES = 14  # device.created + event.set_up + 12 proposals
 
@@ -37,7 +36,7 @@ def journal_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
             ),
         )
     store.close()
-    con = sqlite3.connect(db)
+    con = kiosk_db(db)
     con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     con.close()
     return db
@@ -61,7 +60,7 @@ def verify(db: Path):
 def test_intact_journal_verifies(journal_db: Path, tmp_path: Path) -> None:
     result = verify(copy_db(journal_db, tmp_path))
     assert result.ok and result.count == ENTRIES
-    with sqlite3.connect(journal_db) as con:
+    with kiosk_db(journal_db) as con:
         rows = con.execute("SELECT seq, prev_hash, hash FROM journal ORDER BY seq").fetchall()
     assert [r[0] for r in rows] == list(range(1, ENTRIES + 1))
     assert rows[0][1] == GENESIS_HASH
@@ -84,7 +83,7 @@ def test_cli_reports_ok_with_count(journal_db: Path, tmp_path: Path) -> None:
 def test_changing_one_byte_of_any_payload_is_named(
     journal_db: Path, tmp_path: Path, seq: int
 ) -> None:
-    with sqlite3.connect(journal_db) as con:
+    with kiosk_db(journal_db) as con:
         (payload,) = con.execute("SELECT payload FROM journal WHERE seq=?", (seq,)).fetchone()
     raw = payload.encode("utf-8")
     # First, middle and last byte, each replaced by another byte (kept valid UTF-8
@@ -96,7 +95,7 @@ def test_changing_one_byte_of_any_payload_is_named(
         db = copy_db(journal_db, tmp_path / f"{n}")
         changed = bytearray(raw)
         changed[pos] = ord("x") if raw[pos] != ord("x") else ord("y")
-        with sqlite3.connect(db) as con:
+        with kiosk_db(db) as con:
             con.execute("UPDATE journal SET payload=? WHERE seq=?", (changed.decode("utf-8"), seq))
         result = verify(db)
         assert not result.ok
@@ -106,7 +105,7 @@ def test_changing_one_byte_of_any_payload_is_named(
 @pytest.mark.parametrize("seq", range(1, ENTRIES + 1))
 def test_deleting_any_entry_is_named(journal_db: Path, tmp_path: Path, seq: int) -> None:
     db = copy_db(journal_db, tmp_path)
-    with sqlite3.connect(db) as con:
+    with kiosk_db(db) as con:
         con.execute("DELETE FROM journal WHERE seq=?", (seq,))
     result = verify(db)
     assert not result.ok
@@ -121,7 +120,7 @@ def test_deleting_any_entry_is_named(journal_db: Path, tmp_path: Path, seq: int)
 
 def test_cli_names_the_changed_entry(journal_db: Path, tmp_path: Path) -> None:
     db = copy_db(journal_db, tmp_path)
-    with sqlite3.connect(db) as con:
+    with kiosk_db(db) as con:
         con.execute("UPDATE journal SET payload=replace(payload, 'skills', 'skillz') WHERE seq=5")
     out = run_cli("--data-dir", str(db.parent), "journal", "verify", "--json")
     assert out.returncode == 1

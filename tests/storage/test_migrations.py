@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 from alembic import command
@@ -14,6 +13,7 @@ from kiosk.services.status import kiosk_status, verify_journal
 from kiosk.storage import Store
 from kiosk.storage.engine import make_engine
 from kiosk.storage.migrate import alembic_config, current_revision, head_revision
+from tests.conftest import kiosk_db
 
 FIRST = "0001"
 
@@ -44,7 +44,7 @@ def test_upgrade_from_initial_revision_keeps_data_and_backs_up(tmp_path: Path) -
     upgraded.close()
 
     # The backup is a consistent copy at the old revision holding the old data.
-    con = sqlite3.connect(upgraded.last_backup)
+    con = kiosk_db(upgraded.last_backup)
     try:
         assert con.execute("SELECT version_num FROM alembic_version").fetchone() == (FIRST,)
         assert con.execute("SELECT receipt_code FROM proposal").fetchone() == (

@@ -84,8 +84,7 @@ def test_lean_unit_of_work(demo_store) -> None:
 
 
 def test_lean_unit_of_work_inside_another_fails_instead_of_hanging(settings) -> None:
-    from sqlalchemy.exc import OperationalError
-
+    from kiosk.domain.errors import StorageError
     from kiosk.services.setup import init_demo
     from kiosk.storage import Store
 
@@ -93,7 +92,8 @@ def test_lean_unit_of_work_inside_another_fails_instead_of_hanging(settings) -> 
     init_demo(store)
     with store.uow(lean=True) as outer:
         outer.run(INSERT, {"key": "outer", "value": "1"})
-        with pytest.raises(OperationalError), store.uow(lean=True) as inner:
+        # Said by the unit of work as a person can act on it ("database is locked").
+        with pytest.raises(StorageError, match="locked"), store.uow(lean=True) as inner:
             inner.run(INSERT, {"key": "inner", "value": "1"})
         outer.commit()
     assert store.get_setting("outer") == "1" and store.get_setting("inner") is None

@@ -34,7 +34,7 @@ from kiosk.services.upload import RogueServer, sync
 from kiosk.storage import Store
 from kiosk.storage.models import Attendee, CheckIn, Proposal
 from kiosk.sync import http_auth
-from tests.conftest import central, run_cli
+from tests.conftest import central, encrypted_folder, run_cli
 from tests.sync import forge
 from tests.sync.test_bundles import kiosk
 
@@ -594,6 +594,7 @@ def test_a_kiosk_works_before_its_certificate_and_merges_once_approved(
 
     def early_kiosk(name: str) -> tuple[Store, Any]:
         cfg = load_settings(tmp_path / name)
+        encrypted_folder(cfg.data_dir)  # the command line opens it too, as it is
         store = Store(cfg.db_url)
         setup_from_pack(
             store, pack.read_bytes(), name=name, role="both", keys_dir=cfg.keys_dir,

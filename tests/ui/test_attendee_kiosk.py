@@ -11,6 +11,7 @@ from kiosk.i18n import N_
 from kiosk.storage.models import Proposal
 from kiosk.ui.qt import QApplication, QLineEdit, QPlainTextEdit, Qt
 from kiosk.ui.window import text_widgets
+from tests.conftest import kiosk_db
 
 # What each attendee taps, key by key, on the on-screen keyboard of their language.
 TYPED = {
@@ -207,11 +208,10 @@ def test_badge_links_the_proposal_without_a_check_in(
 def test_full_disk_keeps_the_draft_and_recovers(
     qtbot, kiosk_window, demo_store, settings, monkeypatch
 ) -> None:
-    import sqlite3
 
     from kiosk.storage.engine import MAX_PAGES_ENV
 
-    with sqlite3.connect(settings.db_path) as con:
+    with kiosk_db(settings.db_path) as con:
         pages = con.execute("PRAGMA page_count").fetchone()[0]
     monkeypatch.setenv(MAX_PAGES_ENV, str(pages + 2))
     demo_store.engine.dispose()

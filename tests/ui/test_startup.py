@@ -3,6 +3,7 @@ and nothing is lost in between; `kiosk run` itself, in a subprocess."""
 
 from __future__ import annotations
 
+import argparse
 import os
 import subprocess
 import sys
@@ -11,7 +12,7 @@ from kiosk.app import build_window, peek_role
 from kiosk.domain.flow import Step
 from kiosk.ui.background import run_now
 from kiosk.ui.qt import Qt
-from tests.conftest import REPO_ROOT, cli_env
+from tests.conftest import REPO_ROOT, cli_env, kiosk_db
 
 
 def test_welcome_first_then_attach(qtbot, demo_store, settings) -> None:
@@ -35,7 +36,23 @@ def test_welcome_first_then_attach(qtbot, demo_store, settings) -> None:
 
 
 def test_peek_role_reads_without_the_storage_layer(demo_store, settings, tmp_path) -> None:
-    assert peek_role(settings.db_path) == "both"
+    from kiosk.app import unlocks_unattended
+
+    # An encrypted kiosk's role is inside its database: nothing is read before the
+    # key is unlocked; a demo (or a kiosk given its PIN) paints its welcome meanwhile.
+    assert peek_role(settings.db_path) is None
+    assert unlocks_unattended(settings, argparse.Namespace(pin=None))
+    # A plain database (a kiosk from before encryption) is read with sqlite3 alone.
+    plain = tmp_path / "plain" / "kiosk.db"
+    plain.parent.mkdir()
+    con = kiosk_db(settings.db_path)
+    try:  # SQLCipher's own export, to a copy with no key
+        con.execute("ATTACH DATABASE ? AS plain KEY ''", (str(plain),))
+        con.execute("SELECT sqlcipher_export('plain')")
+        con.execute("DETACH DATABASE plain")
+    finally:
+        con.close()
+    assert peek_role(plain) == "both"
     assert peek_role(tmp_path / "none.db") is None
     damaged = tmp_path / "bad.db"
     damaged.write_bytes(b"NOT A DATABASE!!" * 100)
