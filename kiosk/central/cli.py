@@ -21,7 +21,10 @@ from kiosk.i18n import N_, _, ngettext, set_language
 
 ENV_DATA_DIR = "KIOSK_CENTRAL_DATA_DIR"
 # Sub-command groups added by other modules (each exposes register(sub)).
-EXTRA_COMMAND_MODULES: tuple[str, ...] = ("kiosk.central.sync_commands",)
+EXTRA_COMMAND_MODULES: tuple[str, ...] = (
+    "kiosk.central.sync_commands",
+    "kiosk.central.user_commands",
+)
 
 
 def data_dir(args: argparse.Namespace) -> Path:
@@ -37,11 +40,11 @@ def data_dir(args: argparse.Namespace) -> Path:
 
 
 def open_store(args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    from kiosk.storage import Store
+    from kiosk.central.store import open_central
 
     folder = data_dir(args)
     url = args.db or f"sqlite:///{folder / 'central.db'}"
-    return folder, Store(url, backups_dir=folder / "backups")
+    return folder, open_central(url, backups_dir=folder / "backups")
 
 
 def emit(args: argparse.Namespace, data: Any, text: str) -> None:

@@ -108,3 +108,73 @@ def event_stats(store: Store, event_code: str) -> dict[str, Any]:
             "devices": devices,
             "devices_with_clock_warnings": [d["device_id"] for d in devices if d["clock_warnings"]],
         }
+
+
+def attendance_figures(store: Store, event_code: str) -> dict[str, Any]:
+    """Who came, for the attendance page: first accepted check-in per attendee (any
+    station), by hour (UTC), category, province, invited or walk-in; accepted scans per
+    door; roster coverage; duplicate scans across stations."""
+    with store.uow(readonly=True) as uow:
+        s = uow.session
+        event = find_event(uow, event_code)
+        valid = (
+            CheckIn.event_id == event.id,
+            CheckIn.outcome == "accepted",
+            CheckIn.undone_at.is_(None),
+            CheckIn.training.is_(False),
+            CheckIn.attendee_id.is_not(None),
+        )
+        first = (
+            select(CheckIn.attendee_id.label("attendee_id"), func.min(CheckIn.at).label("at"))
+            .where(*valid)
+            .group_by(CheckIn.attendee_id)
+            .subquery()
+        )
+
+        def by(column: Any) -> dict[str, int]:
+            rows = s.execute(
+                select(column, func.count())
+                .select_from(first)
+                .join(Attendee, Attendee.id == first.c.attendee_id)
+                .group_by(column)
+                .order_by(column)
+            )
+            return {str(k or ""): int(n) for k, n in rows}
+
+        hours = {
+            str(k): int(n)
+            for k, n in s.execute(
+                select(func.substr(first.c.at, 1, 13), func.count())
+                .select_from(first)
+                .group_by(func.substr(first.c.at, 1, 13))
+                .order_by(func.substr(first.c.at, 1, 13))
+            )
+        }
+        doors = {
+            str(k or ""): int(n)
+            for k, n in s.execute(
+                select(CheckIn.station, func.count())
+                .where(*valid)
+                .group_by(CheckIn.station)
+                .order_by(CheckIn.station)
+            )
+        }
+        scans = int(s.scalar(select(func.count()).select_from(CheckIn).where(*valid)) or 0)
+        kinds = by(Attendee.kind)
+        invited_total = count_rows(
+            s, Attendee, Attendee.event_id == event.id, Attendee.kind == "invited"
+        )
+        came = sum(kinds.values())
+        return {
+            "event": event.code,
+            "checked_in": came,
+            "invited_total": invited_total,
+            "invited_checked_in": kinds.get("invited", 0),
+            "walk_ins_checked_in": kinds.get("walk_in", 0),
+            "coverage": (kinds.get("invited", 0) / invited_total) if invited_total else 0.0,
+            "by_hour": hours,
+            "by_category": by(Attendee.category),
+            "by_province": by(Attendee.province),
+            "by_door": doors,
+            "duplicate_scans": scans - came,
+        }

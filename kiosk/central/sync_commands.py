@@ -19,10 +19,17 @@ def register(sub: Any) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_import)
 
-    p = sub.add_parser("serve", help="HTTP API for kiosk sync (OpenAPI at /docs)")
+    p = sub.add_parser(
+        "serve", help="the organiser console (/console/) and the kiosks' sync API (/docs)"
+    )
     add_common(p)
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8080)
+    p.add_argument(
+        "--https-only-cookies",
+        action="store_true",
+        help="session cookies only over HTTPS (behind a TLS reverse proxy)",
+    )
     _serve_limits(p)
     p.set_defaults(handler=cmd_serve)
 
@@ -195,6 +202,15 @@ def cmd_serve(args: argparse.Namespace) -> int:
             device_bytes=args.quarantine_device_mb * mib,
             device_files=server.QUARANTINE_DEVICE_FILES,
         ),
+    )
+    from kiosk.central.web import mount_console
+
+    mount_console(app, store, folder, https_only=args.https_only_cookies)
+    print(
+        _("Organiser console: http://{host}:{port}/console/").format(
+            host=args.host, port=args.port
+        ),
+        flush=True,
     )
     limits = ServeLimits(
         header_timeout=args.header_timeout,

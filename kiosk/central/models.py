@@ -1,0 +1,125 @@
+"""The organiser console's own tables: accounts, roles, the audit log, the review of
+proposals and the log of bundle imports.
+
+They have their own declarative base, metadata and Alembic chain
+(:mod:`kiosk.central.migrations`, version table ``central_alembic_version``), so a
+kiosk's database never gets them: only :func:`kiosk.central.store.open_central`
+applies that chain. The records the kiosks send (events, attendees, check-ins,
+proposals) keep the shared schema of :mod:`kiosk.storage.models`, which the merge
+writes into.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, Index, Integer, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from kiosk.ids import new_id
+from kiosk.storage.models import UTCDateTime
+
+ROLES = ("admin", "organiser", "moderator", "analyst", "viewer")
+ALL_EVENTS = "*"  # a role held for every event
+REVIEW_STATES = ("received", "under_review", "accepted", "rejected", "merged")
+
+
+class CentralBase(DeclarativeBase):
+    type_annotation_map = {  # noqa: RUF012 (SQLAlchemy reads it as a class attribute)
+        dt.datetime: UTCDateTime(),
+        dict[str, Any]: JSON(),
+    }
+
+
+def _id() -> Mapped[str]:
+    return mapped_column(String(36), primary_key=True, default=new_id)
+
+
+class ConsoleUser(CentralBase):
+    """An organiser's account: argon2id password hash, optional TOTP secret."""
+
+    __tablename__ = "console_user"
+
+    id: Mapped[str] = _id()
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(200), default="")
+    password_hash: Mapped[str] = mapped_column(String(200))
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime]
+    disabled_at: Mapped[dt.datetime | None]
+
+
+class ConsoleRole(CentralBase):
+    """A user's role in one event (or in every event, ``event_id = '*'``)."""
+
+    __tablename__ = "console_role"
+
+    user_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    event_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    role: Mapped[str] = mapped_column(String(16))
+
+
+class AuditEntry(CentralBase):
+    """Who did what, when, from where (log-ins, roles, approvals, exports, moderation)."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_at", "at"),)
+
+    id: Mapped[str] = _id()
+    at: Mapped[dt.datetime]
+    user_id: Mapped[str | None] = mapped_column(String(36))
+    username: Mapped[str] = mapped_column(String(64), default="")
+    action: Mapped[str] = mapped_column(String(40))
+    event_code: Mapped[str] = mapped_column(String(64), default="")
+    target: Mapped[str] = mapped_column(String(200), default="")
+    detail: Mapped[dict[str, Any]]
+    address: Mapped[str] = mapped_column(String(64), default="")
+
+
+class ProposalReview(CentralBase):
+    """The organiser's side of one merged proposal: search key, moderation, review
+    state, private note, assignee and the published answer. One row per proposal,
+    added by :func:`kiosk.central.review.catch_up`."""
+
+    __tablename__ = "proposal_review"
+    __table_args__ = (
+        Index("ix_proposal_review_event_state", "event_id", "state"),
+        Index("ix_proposal_review_receipt", "receipt_code"),
+    )
+
+    proposal_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    event_id: Mapped[str] = mapped_column(String(36))
+    receipt_code: Mapped[str] = mapped_column(String(16))
+    search_key: Mapped[str] = mapped_column(Text, default="")
+    state: Mapped[str] = mapped_column(String(16), default="received")
+    hidden: Mapped[bool] = mapped_column(Boolean, default=False)
+    hidden_reason: Mapped[str] = mapped_column(String(500), default="")
+    personal_data: Mapped[bool] = mapped_column(Boolean, default=False)
+    note: Mapped[str] = mapped_column(Text, default="")
+    assignee: Mapped[str] = mapped_column(String(64), default="")
+    answer: Mapped[str] = mapped_column(Text, default="")
+    answer_published_at: Mapped[dt.datetime | None]
+    updated_at: Mapped[dt.datetime | None]
+
+
+class BundleImport(CentralBase):
+    """One bundle file imported (USB, the console's upload): the import log."""
+
+    __tablename__ = "bundle_import"
+    __table_args__ = (Index("ix_bundle_import_event_at", "event_id", "at"),)
+
+    id: Mapped[str] = _id()
+    at: Mapped[dt.datetime]
+    username: Mapped[str] = mapped_column(String(64), default="")
+    event_id: Mapped[str] = mapped_column(String(36), default="")
+    file_name: Mapped[str] = mapped_column(String(300))
+    stored_name: Mapped[str] = mapped_column(String(300), default="")
+    outcome: Mapped[str] = mapped_column(String(16))
+    code: Mapped[str] = mapped_column(String(40), default="")
+    reason: Mapped[str] = mapped_column(String(500), default="")
+    device_id: Mapped[str] = mapped_column(String(64), default="")
+    from_seq: Mapped[int] = mapped_column(Integer, default=0)
+    to_seq: Mapped[int] = mapped_column(Integer, default=0)
+    new_entries: Mapped[int] = mapped_column(Integer, default=0)
+    quarantined: Mapped[bool] = mapped_column(Boolean, default=False)
