@@ -64,8 +64,9 @@ class User:
 
     def can(self, capability: str, event_id: str | None = None) -> bool:
         """Whether this user holds ``capability`` in ``event_id`` (any event if None)."""
+        held: list[str]
         if event_id is None:
-            held = self.roles.values()
+            held = list(self.roles.values())
         else:
             held = [r for e, r in self.roles.items() if e in (event_id, ALL_EVENTS)]
         return any(capability in CAPABILITIES.get(role, frozenset()) for role in held)

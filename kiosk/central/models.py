@@ -17,12 +17,22 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, Index, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from kiosk.i18n import N_
 from kiosk.ids import new_id
 from kiosk.storage.models import UTCDateTime
 
 ROLES = ("admin", "organiser", "moderator", "analyst", "viewer")
 ALL_EVENTS = "*"  # a role held for every event
 REVIEW_STATES = ("received", "under_review", "accepted", "rejected", "merged")
+# What a page shows for a review state or an import outcome (translated at display).
+LABELS = {
+    "received": N_("received"),
+    "under_review": N_("under review"),
+    "accepted": N_("accepted"),
+    "rejected": N_("rejected"),
+    "merged": N_("merged"),
+    "duplicate": N_("already imported"),
+}
 
 
 class CentralBase(DeclarativeBase):

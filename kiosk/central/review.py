@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 
 from kiosk.central.accounts import User, record
 from kiosk.central.models import REVIEW_STATES, ProposalReview
@@ -28,6 +28,8 @@ MAX_QUERY = 200
 MAX_REASON = 500
 MAX_NOTE = 5000
 MAX_ANSWER = 10000
+# Letters the receipt alphabet leaves out, read as the symbols they look like.
+_LOOKALIKES = str.maketrans("OILU", "011V")
 _RECEIPT = re.compile(f"^[{RECEIPT_ALPHABET}]{{4}}-[{RECEIPT_ALPHABET}]{{4}}$")
 
 
@@ -57,7 +59,7 @@ def catch_up(store: Store) -> int:
         return 0
     with store.uow() as uow:
         uow.session.execute(
-            ProposalReview.__table__.insert(),
+            insert(ProposalReview),
             [
                 {
                     "proposal_id": pid,
@@ -457,7 +459,7 @@ class PublicFollowUp:
 
 def normalise_receipt(code: str) -> str:
     raw = "".join(c for c in code.upper()[:20] if c.isalnum())
-    raw = raw.translate(str.maketrans({"O": "0", "I": "1", "L": "1", "U": "V"}))
+    raw = raw.translate(_LOOKALIKES)
     return f"{raw[:4]}-{raw[4:]}" if len(raw) == 8 else ""
 
 

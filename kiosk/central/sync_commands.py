@@ -30,6 +30,12 @@ def register(sub: Any) -> None:
         action="store_true",
         help="session cookies only over HTTPS (behind a TLS reverse proxy)",
     )
+    p.add_argument(
+        "--demo",
+        action="store_true",
+        help="set up the demo event, its roster and a first admin, and print the log-in",
+    )
+    p.add_argument("--demo-roster", metavar="FILE.csv", help="the demo's roster CSV")
     _serve_limits(p)
     p.set_defaults(handler=cmd_serve)
 
@@ -191,6 +197,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     mib = 1024 * 1024
     folder, store = open_store(args)
+    if args.demo:  # before the app, which loads the keys the demo makes
+        from kiosk.central.demo import console_demo
+
+        roster = Path(args.demo_roster) if args.demo_roster else None
+        username, password = console_demo(folder, store, roster)
     app = server.create_app(
         store,
         folder,
@@ -206,6 +217,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from kiosk.central.web import mount_console
 
     mount_console(app, store, folder, https_only=args.https_only_cookies)
+    if args.demo:
+        print(
+            _("First admin: {username} / {password}").format(
+                username=username,
+                password=password or _("(set before; 'kiosk-central user passwd admin')"),
+            ),
+            flush=True,
+        )
     print(
         _("Organiser console: http://{host}:{port}/console/").format(
             host=args.host, port=args.port

@@ -24,8 +24,14 @@ pytestmark = pytest.mark.slow
 EVENT = "WEB-2026"
 # "school" in Arabic written with a hamza-alef and a kasra (as a kiosk user might), and
 # searched for in its bare form: the folding finds it.
-AR_TITLE = "\u0625\u0635\u0644\u0627\u062d \u0627\u0644\u0645\u062f\u0631\u0633\u0629 \u0627\u0644\u0631\u0642\u0645\u064a\u0629"
-AR_BODY = "\u0646\u0631\u064a\u062f \u0625\u0646\u062a\u0631\u0646\u062a \u0641\u064a \u0643\u0644 \u0645\u062f\u0631\u0633\u0629\u0650"
+AR_TITLE = (
+    "\u0625\u0635\u0644\u0627\u062d \u0627\u0644\u0645\u062f\u0631\u0633\u0629 "
+    "\u0627\u0644\u0631\u0642\u0645\u064a\u0629"
+)
+AR_BODY = (
+    "\u0646\u0631\u064a\u062f \u0625\u0646\u062a\u0631\u0646\u062a \u0641\u064a "
+    "\u0643\u0644 \u0645\u062f\u0631\u0633\u0629\u0650"
+)
 AR_QUERY = "\u0627\u0635\u0644\u0627\u062d"  # bare alef
 FR_TITLE = "Former les jeunes au num\u00e9rique"
 BAD_ROWS = (

@@ -171,6 +171,11 @@ def render(
     def number(value: int | float) -> str:
         return format_number(value, lang)
 
+    def label(code: str) -> str:
+        from kiosk.central.models import LABELS
+
+        return gettext_for(lang, LABELS[code]) if code in LABELS else code
+
     ctx = {
         "request": request,
         "lang": lang,
@@ -179,6 +184,7 @@ def render(
         "ngettext": ntr,
         "when": when,
         "number": number,
+        "label": label,
         "csrf_token": "" if public else csrf_token(request),
         "csrf_field": CSRF_FIELD,
         "languages": [(code, NATIVE_NAMES[code]) for code in LANGUAGES],

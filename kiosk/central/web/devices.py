@@ -3,16 +3,18 @@ kiosks with their state, revocation of one or many."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from functools import partial
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from kiosk.central.accounts import MANAGE, VIEW, audit
+from kiosk.central.accounts import MANAGE, VIEW, User, audit
 from kiosk.central.devices import approve, list_devices, revoke_devices
 from kiosk.central.stats import event_stats
 from kiosk.central.web.deps import (
+    Console,
     ConsoleDep,
     UserDep,
     check_csrf,
@@ -22,11 +24,12 @@ from kiosk.central.web.deps import (
     render,
 )
 from kiosk.domain.errors import KioskError
+from kiosk.storage.models import Event
 
 router = APIRouter(dependencies=[Depends(check_csrf)], include_in_schema=False)
 
 
-def _page(request: Request, console: ConsoleDep, user: UserDep, event, **extra):  # type: ignore[no-untyped-def]
+def _page(request: Request, console: Console, user: User, event: Event, **extra: Any) -> Response:
     rows = list_devices(console.store, event.code)
     marks = {d["device_id"]: d for d in event_stats(console.store, event.code)["devices"]}
     return render(
@@ -93,15 +96,12 @@ async def revoke_device(
     except KioskError as exc:
         message = error_text(request, exc)
         return await run_in_threadpool(lambda: _page(request, console, user, event, error=message))
+    address = client_address(request)
     for device_id in done:
         await run_in_threadpool(
-            lambda d=device_id: audit(
-                console.store,
-                user,
-                "device_revoke",
-                event_code=event.code,
-                target=d,
-                address=client_address(request),
+            partial(
+                audit, console.store, user, "device_revoke",
+                event_code=event.code, target=device_id, address=address,
             )
-        )
+        )  # fmt: skip
     return RedirectResponse(f"/console/events/{event.code}/devices", status_code=303)

@@ -64,7 +64,7 @@ def events_page(request: Request, console: ConsoleDep, user: UserDep) -> Respons
 
 @router.get("/national")
 def national_page(request: Request, console: ConsoleDep, user: UserDep) -> Response:
-    rows = []
+    rows: list[dict[str, Any]] = []
     for event in visible_events(console, user):
         stats = event_stats(console.store, event.code)
         rows.append({"event": event, "stats": stats})
