@@ -15,6 +15,7 @@ from sqlalchemy import select
 from kiosk.central.devices import approve
 from kiosk.central.keys import create_keys
 from kiosk.central.organiser import BuiltPack, build_pack, create_event, import_roster
+from kiosk.central.store import open_central
 from kiosk.config import assets_dir
 from kiosk.i18n import LANGUAGES
 from kiosk.services.setup import (
@@ -35,7 +36,7 @@ def demo_pack(folder: Path, today: dt.datetime) -> BuiltPack:
     """Create (once) the demo organiser, event and roster in ``folder``; return a pack."""
     folder.mkdir(parents=True, exist_ok=True)
     create_keys(folder)
-    store = Store(f"sqlite:///{folder / 'central.db'}", backups_dir=folder / "backups")
+    store = open_central(f"sqlite:///{folder / 'central.db'}", backups_dir=folder / "backups")
     try:
         with store.uow(readonly=True) as uow:
             exists = uow.session.scalar(select(Event.id).where(Event.code == DEMO_EVENT_CODE))
@@ -71,7 +72,7 @@ def set_up_demo_kiosk(
     setup_from_pack(
         store, pack.data, name=name, role="both", keys_dir=keys_dir, passphrase=pack.passphrase
     )
-    central = Store(f"sqlite:///{folder / 'central.db'}", backups_dir=folder / "backups")
+    central = open_central(f"sqlite:///{folder / 'central.db'}", backups_dir=folder / "backups")
     try:
         approval = approve(
             central, folder, DEMO_EVENT_CODE, request_data=enrolment_request(store, keys_dir)

@@ -1,12 +1,15 @@
-"""The organiser console's own tables: accounts, roles, the audit log, the review of
-proposals and the log of bundle imports.
+"""The central platform's own tables: the event secrets, enrolled devices and their
+requests, API tokens, the merged journal entries, and the console's accounts, roles,
+audit log, review of proposals and log of bundle imports.
 
 They have their own declarative base, metadata and Alembic chain
 (:mod:`kiosk.central.migrations`, version table ``central_alembic_version``), so a
 kiosk's database never gets them: only :func:`kiosk.central.store.open_central`
-applies that chain. The records the kiosks send (events, attendees, check-ins,
-proposals) keep the shared schema of :mod:`kiosk.storage.models`, which the merge
-writes into.
+applies that chain. The records the kiosks send (events, themes, attendees,
+check-ins, proposals, revocations) keep the schema of :mod:`kiosk.storage.models`,
+shared by the kiosk's writer and the central merge. Columns naming an event keep
+their foreign key in the migrations (the event table is the shared schema's), not
+in these classes, so this metadata stands alone.
 """
 
 from __future__ import annotations
@@ -44,6 +47,78 @@ class CentralBase(DeclarativeBase):
 
 def _id() -> Mapped[str]:
     return mapped_column(String(36), primary_key=True, default=new_id)
+
+
+class EventSecret(CentralBase):
+    """the event's walk-in signing key and pack passphrase."""
+
+    __tablename__ = "event_secret"
+
+    event_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    walkin_signing_key: Mapped[str] = mapped_column(String(64))  # hex seed
+    pack_passphrase: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime]
+
+
+class CentralDevice(CentralBase):
+    """a kiosk the organiser approved (or revoked), with its certificate."""
+
+    __tablename__ = "central_device"
+
+    device_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    event_id: Mapped[str] = mapped_column(String(36))
+    public_key: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(100), default="")
+    first_seen: Mapped[dt.datetime]
+    clock_flags: Mapped[int] = mapped_column(Integer, default=0)
+    role: Mapped[str] = mapped_column(String(20), default="both")
+    status: Mapped[str] = mapped_column(String(16), default="approved")  # approved | revoked
+    certificate: Mapped[str] = mapped_column(Text, default="")  # base64 of the file
+    serial: Mapped[str] = mapped_column(String(36), default="")
+    software: Mapped[str] = mapped_column(String(40), default="")
+    approved_at: Mapped[dt.datetime | None]
+    revoked_at: Mapped[dt.datetime | None]
+    last_bundle_at: Mapped[dt.datetime | None]
+
+
+class EnrolmentRequestRow(CentralBase):
+    """an enrolment request waiting for the organiser (by file or HTTP)."""
+
+    __tablename__ = "enrolment_request"
+
+    device_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    event_id: Mapped[str] = mapped_column(String(36))
+    public_key: Mapped[str] = mapped_column(String(64))
+    code: Mapped[str] = mapped_column(String(24), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    role: Mapped[str] = mapped_column(String(20))
+    request: Mapped[str] = mapped_column(Text)
+    received_at: Mapped[dt.datetime]
+
+
+class ApiToken(CentralBase):
+    """an organiser's API credential (only its SHA-256 is kept)."""
+
+    __tablename__ = "api_token"
+
+    id: Mapped[str] = _id()
+    name: Mapped[str] = mapped_column(String(100))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime]
+    revoked_at: Mapped[dt.datetime | None]
+
+
+class ImportedEntry(CentralBase):
+    """every journal entry merged, so overlaps and replays are recognised."""
+
+    __tablename__ = "imported_entry"
+
+    device_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    kind: Mapped[str] = mapped_column(String(40))
+    record_id: Mapped[str] = mapped_column(String(36), index=True)
+    payload: Mapped[str] = mapped_column(Text)
+    hash: Mapped[str] = mapped_column(String(64))
 
 
 class ConsoleUser(CentralBase):
@@ -94,13 +169,35 @@ class ProposalReview(CentralBase):
 
     __tablename__ = "proposal_review"
     __table_args__ = (
-        Index("ix_proposal_review_event_state", "event_id", "state"),
+        Index("ix_proposal_review_event_at", "event_id", "hidden", "training", "created_at"),
+        # Covers a search: the event's keys are read in one run of the index, not one
+        # table page per row.
+        Index(
+            "ix_proposal_review_search",
+            "event_id",
+            "training",
+            "hidden",
+            "language",
+            "search_key",
+            "created_at",
+            "proposal_id",
+        ),
         Index("ix_proposal_review_receipt", "receipt_code"),
     )
 
     proposal_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     event_id: Mapped[str] = mapped_column(String(36))
     receipt_code: Mapped[str] = mapped_column(String(16))
+    # The proposal's own fields the filters read, copied here (they never change once
+    # merged), so that filtering, counting and paging read this table alone.
+    theme_code: Mapped[str] = mapped_column(String(64), default="")
+    language: Mapped[str] = mapped_column(String(8), default="")
+    province: Mapped[str] = mapped_column(String(100), default="")
+    category: Mapped[str] = mapped_column(String(32), default="")
+    age_band: Mapped[str] = mapped_column(String(16), default="")
+    device_id: Mapped[str] = mapped_column(String(36), default="")
+    created_at: Mapped[dt.datetime]
+    training: Mapped[bool] = mapped_column(Boolean, default=False)
     search_key: Mapped[str] = mapped_column(Text, default="")
     state: Mapped[str] = mapped_column(String(16), default="received")
     hidden: Mapped[bool] = mapped_column(Boolean, default=False)

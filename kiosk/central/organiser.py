@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from kiosk import badges
 from kiosk.central.keys import load_sealing_key, load_signing_key
+from kiosk.central.models import EventSecret
 from kiosk.domain.errors import KioskError, ValidationError
 from kiosk.domain.search import search_key
 from kiosk.domain.text import describe_char, find_control_character
@@ -25,7 +26,7 @@ from kiosk.i18n import LANGUAGES, N_, Msg
 from kiosk.ids import new_id
 from kiosk.services.context import default_themes
 from kiosk.services.setup import event_payload
-from kiosk.storage.models import Attendee, Event, EventSecret, RevokedAttendee, Theme
+from kiosk.storage.models import Attendee, Event, RevokedAttendee, Theme
 from kiosk.storage.store import Store, UnitOfWork
 
 ROSTER_COLUMNS = (
@@ -113,6 +114,7 @@ def create_event(
                     descriptions=theme["descriptions"],
                 )
             )
+        uow.session.flush()  # the event row first: EventSecret's foreign key is the schema's
         uow.session.add(
             EventSecret(
                 event_id=event.id,

@@ -44,39 +44,39 @@ def catch_up(store: Store) -> int:
             return 0
         missing = list(
             s.execute(
-                select(
-                    Proposal.id,
-                    Proposal.event_id,
-                    Proposal.receipt_code,
-                    Proposal.title,
-                    Proposal.body,
-                )
+                select(Proposal)
                 .outerjoin(ProposalReview, ProposalReview.proposal_id == Proposal.id)
                 .where(ProposalReview.proposal_id.is_(None))
-            )
+            ).scalars()
         )
-    if not missing:
+        rows = [
+            {
+                "proposal_id": p.id,
+                "event_id": p.event_id,
+                "receipt_code": p.receipt_code,
+                "theme_code": p.theme_code,
+                "language": p.language,
+                "province": p.province,
+                "category": p.profile,
+                "age_band": p.age_band,
+                "device_id": p.device_id,
+                "created_at": p.created_at,
+                "training": p.training,
+                "search_key": search_key(f"{p.title} {p.body}"),
+                "state": "received",
+                "hidden": False,
+                "hidden_reason": "",
+                "personal_data": False,
+                "note": "",
+                "assignee": "",
+                "answer": "",
+            }
+            for p in missing
+        ]
+    if not rows:
         return 0
     with store.uow() as uow:
-        uow.session.execute(
-            insert(ProposalReview),
-            [
-                {
-                    "proposal_id": pid,
-                    "event_id": event_id,
-                    "receipt_code": code,
-                    "search_key": search_key(f"{title} {body}"),
-                    "state": "received",
-                    "hidden": False,
-                    "hidden_reason": "",
-                    "personal_data": False,
-                    "note": "",
-                    "assignee": "",
-                    "answer": "",
-                }
-                for pid, event_id, code, title, body in missing
-            ],
-        )
+        uow.session.execute(insert(ProposalReview), rows)
         uow.commit()
     return len(missing)
 
@@ -151,6 +151,10 @@ def _date_text(value: str) -> str:
         return ""
 
 
+def _midnight(day: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(day).replace(tzinfo=dt.UTC)
+
+
 def _like_escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
@@ -193,30 +197,33 @@ class ProposalPage:
 
 
 def _conditions(uow: Any, f: ProposalFilter, event_ids: set[str] | None) -> list[Any]:
-    where: list[Any] = [Proposal.training.is_(False)]
+    """Conditions on :class:`ProposalReview` alone (it holds the filtered fields)."""
+    r = ProposalReview
+    where: list[Any] = [r.training.is_(False)]
     if f.event:
         event = find_event(uow, f.event)
         if event_ids is not None and event.id not in event_ids:
             raise KioskError(N_("You have no role in this event."), code="forbidden")
-        where.append(Proposal.event_id == event.id)
+        where.append(r.event_id == event.id)
     elif event_ids is not None:
-        where.append(Proposal.event_id.in_(sorted(event_ids)))
+        where.append(r.event_id.in_(sorted(event_ids)))
     for column, value in (
-        (Proposal.theme_code, f.theme),
-        (Proposal.language, f.language),
-        (Proposal.province, f.province),
-        (Proposal.profile, f.category),
-        (Proposal.age_band, f.age_band),
-        (Proposal.device_id, f.device),
-        (ProposalReview.state, f.state),
+        (r.theme_code, f.theme),
+        (r.language, f.language),
+        (r.province, f.province),
+        (r.category, f.category),
+        (r.age_band, f.age_band),
+        (r.device_id, f.device),
+        (r.state, f.state),
     ):
         if value:
             where.append(column == value)
+    # Times are stored as ISO text in UTC, so a date compares as text.
     if f.date_from:
-        where.append(Proposal.created_at >= f.date_from)
-    if f.date_to:  # the whole day: every time text of that date sorts below its next day
+        where.append(r.created_at >= _midnight(f.date_from))
+    if f.date_to:  # the whole day: every time of that date sorts below its next day
         next_day = (dt.date.fromisoformat(f.date_to) + dt.timedelta(days=1)).isoformat()
-        where.append(Proposal.created_at < next_day)
+        where.append(r.created_at < _midnight(next_day))
     if f.hidden == "visible":
         where.append(ProposalReview.hidden.is_(False))
     elif f.hidden == "hidden":
@@ -277,25 +284,29 @@ def list_proposals(
     with store.uow(readonly=True) as uow:
         s = uow.session
         where = _conditions(uow, f, event_ids)
-        joined = (
-            select(func.count())
-            .select_from(Proposal)
-            .join(ProposalReview, ProposalReview.proposal_id == Proposal.id)
-        )
-        total = int(s.scalar(joined.where(*where)) or 0)
+        total = int(s.scalar(select(func.count()).select_from(ProposalReview).where(*where)) or 0)
         pages = max(1, -(-total // page_size))
         page = min(max(1, page), pages)
-        rows = list(
-            s.execute(
-                select(Proposal, ProposalReview, Event.code)
-                .join(ProposalReview, ProposalReview.proposal_id == Proposal.id)
-                .join(Event, Event.id == Proposal.event_id)
+        # The page's ids from the review table alone, then their proposals.
+        ids = list(
+            s.scalars(
+                select(ProposalReview.proposal_id)
                 .where(*where)
-                .order_by(Proposal.created_at.desc(), Proposal.id.desc())
+                .order_by(ProposalReview.created_at.desc(), ProposalReview.proposal_id.desc())
                 .limit(page_size)
                 .offset((page - 1) * page_size)
             )
         )
+        found = {
+            p.id: (p, r, code)
+            for p, r, code in s.execute(
+                select(Proposal, ProposalReview, Event.code)
+                .join(ProposalReview, ProposalReview.proposal_id == Proposal.id)
+                .join(Event, Event.id == Proposal.event_id)
+                .where(Proposal.id.in_(ids))
+            )
+        }
+        rows = [found[i] for i in ids if i in found]
         names = _theme_names(uow, {p.event_id for p, _r, _c in rows})
         return ProposalPage(
             [_row(p, r, code, names.get((p.event_id, p.theme_code), {})) for p, r, code in rows],
@@ -315,10 +326,9 @@ def filtered_ids(
         where = _conditions(uow, f, event_ids)
         return list(
             uow.session.scalars(
-                select(Proposal.id)
-                .join(ProposalReview, ProposalReview.proposal_id == Proposal.id)
+                select(ProposalReview.proposal_id)
                 .where(*where)
-                .order_by(Proposal.created_at, Proposal.id)
+                .order_by(ProposalReview.created_at, ProposalReview.proposal_id)
             )
         )
 

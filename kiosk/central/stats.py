@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import String, func, select, type_coerce
 
 from kiosk.central.merge import gaps
+from kiosk.central.models import CentralDevice, ImportedEntry
 from kiosk.central.organiser import find_event
-from kiosk.storage.models import Attendee, CentralDevice, CheckIn, ImportedEntry, Proposal
+from kiosk.storage.models import Attendee, CheckIn, Proposal
 from kiosk.storage.queries import count_rows
 from kiosk.storage.store import Store
 
@@ -113,68 +114,62 @@ def event_stats(store: Store, event_code: str) -> dict[str, Any]:
 def attendance_figures(store: Store, event_code: str) -> dict[str, Any]:
     """Who came, for the attendance page: first accepted check-in per attendee (any
     station), by hour (UTC), category, province, invited or walk-in; accepted scans per
-    door; roster coverage; duplicate scans across stations."""
+    door; roster coverage; duplicate scans across stations.
+
+    Three reads of the event's rows (its check-ins, its people, its roster size), then
+    counted here: one pass each, where SQL would read the check-ins once per figure."""
+    from collections import Counter
+
     with store.uow(readonly=True) as uow:
         s = uow.session
         event = find_event(uow, event_code)
-        valid = (
-            CheckIn.event_id == event.id,
-            CheckIn.outcome == "accepted",
-            CheckIn.undone_at.is_(None),
-            CheckIn.training.is_(False),
-            CheckIn.attendee_id.is_not(None),
-        )
-        first = (
-            select(CheckIn.attendee_id.label("attendee_id"), func.min(CheckIn.at).label("at"))
-            .where(*valid)
-            .group_by(CheckIn.attendee_id)
-            .subquery()
-        )
-
-        def by(column: Any) -> dict[str, int]:
-            rows = s.execute(
-                select(column, func.count())
-                .select_from(first)
-                .join(Attendee, Attendee.id == first.c.attendee_id)
-                .group_by(column)
-                .order_by(column)
+        first: dict[str, Any] = {}
+        doors: Counter[str] = Counter()
+        scans = 0
+        # Times as the stored UTC ISO text: they compare as text, and the hour is a prefix.
+        at_text = type_coerce(CheckIn.at, String)
+        for attendee_id, at, station in s.execute(
+            select(CheckIn.attendee_id, at_text, CheckIn.station).where(
+                CheckIn.event_id == event.id,
+                CheckIn.outcome == "accepted",
+                CheckIn.undone_at.is_(None),
+                CheckIn.training.is_(False),
+                CheckIn.attendee_id.is_not(None),
             )
-            return {str(k or ""): int(n) for k, n in rows}
-
-        hours = {
-            str(k): int(n)
-            for k, n in s.execute(
-                select(func.substr(first.c.at, 1, 13), func.count())
-                .select_from(first)
-                .group_by(func.substr(first.c.at, 1, 13))
-                .order_by(func.substr(first.c.at, 1, 13))
+        ):
+            scans += 1
+            doors[station or ""] += 1
+            if attendee_id is None:  # excluded above; for the type checker
+                continue
+            seen = first.get(attendee_id)
+            if seen is None or at < seen:
+                first[attendee_id] = at
+        kinds: Counter[str] = Counter()
+        categories: Counter[str] = Counter()
+        provinces: Counter[str] = Counter()
+        invited_total = 0
+        for attendee_id, kind, category, province in s.execute(
+            select(Attendee.id, Attendee.kind, Attendee.category, Attendee.province).where(
+                Attendee.event_id == event.id
             )
-        }
-        doors = {
-            str(k or ""): int(n)
-            for k, n in s.execute(
-                select(CheckIn.station, func.count())
-                .where(*valid)
-                .group_by(CheckIn.station)
-                .order_by(CheckIn.station)
-            )
-        }
-        scans = int(s.scalar(select(func.count()).select_from(CheckIn).where(*valid)) or 0)
-        kinds = by(Attendee.kind)
-        invited_total = count_rows(
-            s, Attendee, Attendee.event_id == event.id, Attendee.kind == "invited"
-        )
-        came = sum(kinds.values())
-        return {
-            "event": event.code,
-            "checked_in": came,
-            "invited_total": invited_total,
-            "invited_checked_in": kinds.get("invited", 0),
-            "walk_ins_checked_in": kinds.get("walk_in", 0),
-            "coverage": (kinds.get("invited", 0) / invited_total) if invited_total else 0.0,
-            "by_hour": hours,
-            "by_category": by(Attendee.category),
-            "by_province": by(Attendee.province),
-            "by_door": doors,
-            "duplicate_scans": scans - came,
-        }
+        ):
+            invited_total += kind == "invited"
+            if attendee_id in first:
+                kinds[kind] += 1
+                categories[category or ""] += 1
+                provinces[province or ""] += 1
+    hours = Counter(f"{at[:10]} {at[11:13]}:00" for at in first.values())
+    came = sum(kinds.values())
+    return {
+        "event": event_code,
+        "checked_in": came,
+        "invited_total": invited_total,
+        "invited_checked_in": kinds.get("invited", 0),
+        "walk_ins_checked_in": kinds.get("walk_in", 0),
+        "coverage": (kinds.get("invited", 0) / invited_total) if invited_total else 0.0,
+        "by_hour": dict(sorted(hours.items())),
+        "by_category": dict(sorted(categories.items())),
+        "by_province": dict(sorted(provinces.items())),
+        "by_door": dict(sorted(doors.items())),
+        "duplicate_scans": scans - came,
+    }

@@ -34,19 +34,27 @@ def central_revision(engine: Engine) -> str | None:
         ).get_current_revision()
 
 
-def upgrade_central(engine: Engine) -> None:
-    """Apply the console's chain (after the shared schema's, which Store applies)."""
+def upgrade_central(engine: Engine, backups_dir: Path | None = None) -> None:
+    """Apply the central chain (after the shared schema's, which Store applies); an
+    SQLite file already on this chain is copied to ``backups_dir`` first."""
     from alembic import command
     from alembic.script import ScriptDirectory
 
+    from kiosk.storage.migrate import backup_sqlite
+
     cfg = central_config(engine)
     [head] = ScriptDirectory.from_config(cfg).get_heads()
-    if central_revision(engine) != head:
-        command.upgrade(cfg, "head")
+    current = central_revision(engine)
+    if current == head:
+        return
+    db_file = engine.url.database
+    if engine.dialect.name == "sqlite" and db_file and current is not None and backups_dir:
+        backup_sqlite(Path(db_file), backups_dir, f"before-{head}-from-{current}")
+    command.upgrade(cfg, "head")
 
 
 def open_central(url: str, *, backups_dir: Path | None = None, **kwargs: Any) -> Store:
     """A store for the organiser's side: the kiosk's schema and the console's tables."""
     store = Store(url, backups_dir=backups_dir, **kwargs)
-    upgrade_central(store.engine)
+    upgrade_central(store.engine, backups_dir)
     return store
