@@ -24,7 +24,10 @@ ENV_DATA_DIR = "KIOSK_CENTRAL_DATA_DIR"
 EXTRA_COMMAND_MODULES: tuple[str, ...] = (
     "kiosk.central.sync_commands",
     "kiosk.central.user_commands",
+    "kiosk.central.console_commands",
 )
+# Sub-command groups other modules add commands to (filled by build_parser).
+GROUPS: dict[str, Any] = {}
 
 
 def data_dir(args: argparse.Namespace) -> Path:
@@ -331,6 +334,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("event", help="events")
     esub = p.add_subparsers(dest="event_command", required=True)
+    GROUPS["event"] = esub
     c = esub.add_parser("create", help="create an event with the six default themes")
     add_common(c)
     for name in ("--code", "--name", "--region", "--venue", "--starts", "--ends"):

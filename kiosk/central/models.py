@@ -35,6 +35,11 @@ LABELS = {
     "rejected": N_("rejected"),
     "merged": N_("merged"),
     "duplicate": N_("already imported"),
+    "checkin": N_("door"),
+    "proposals": N_("proposals"),
+    "both": N_("both"),
+    "invited": N_("invited"),
+    "walk_in": N_("walk-in"),
 }
 
 

@@ -126,3 +126,21 @@ def test_user_commands(organiser, capsys) -> None:  # type: ignore[no-untyped-de
         del os.environ["KIOSK_CENTRAL_PASSWORD"]
     [bob] = [u for u in users if u["username"] == "bob"]
     assert sorted(bob["roles"].values()) == ["analyst", "moderator"]
+
+
+def test_the_console_operations_are_on_the_command_line(organiser, capsys) -> None:  # type: ignore[no-untyped-def]
+    """Events, themes, proposals and the audit log: every page's operation has a command."""
+    import json
+
+    organiser(
+        "event", "update", "SM-2026", "--name", "Renamed", "--region", "Souss-Massa",
+        "--venue", "Agadir", "--starts", "2026-11-23T08:00", "--ends", "2026-11-23T19:00",
+    )  # fmt: skip
+    out = json.loads(
+        organiser("event", "theme", "SM-2026", "water", "--fr", "L'eau", "--en", "Water", "--json")
+    )
+    assert out["themes"] == 7
+    listed = json.loads(organiser("proposals", "list", "SM-2026", "--json"))
+    assert listed["total"] == 0
+    actions = [r["action"] for r in json.loads(organiser("audit", "--json"))]
+    assert actions.count("event_edit") == 2

@@ -168,13 +168,26 @@ def render(
     def when(value: dt.datetime | None, fmt: str = "medium") -> str:
         return format_datetime(value, lang, fmt) if value else "-"
 
+    def when_text(value: str, fmt: str = "medium") -> str:
+        """An ISO time given as text (a service's frozen row) in the page's language."""
+        try:
+            return when(dt.datetime.fromisoformat(value), fmt) if value else "-"
+        except ValueError:
+            return value
+
     def number(value: int | float) -> str:
         return format_number(value, lang)
 
     def label(code: str) -> str:
+        """A code's words: review states, outcomes, kiosk roles, categories, profiles,
+        age bands (the code itself when it has none)."""
         from kiosk.central.models import LABELS
+        from kiosk.domain.vocab import AGE_BANDS, CATEGORIES, PROFILES
 
-        return gettext_for(lang, LABELS[code]) if code in LABELS else code
+        for table in (LABELS, CATEGORIES, PROFILES, AGE_BANDS):
+            if code in table:
+                return gettext_for(lang, table[code])
+        return code
 
     ctx = {
         "request": request,
@@ -185,6 +198,8 @@ def render(
         "when": when,
         "number": number,
         "label": label,
+        "when_text": when_text,
+        "native_name": lambda code: NATIVE_NAMES.get(code, code),
         "csrf_token": "" if public else csrf_token(request),
         "csrf_field": CSRF_FIELD,
         "languages": [(code, NATIVE_NAMES[code]) for code in LANGUAGES],
