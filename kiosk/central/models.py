@@ -41,6 +41,37 @@ LABELS = {
     "invited": N_("invited"),
     "walk_in": N_("walk-in"),
 }
+# The audit log's actions, as its page names them.
+ACTIONS = {
+    "login": N_("log-in"),
+    "login_failed": N_("failed log-in"),
+    "login_blocked": N_("log-in refused (too many failures)"),
+    "user_add": N_("account added"),
+    "user_password": N_("password changed"),
+    "user_totp": N_("second factor changed"),
+    "role_change": N_("role changed"),
+    "event_create": N_("event created"),
+    "event_edit": N_("event changed"),
+    "pack_download": N_("pack downloaded"),
+    "roster_import": N_("roster imported"),
+    "attendee_revoke": N_("attendee revoked"),
+    "badge_sheet": N_("badge sheet printed"),
+    "device_approve": N_("kiosk approved"),
+    "device_revoke": N_("kiosk revoked"),
+    "bundle_import": N_("bundles imported"),
+    "bundle_reimport": N_("bundle imported again"),
+    "export": N_("export"),
+    "export_contacts": N_("export with contacts"),
+    "review_state": N_("review state changed"),
+    "hide": N_("proposal hidden"),
+    "restore": N_("proposal restored"),
+    "flag_personal_data": N_("personal data flag"),
+    "note": N_("private note"),
+    "assign": N_("assignee changed"),
+    "answer": N_("answer written"),
+    "answer_publish": N_("answer published"),
+    "answer_unpublish": N_("answer withdrawn"),
+}
 
 
 class CentralBase(DeclarativeBase):

@@ -181,10 +181,10 @@ def render(
     def label(code: str) -> str:
         """A code's words: review states, outcomes, kiosk roles, categories, profiles,
         age bands (the code itself when it has none)."""
-        from kiosk.central.models import LABELS
+        from kiosk.central.models import ACTIONS, LABELS
         from kiosk.domain.vocab import AGE_BANDS, CATEGORIES, PROFILES
 
-        for table in (LABELS, CATEGORIES, PROFILES, AGE_BANDS):
+        for table in (LABELS, CATEGORIES, PROFILES, AGE_BANDS, ACTIONS):
             if code in table:
                 return gettext_for(lang, table[code])
         return code
