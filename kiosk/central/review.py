@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +24,7 @@ from kiosk.ids import RECEIPT_ALPHABET
 from kiosk.storage.models import Event, Proposal, Theme
 from kiosk.storage.store import Store
 
+_CHECKED = "review.checked_at"
 PAGE_SIZE = 50
 MAX_QUERY = 200
 MAX_REASON = 500
@@ -33,9 +35,17 @@ _LOOKALIKES = str.maketrans("OILU", "011V")
 _RECEIPT = re.compile(f"^[{RECEIPT_ALPHABET}]{{4}}-[{RECEIPT_ALPHABET}]{{4}}$")
 
 
-def catch_up(store: Store) -> int:
+PAGE_FRESHNESS_S = 2.0  # a page may show proposals merged up to this long ago
+
+
+def catch_up(store: Store, *, max_age: float = 0.0) -> int:
     """Give every merged proposal its review row (state received, search key); returns
-    how many were added. Cheap when nothing is new (two counts)."""
+    how many were added. Cheap when nothing is new (two counts); with ``max_age``, not
+    even those if this store checked less than ``max_age`` seconds ago (pages)."""
+    now = time.monotonic()
+    if max_age and now - store.cache.get(_CHECKED, -1e9) < max_age:
+        return 0
+    store.cache[_CHECKED] = now
     with store.uow(readonly=True) as uow:
         s = uow.session
         have = s.scalar(select(func.count()).select_from(ProposalReview)) or 0
@@ -280,7 +290,7 @@ def list_proposals(
 ) -> ProposalPage:
     """One page of proposals matching ``f``, newest first, within ``event_ids`` (the
     events the reader has a role in; None: all)."""
-    catch_up(store)
+    catch_up(store, max_age=PAGE_FRESHNESS_S)
     with store.uow(readonly=True) as uow:
         s = uow.session
         where = _conditions(uow, f, event_ids)
@@ -334,7 +344,7 @@ def filtered_ids(
 
 
 def get_proposal(store: Store, proposal_id: str) -> ProposalRow:
-    catch_up(store)
+    catch_up(store, max_age=PAGE_FRESHNESS_S)
     with store.uow(readonly=True) as uow:
         found = uow.session.execute(
             select(Proposal, ProposalReview, Event.code)
@@ -480,7 +490,7 @@ def public_followup(store: Store, code: str) -> PublicFollowUp | None:
     receipt = normalise_receipt(code)
     if not _RECEIPT.match(receipt):
         return None
-    catch_up(store)
+    catch_up(store, max_age=PAGE_FRESHNESS_S)
     with store.uow(readonly=True) as uow:
         found = list(
             uow.session.execute(
