@@ -2,9 +2,11 @@
 attendees (and 100,000 check-ins), on SQLite (and PostgreSQL when KIOSK_TEST_PG_URL is
 set). Prints the server time (p50, p95) of the proposals page with a filter and an
 Arabic search, and of the attendance page, measured in-process (FastAPI's test
-client: no network).
+client: no network); then the same pages' p95 from ``kiosk-central serve`` over
+HTTP on 127.0.0.1 while 20 kiosks sync their bundles to it at the same time.
 
     python bench/bench_console.py [--proposals 100000] [--attendees 150000] [--runs 40]
+                                  [--kiosks 20] [--entries 300]
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -187,7 +190,112 @@ def run(label: str, url: str, folder: Path, args: argparse.Namespace) -> None:
         record(f"console {label}: {name} p50", percentile(times, 50), "ms")
         target = "< 100 ms" if "attendance" in name else "< 150 ms"
         record(f"console {label}: {name} p95", percentile(times, 95), "ms", target=target)
+    if args.kiosks:
+        under_load(label, url, folder, store, args, {k: pages[k] for k in list(pages)[::3]})
     store.close()
+
+
+def under_load(
+    label: str, url: str, folder: Path, store: Any, args: argparse.Namespace,
+    pages: dict[str, str],
+) -> None:  # fmt: skip
+    """The same pages from ``kiosk-central serve`` (its own process) while ``--kiosks``
+    kiosks sync ``--entries`` journal entries each over HTTP at the same time."""
+    import subprocess
+    import threading
+
+    import httpx
+
+    from bench.bench_server_load import free_port
+    from bench.bench_sync import fill_journal
+    from kiosk.central.devices import approve
+    from kiosk.central.organiser import build_pack
+    from kiosk.services.checkin import setup_from_pack
+    from kiosk.services.enrol import enrolment_request, install_certificate
+    from kiosk.services.upload import sync
+    from kiosk.storage import Store
+
+    pack = build_pack(store, "EV-00", folder)
+    kiosks = []
+    for i in range(args.kiosks):
+        keys = folder / f"k{i}" / "keys"
+        keys.parent.mkdir(parents=True)
+        kiosk = Store(f"sqlite:///{folder / f'k{i}' / 'kiosk.db'}")
+        setup_from_pack(
+            kiosk, pack.data, name=f"hall-{i}", role="both", keys_dir=keys,
+            passphrase=pack.passphrase,
+        )  # fmt: skip
+        approval = approve(store, folder, "EV-00", request_data=enrolment_request(kiosk, keys))
+        install_certificate(kiosk, approval.certificate)
+        fill_journal(kiosk, args.entries)
+        kiosks.append((kiosk, keys))
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen(
+        [sys.executable, "-m", "kiosk.central.cli", "--data-dir", str(folder), "--db", url,
+         "serve", "--port", str(port)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"{base}/api/v1/health", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
+        client = httpx.Client(base_url=base, timeout=30)
+        token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/console/login").text)
+        assert token is not None
+        client.post(
+            "/console/login",
+            data={"username": "admin", "password": PASSWORD, "csrf_token": token.group(1)},
+        )
+        done: list[float] = []
+        failed: list[str] = []
+
+        def one(kiosk: Any, keys: Path) -> None:
+            t0 = time.perf_counter()
+            try:
+                report = sync(kiosk, keys, base, attempts=3, backoff=0.5, timeout=60)
+                if report.rejected is None:
+                    done.append(time.perf_counter() - t0)
+                else:
+                    failed.append(str(report.rejected.get("code")))
+            except Exception as exc:  # a figure, not a crash
+                failed.append(type(exc).__name__)
+
+        threads = [threading.Thread(target=one, args=k) for k in kiosks]
+        for t in threads:
+            t.start()
+        times: dict[str, list[float]] = {name: [] for name in pages}
+        while any(t.is_alive() for t in threads):
+            for name, path in pages.items():
+                t0 = time.perf_counter()
+                r = client.get(path)
+                times[name].append((time.perf_counter() - t0) * 1000)
+                assert r.status_code == 200, (path, r.status_code)
+        for t in threads:
+            t.join()
+        print(
+            f"{label}: {len(done)} of {len(kiosks)} kiosks synced {args.entries} entries each "
+            f"(slowest {max(done, default=0):.1f} s), failures {failed or '-'}"
+        )
+        for name, values in times.items():
+            record(
+                f"console {label}, {len(kiosks)} kiosks uploading: {name} p95 "
+                f"({len(values)} requests)",
+                percentile(values, 95),
+                "ms",
+                target="< 300 ms",
+            )
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        for kiosk, _keys in kiosks:
+            kiosk.close()
 
 
 def main() -> None:
@@ -195,6 +303,8 @@ def main() -> None:
     parser.add_argument("--proposals", type=int, default=100_000)
     parser.add_argument("--attendees", type=int, default=150_000)
     parser.add_argument("--runs", type=int, default=40)
+    parser.add_argument("--kiosks", type=int, default=20, help="uploading at once (0: none)")
+    parser.add_argument("--entries", type=int, default=300, help="journal entries per kiosk")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
