@@ -26,8 +26,6 @@ EXTRA_COMMAND_MODULES: tuple[str, ...] = (
     "kiosk.central.user_commands",
     "kiosk.central.console_commands",
 )
-# Sub-command groups other modules add commands to (filled by build_parser).
-GROUPS: dict[str, Any] = {}
 
 
 def data_dir(args: argparse.Namespace) -> Path:
@@ -334,7 +332,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("event", help="events")
     esub = p.add_subparsers(dest="event_command", required=True)
-    GROUPS["event"] = esub
+    # Held by the parser itself: run as ``python -m kiosk.central.cli`` this module is
+    # __main__, and the modules adding commands import another copy of it.
+    sub.groups = {"event": esub}  # type: ignore[attr-defined]
     c = esub.add_parser("create", help="create an event with the six default themes")
     add_common(c)
     for name in ("--code", "--name", "--region", "--venue", "--starts", "--ends"):

@@ -11,9 +11,9 @@ from kiosk.i18n import LANGUAGES, _, ngettext
 
 
 def register(sub: Any) -> None:
-    from kiosk.central.cli import GROUPS, add_common
+    from kiosk.central.cli import add_common
 
-    event = GROUPS["event"]
+    event = sub.groups["event"]  # the 'event' group, made by kiosk.central.cli
     u = event.add_parser("update", help="change an event's name, place, times, languages")
     add_common(u)
     u.add_argument("code", metavar="EVENT")
