@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import nacl.pwhash.argon2id as argon2id
 
 from bench._common import record
-from kiosk.services.checkin import PIN_MEMLIMIT, PIN_OPSLIMIT, hash_pin, pin_matches
+from kiosk.services.pin import PIN_MEMLIMIT, PIN_OPSLIMIT, hash_pin, pin_matches
 
 CANDIDATES = ((2, 64), (3, 64), (3, 128), (4, 128), (3, 256))
 

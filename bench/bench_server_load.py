@@ -45,8 +45,8 @@ from kiosk.central.keys import create_keys
 from kiosk.central.organiser import build_pack, create_event
 from kiosk.central.store import open_central
 from kiosk.enrolment import device_id_for, make_request
-from kiosk.services.checkin import setup_from_pack
 from kiosk.services.enrol import enrolment_request, install_certificate
+from kiosk.services.pack_setup import setup_from_pack
 from kiosk.services.upload import sync
 from kiosk.storage import Store
 from kiosk.sync import http_auth

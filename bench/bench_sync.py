@@ -27,8 +27,8 @@ from kiosk.central.models import ImportedEntry
 from kiosk.central.organiser import build_pack, create_event
 from kiosk.central.store import open_central
 from kiosk.ids import new_id, new_receipt_code
-from kiosk.services.checkin import setup_from_pack
 from kiosk.services.enrol import enrolment_request, install_certificate
+from kiosk.services.pack_setup import setup_from_pack
 from kiosk.services.sync import export_bundle
 from kiosk.storage import Store
 from kiosk.storage.canonical import canonical_json, chain_hash, entry_document

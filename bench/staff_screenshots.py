@@ -26,7 +26,8 @@ from kiosk.clock import FakeClock
 from kiosk.config import load_settings
 from kiosk.domain.proposal import ProposalDraft
 from kiosk.i18n import LANGUAGES
-from kiosk.services.checkin import check_in, setup_from_pack
+from kiosk.services.checkin import check_in
+from kiosk.services.pack_setup import setup_from_pack
 from kiosk.services.proposals import submit_proposal
 from kiosk.storage import Store
 from kiosk.ui.background import run_now

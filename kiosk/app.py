@@ -6,7 +6,6 @@ import argparse
 import dataclasses
 import os
 import sys
-import time
 from typing import Any
 
 from kiosk.i18n import is_rtl, set_language
@@ -35,6 +34,7 @@ def build_window(
         submit=lambda draft: submit_proposal(store, draft, settings.limits),
         check_in_badge=lambda text: identify_badge(store, text),
         check_pin=lambda pin: check_pin(store, pin),
+        load_settings=lambda: load_staff_settings(store, settings.idle_timeout_s),
     )
     timeouts = Timeouts(
         idle_s=load_staff_settings(store, settings.idle_timeout_s).idle_timeout_s,
@@ -52,14 +52,10 @@ def build_window(
 
 def door_services(store: Any, settings: Any, sound: Any = None) -> Any:
     """The check-in screen's services, wired to the real store."""
-    from kiosk.services.checkin import (
-        check_in,
-        check_in_attendee,
-        register_walk_in,
-        search_attendees,
-        undo_check_in,
-    )
+    from kiosk.services.checkin import check_in, check_in_attendee, undo_check_in
     from kiosk.services.door import door_counters, walk_in_badge
+    from kiosk.services.staff import find_people
+    from kiosk.services.walk_in import register_walk_in
     from kiosk.ui.checkin_screen import DoorServices
     from kiosk.ui.printing import print_badge, save_badge_pdf
 
@@ -67,7 +63,7 @@ def door_services(store: Any, settings: Any, sound: Any = None) -> Any:
         check_in=lambda text, method: check_in(store, text, method=method),
         check_in_attendee=lambda attendee_id: check_in_attendee(store, attendee_id),
         undo=lambda checkin_id: undo_check_in(store, checkin_id),
-        search=lambda query: search_attendees(store, query),
+        search=lambda query: find_people(store, query),
         counters=lambda: door_counters(store),
         register_walk_in=lambda **fields: register_walk_in(store, **fields),
         badge=lambda attendee_id: walk_in_badge(store, attendee_id),
@@ -103,6 +99,7 @@ def staff_services(store: Any, settings: Any, sound: Any = None) -> Any:
         notices=lambda: station_notices(store, settings.damaged_dir),
         destinations=lambda: [*removable_folders(), settings.data_dir / "exports"],
         export_to=lambda folder: export_bundle(store, settings.keys_dir, folder),
+        export_all=lambda folder: export_bundle(store, settings.keys_dir, folder, everything=True),
         sync_now=lambda progress: sync_to_central(store, settings, progress),
         write_report=lambda lang, folder, training: write_event_report(
             store, lang, folder, training
@@ -211,15 +208,9 @@ def database_problem(problem: Any, args: argparse.Namespace) -> bool:
         on_done=lambda: app.exit(0),
     )
     present(window, getattr(args, "windowed", False))
-    shot = os.environ.get("KIOSK_SCREENSHOT")
-    if shot:
-        from kiosk.ui.qt import QTimer
+    from kiosk.ui.devtools import DevHooks
 
-        QTimer.singleShot(800, lambda: (window.grab().save(shot), app.exit(0)))
-    if os.environ.get("KIOSK_QUIT_AFTER_MS"):
-        from kiosk.ui.qt import QTimer
-
-        QTimer.singleShot(int(os.environ["KIOSK_QUIT_AFTER_MS"]), lambda: app.exit(0))
+    DevHooks.from_environ().on_screen(app, window)
     app.exec()
     return bool(window.restored)
 
@@ -263,110 +254,124 @@ def peek_role(db_path: Any) -> str | None:
     return str(row[0]) if row else None
 
 
-class FirstPaintProbe:
-    """Start-up measurement (``KIOSK_EXIT_ON_FIRST_PAINT``): print the time of the
-    first paint of a widget, and leave once the event loop can."""
-
-    def __init__(self, app: Any, widget: Any) -> None:
-        from kiosk.ui.qt import QTimer
-
-        self.app = app
-        self.painted = False
-        probe = self
-
-        def painted() -> None:
-            if not probe.painted:
-                probe.painted = True
-                # Runs once the paint event has been handled: the screen is painted.
-                QTimer.singleShot(0, probe.report)
-
-        if hasattr(widget, "on_first_paint"):  # the welcome screen says so itself
-            widget.on_first_paint = painted
-            return
-        from kiosk.ui.qt import QEvent, QObject
-
-        class Filter(QObject):
-            def eventFilter(self, watched: Any, event: Any) -> bool:
-                if event.type() == QEvent.Type.Paint:
-                    painted()
-                return False
-
-        self.filter = Filter(widget)
-        widget.installEventFilter(self.filter)
-
-    def report(self) -> None:
-        print("PAINTED", time.monotonic(), flush=True)
-        self.app.exit(0)
-
-
 def run(args: argparse.Namespace) -> int:
+    """``kiosk run``: paint, open (or recover) the store, prepare it, start the station."""
     from kiosk.config import load_settings
-    from kiosk.ui.qt import QApplication
-    from kiosk.ui.style import apply_style, load_fonts
+    from kiosk.ui.devtools import DevHooks
 
     settings = load_settings(args.data_dir)  # the log file is set up with the store
     language = getattr(args, "ui_language", "ar")
     set_language(language)
+    app = start_qt(language)
+    hooks = DevHooks.from_environ()
+    early = paint_welcome_early(app, settings, args, language, hooks)
+    if hooks.painted:
+        return 0
+    opened = open_or_recover(args, early)
+    if opened is None:
+        return 3
+    settings, store = opened.settings, opened.store
+    if opened.recovered:
+        early = None
+    prepare_store(store, settings, args)
+    window = start_station(app, store, settings, language, early, args)
+    hooks.watch_first_paint(app, getattr(window, "welcome", window))
+    hooks.ready()
+    hooks.on_screen(app, window)
+    code = app.exec()
+    store.close()
+    return int(code)
+
+
+def start_qt(language: str) -> Any:
+    """The application, mirrored for a right-to-left language, fonts and style loaded."""
+    from kiosk.ui.style import apply_style, load_fonts
+
     app = ensure_app(rtl=is_rtl(language))
-    assert isinstance(app, QApplication)
     load_fonts()
     apply_style(app)
-    windowed = getattr(args, "windowed", False)
-    measuring = bool(os.environ.get("KIOSK_EXIT_ON_FIRST_PAINT"))
-    probe = None
+    return app
 
-    # An attendee kiosk paints its welcome screen before the store is opened (the
-    # storage layer takes longer to import than Qt); taps wait in the event queue.
-    early = None
-    if peek_role(settings.db_path) in ("both", "proposals") and getattr(args, "role", None) in (
-        None,
-        "both",
-        "proposals",
-    ):
-        from kiosk.ui.background import run_in_background
-        from kiosk.ui.window import KioskWindow
 
-        early = KioskWindow(None, None, run_in_background, default_language=language)
-        if measuring:
-            probe = FirstPaintProbe(app, early.welcome)
-        present(early, windowed)
-        app.processEvents()  # paints the welcome screen
-        if measuring:
-            app.processEvents()  # the probe's report
-            if probe is not None and probe.painted:
-                return 0
+def paint_welcome_early(
+    app: Any, settings: Any, args: argparse.Namespace, language: str, hooks: Any
+) -> Any:
+    """An attendee kiosk paints its welcome screen before the store is opened (the
+    storage layer takes longer to import than Qt); taps wait in the event queue.
+    Returns that window, or None when this kiosk opens on another screen."""
+    if peek_role(settings.db_path) not in ("both", "proposals"):
+        return None
+    if getattr(args, "role", None) not in (None, "both", "proposals"):
+        return None
+    from kiosk.ui.background import run_in_background
+    from kiosk.ui.window import KioskWindow
 
-    from kiosk.cli import open_store
-    from kiosk.storage.health import DatabaseDamaged, DatabaseMissing, take_backup
+    early = KioskWindow(None, None, run_in_background, default_language=language)
+    hooks.watch_first_paint(app, early.welcome)
+    present(early, getattr(args, "windowed", False))
+    app.processEvents()  # paints the welcome screen
+    if hooks.first_paint:
+        app.processEvents()  # the probe's report
+    return early
+
+
+@dataclasses.dataclass(frozen=True)
+class Opened:
+    settings: Any
+    store: Any
+    recovered: bool  # a backup was put back on the problem screen: the early window is gone
+
+
+def open_or_recover(args: argparse.Namespace, early: Any) -> Opened | None:
+    """The store, or the problem screen for a damaged or missing database (None when
+    the person there leaves it without putting a backup back)."""
+    from kiosk.bootstrap import open_store
+    from kiosk.storage.health import DatabaseDamaged, DatabaseMissing
 
     try:
-        settings, store = open_store(args)
+        return Opened(*open_store(args.data_dir), recovered=False)
     except (DatabaseDamaged, DatabaseMissing) as problem:
         if early is not None:
             early.unlocked = True
             early.close()
         if not database_problem(problem, args):
-            return 3
-        early = None
-        settings, store = open_store(args)
+            return None
+        return Opened(*open_store(args.data_dir), recovered=True)
+
+
+def prepare_store(store: Any, settings: Any, args: argparse.Namespace) -> None:
+    """Demo set-up, the role asked for, and the start-up backup."""
+    from kiosk.storage.health import take_backup
+
     demo_badges = None
     if getattr(args, "demo", False) and store.event_id is None:
         demo_badges = setup_demo_door(store, settings)
     if getattr(args, "role", None):
         set_role(store, args.role)
     take_backup(settings.db_path, settings.backups_dir, "start")
-    if demo_badges is not None:  # printable badges of the demo roster, made once
-        from kiosk.services.badge_sheet import badge_cards
-        from kiosk.storage import Store as CentralStore
-        from kiosk.ui.badge_sheet import write_badges_pdf
+    if demo_badges is not None:
+        write_demo_badges(store, settings, demo_badges)
 
-        # The invitees' tokens are the (demo) organiser's: kiosks never hold them.
-        organiser = settings.data_dir / "demo-organiser"
-        central = CentralStore(f"sqlite:///{organiser / 'central.db'}")
-        try:
-            write_badges_pdf(badge_cards(central, event_id=store.event_id), demo_badges)
-        finally:
-            central.close()
+
+def write_demo_badges(store: Any, settings: Any, path: Any) -> None:
+    """Printable badges of the demo roster, made once. The invitees' tokens are the
+    (demo) organiser's: kiosks never hold them."""
+    from kiosk.services.badge_sheet import badge_cards
+    from kiosk.storage import Store as CentralStore
+    from kiosk.ui.badge_sheet import write_badges_pdf
+
+    organiser = settings.data_dir / "demo-organiser"
+    central = CentralStore(f"sqlite:///{organiser / 'central.db'}")
+    try:
+        write_badges_pdf(badge_cards(central, event_id=store.event_id), path)
+    finally:
+        central.close()
+
+
+def start_station(
+    app: Any, store: Any, settings: Any, language: str, early: Any, args: argparse.Namespace
+) -> Any:
+    """The station (attendee kiosk and staff area) on this kiosk's role; its first window."""
     from kiosk.services.staff import load_staff_settings
     from kiosk.ui.station import Station
 
@@ -385,7 +390,7 @@ def run(args: argparse.Namespace) -> int:
             on_quit=on_quit,
             sound=sound,
         ),
-        windowed=windowed,
+        windowed=getattr(args, "windowed", False),
     )
     role = load_staff_settings(store, settings.idle_timeout_s).role
     if early is not None and role == "checkin":
@@ -394,23 +399,7 @@ def run(args: argparse.Namespace) -> int:
         station.make_kiosk = lambda on_staff: build_window(
             store, settings, on_staff=on_staff, default_language=language
         )
-    window = station.start(role)
-    if measuring and probe is None:
-        probe = FirstPaintProbe(app, getattr(window, "welcome", window))
-    if os.environ.get("KIOSK_PRINT_READY"):  # start-up measurement: store open, screens ready
-        print("READY", time.monotonic(), flush=True)
-    shot = os.environ.get("KIOSK_SCREENSHOT")
-    if shot:  # look at what a frozen build shows: save the first screen and leave
-        from kiosk.ui.qt import QTimer
-
-        QTimer.singleShot(800, lambda: (window.grab().save(shot), app.exit(0)))
-    if os.environ.get("KIOSK_QUIT_AFTER_MS"):  # start-up measurements
-        from kiosk.ui.qt import QTimer
-
-        QTimer.singleShot(int(os.environ["KIOSK_QUIT_AFTER_MS"]), lambda: app.exit(0))
-    code = app.exec()
-    store.close()
-    return int(code)
+    return station.start(role)
 
 
 def present(window: Any, windowed: bool) -> None:

@@ -8,19 +8,14 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import json
-import os
 import sys
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
 
 from kiosk import __version__
-from kiosk.config import Settings, load_settings, private_files, setup_logging
+from kiosk.commands.common import add_common, emit_error
+from kiosk.config import private_files
 from kiosk.domain.errors import KioskError
 from kiosk.i18n import N_, set_language
-
-if TYPE_CHECKING:  # the storage layer is imported when a command opens the store
-    from kiosk.storage import Store
 
 # Each sub-command and the module that registers it (tests/test_cli_parser.py keeps
 # this table true). A command line naming one builds only that module's parsers:
@@ -29,7 +24,7 @@ COMMANDS = {
     "init": "kiosk.commands.basic",
     "status": "kiosk.commands.basic",
     "journal": "kiosk.commands.basic",
-    "run": "kiosk.commands.basic",
+    "run": "kiosk.commands.run",
     "propose": "kiosk.commands.propose",
     "db": "kiosk.commands.database",
     "report": "kiosk.commands.report",
@@ -46,63 +41,6 @@ COMMAND_MODULES = tuple(dict.fromkeys(COMMANDS.values()))
 TOP_OPTIONS_WITH_VALUE = ("--data-dir", "--ui-language")
 
 Handler = Callable[[argparse.Namespace], int]
-
-
-def add_common(parser: argparse.ArgumentParser, top: bool = False) -> None:
-    """Options accepted before or after the sub-command."""
-    # A sub-command's default would overwrite the value given before it.
-    data_default = None if top else argparse.SUPPRESS
-    lang_default = os.environ.get("KIOSK_LANGUAGE", "en") if top else argparse.SUPPRESS
-    parser.add_argument(
-        "--data-dir",
-        default=data_default,
-        help="data folder (default: $KIOSK_DATA_DIR or the platform's user data folder)",
-    )
-    parser.add_argument(
-        "--ui-language",
-        default=lang_default,
-        metavar="LANG",
-        help="language of messages: ar, fr, zgh or en ($KIOSK_LANGUAGE)",
-    )
-
-
-def open_store(args: argparse.Namespace, migrate: bool = True) -> tuple[Settings, Store]:
-    from kiosk.storage import Store
-    from kiosk.storage.health import guard_database, marker_path
-
-    settings = load_settings(args.data_dir)
-    setup_logging(settings)
-    guard_database(settings.db_path, settings.backups_dir, settings.damaged_dir)
-    store = Store(
-        settings.db_url,
-        backups_dir=settings.backups_dir,
-        busy_timeout_ms=settings.busy_timeout_ms,
-        migrate=migrate,
-    )
-    if settings.db_path.exists():  # from now on, a missing file is a loss, not a fresh start
-        marker_path(settings.db_path).touch()
-    return settings, store
-
-
-def emit(args: argparse.Namespace, data: dict[str, Any], text: str) -> None:
-    """Print one result line: JSON with ``--json``, text otherwise; flushed at once."""
-    if getattr(args, "json", False):
-        print(json.dumps(data, ensure_ascii=False), flush=True)
-    else:
-        print(text, flush=True)
-
-
-def emit_error(args: argparse.Namespace, error: KioskError, **extra: Any) -> None:
-    if getattr(args, "json", False):
-        print(
-            json.dumps(
-                {"error": error.code, "message": error.message(), **extra}, ensure_ascii=False
-            ),
-            flush=True,
-        )
-    else:
-        prefix = "".join(f"{k} {v}: " for k, v in extra.items())
-        print(f"{prefix}{error.message()}", file=sys.stderr, flush=True)
 
 
 def command_named(argv: Sequence[str]) -> str | None:
@@ -147,7 +85,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_self_test()
     handler: Handler | None = getattr(args, "handler", None)
     if handler is None:
-        from kiosk.commands.basic import run_ui
+        from kiosk.commands.run import run_ui
 
         handler = run_ui
     try:

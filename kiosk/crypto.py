@@ -8,18 +8,23 @@ things and handles key files.
 from __future__ import annotations
 
 import hashlib
-import os
 from pathlib import Path
 
 from nacl import exceptions as nacl_exceptions
 from nacl.public import PrivateKey, PublicKey, SealedBox
 from nacl.signing import SigningKey, VerifyKey
 
+from kiosk import atomic
+
 # LocalSetting keys under which a kiosk keeps what its event pack gave it.
 ORGANISER_SIGN_PK = "organiser_sign_pk"
 ORGANISER_SEAL_PK = "organiser_seal_pk"
 DEVICE_CERTIFICATE = "device_certificate"  # base64 of the organiser's certificate file
 DEVICE_KEY_FILE = "device_ed25519.key"
+
+
+# What PyNaCl raises for keys, signatures or boxes of the wrong size or type.
+_BAD_INPUT = (nacl_exceptions.ValueError, nacl_exceptions.TypeError, ValueError, TypeError)
 
 
 class CryptoError(Exception):
@@ -54,13 +59,7 @@ def verify(public_key: bytes, message: bytes, signature: bytes) -> None:
     """Raise :class:`CryptoError` unless ``signature`` is ``public_key``'s over ``message``."""
     try:
         VerifyKey(public_key).verify(message, signature)
-    except (
-        nacl_exceptions.BadSignatureError,
-        nacl_exceptions.ValueError,
-        nacl_exceptions.TypeError,
-        ValueError,
-        TypeError,
-    ) as exc:
+    except (nacl_exceptions.BadSignatureError, *_BAD_INPUT) as exc:
         raise CryptoError("bad signature") from exc
 
 
@@ -72,27 +71,14 @@ def seal(recipient_public_key: bytes, plaintext: bytes) -> bytes:
 def unseal(private_key: PrivateKey, ciphertext: bytes) -> bytes:
     try:
         return bytes(SealedBox(private_key).decrypt(ciphertext))
-    except (
-        nacl_exceptions.CryptoError,
-        nacl_exceptions.ValueError,
-        nacl_exceptions.TypeError,
-        ValueError,
-        TypeError,
-    ) as exc:
+    except (nacl_exceptions.CryptoError, *_BAD_INPUT) as exc:
         raise CryptoError("cannot unseal") from exc
 
 
 def write_private_key(path: Path, raw: bytes) -> None:
     """Write a private key readable only by its owner (created 0600, never widened)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    try:
-        os.write(fd, raw.hex().encode("ascii") + b"\n")
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    os.replace(tmp, path)
+    atomic.write_file(path, raw.hex().encode("ascii") + b"\n", mode=0o600)
 
 
 def read_private_key(path: Path) -> bytes:

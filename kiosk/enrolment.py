@@ -18,7 +18,6 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import hashlib
-import json
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -28,7 +27,7 @@ from nacl.signing import SigningKey
 from kiosk import crypto
 from kiosk.domain.errors import KioskError
 from kiosk.i18n import N_
-from kiosk.storage.canonical import canonical_json
+from kiosk.storage.canonical import EnvelopeError, canonical_json, read_envelope
 
 REQUEST_FORMAT = "listening-kiosk/enrolment-request"
 CERTIFICATE_FORMAT = "listening-kiosk/device-certificate"
@@ -89,16 +88,10 @@ def _envelope(fmt: str, document: dict[str, Any], key: SigningKey, domain: bytes
 
 def _open(data: Any, fmt: str) -> tuple[dict[str, Any], bytes, bytes]:
     """(document, its canonical bytes, signature) of an envelope; no check of the signer."""
-    if not isinstance(data, bytes | bytearray) or len(data) > MAX_BYTES:
-        raise _bad("file too large or unreadable")
     try:
-        envelope = json.loads(bytes(data).decode("utf-8"))
-    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
-        raise _bad("not an enrolment file") from exc
-    if not isinstance(envelope, dict) or envelope.get("format") != fmt:
-        raise _bad("not the expected kind of file")
-    if envelope.get("version") != VERSION:
-        raise _bad("unsupported version")
+        envelope = read_envelope(data, fmt, VERSION, MAX_BYTES)
+    except EnvelopeError as exc:
+        raise _bad(str(exc)) from exc
     document, signature = envelope.get("document"), envelope.get("signature")
     if not isinstance(document, dict) or not isinstance(signature, str):
         raise _bad("missing sections")

@@ -41,7 +41,7 @@ from kiosk import crypto
 from kiosk.domain.errors import KioskError
 from kiosk.domain.vocab import ATTENDEE_LIMITS
 from kiosk.i18n import N_
-from kiosk.storage.canonical import canonical_json
+from kiosk.storage.canonical import EnvelopeError, canonical_json, read_envelope
 
 FORMAT = "listening-kiosk/event-pack"
 VERSION = 2
@@ -175,16 +175,10 @@ def read_pack(
     data: bytes, trusted_signer: bytes | None = None, passphrase: str | None = None
 ) -> EventPack:
     """Verify, open and parse a pack; ``trusted_signer`` pins the organiser key."""
-    if not isinstance(data, bytes | bytearray) or len(data) > MAX_PACK_BYTES:
-        raise _bad("file too large or unreadable")
     try:
-        envelope = json.loads(bytes(data).decode("utf-8"))
-    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
-        raise _bad("not an event pack file") from exc
-    if not isinstance(envelope, dict) or envelope.get("format") != FORMAT:
-        raise _bad("not an event pack file")
-    if envelope.get("version") != VERSION:
-        raise _bad("unsupported pack version")
+        envelope = read_envelope(data, FORMAT, VERSION, MAX_PACK_BYTES)
+    except EnvelopeError as exc:
+        raise _bad(str(exc)) from exc
     signer = _hex(envelope, "signer", 32)
     signature = _hex(envelope, "signature", 64)
     try:

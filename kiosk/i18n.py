@@ -55,6 +55,11 @@ def N_(message: str) -> str:
     return message
 
 
+def NP_(singular: str, plural: str) -> tuple[str, str]:
+    """Mark a count's two forms for extraction; translate them later with ``ngettext``."""
+    return singular, plural
+
+
 class Msg(str):
     """A message id used as a parameter of another message: translated with it."""
 
@@ -137,6 +142,8 @@ def _checked(source: str, translated: str) -> str:
 
 
 def gettext_for(lang: str, message: str) -> str:
+    if not message:  # gettext("") is the catalog's header, never a label's text
+        return message
     return _checked(message, catalog(normalize_language(lang)).gettext(message))
 
 

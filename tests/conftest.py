@@ -38,14 +38,14 @@ def data_dir(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def settings(data_dir: Path):  # type: ignore[no-untyped-def]
+def settings(data_dir: Path):
     from kiosk.config import load_settings
 
     return load_settings(data_dir)
 
 
 @pytest.fixture
-def store(settings) -> Iterator[object]:  # type: ignore[no-untyped-def]
+def store(settings) -> Iterator[object]:
     from kiosk.storage import Store
 
     s = Store(settings.db_url, backups_dir=settings.backups_dir)
@@ -54,7 +54,7 @@ def store(settings) -> Iterator[object]:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def demo_store(store):  # type: ignore[no-untyped-def]
+def demo_store(store):
     from kiosk.services.setup import init_demo
 
     init_demo(store)
@@ -85,7 +85,7 @@ def run_cli(
 
 
 @pytest.fixture
-def kiosk_cli(data_dir: Path):  # type: ignore[no-untyped-def]
+def kiosk_cli(data_dir: Path):
     """Run the kiosk command line against this test's data folder."""
 
     def _run(*args: str, check: bool = False) -> subprocess.CompletedProcess[str]:
@@ -121,7 +121,7 @@ def pg_url() -> Iterator[str]:
 # -- the organiser's side -----------------------------------------------------
 
 
-def central(capsys, *args: str) -> str:  # type: ignore[no-untyped-def]
+def central(capsys, *args: str) -> str:
     """Run ``kiosk-central ARGS`` in-process; returns its standard output."""
     from kiosk.central.cli import main as central_main
 
@@ -132,7 +132,7 @@ def central(capsys, *args: str) -> str:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def organiser(tmp_path: Path, capsys, sample_dir: Path):  # type: ignore[no-untyped-def]
+def organiser(tmp_path: Path, capsys, sample_dir: Path):
     """Central folder with keys, event SM-2026 and the sample roster; returns a helper."""
     folder = tmp_path / "central"
 
@@ -157,10 +157,10 @@ def organiser(tmp_path: Path, capsys, sample_dir: Path):  # type: ignore[no-unty
         "2026-11-23T18:00",
     )
     run("roster", "import", "SM-2026", str(sample_dir / "roster.csv"))
-    run.folder = folder  # type: ignore[attr-defined]
-    run.tokens = lambda: json.loads(run("roster", "tokens", "SM-2026", "--json"))  # type: ignore[attr-defined]
-    run.passphrase = pack_passphrase(folder)  # type: ignore[attr-defined]
-    run.enrol = lambda store, keys_dir, event="SM-2026": enrol(folder, store, keys_dir, event)  # type: ignore[attr-defined]
+    run.folder = folder
+    run.tokens = lambda: json.loads(run("roster", "tokens", "SM-2026", "--json"))
+    run.passphrase = pack_passphrase(folder)
+    run.enrol = lambda store, keys_dir, event="SM-2026": enrol(folder, store, keys_dir, event)
     return run
 
 
@@ -178,7 +178,7 @@ def pack_passphrase(folder: Path, event: str = "SM-2026", db_url: str | None = N
 
 def enrol(
     folder: Path, kiosk_store, keys_dir: Path, event: str = "SM-2026", db_url: str | None = None
-) -> str:  # type: ignore[no-untyped-def]
+) -> str:
     """The organiser approves the kiosk's enrolment request; the kiosk installs the
     certificate (what ``kiosk-central device approve`` and ``kiosk enrol`` do)."""
     from kiosk.central.devices import approve
@@ -194,3 +194,30 @@ def enrol(
         central_store.close()
     install_certificate(kiosk_store, approval.certificate)
     return approval.device_id
+
+
+# -- the fast loop ------------------------------------------------------------
+
+# `make test-fast` (the inner loop, under 30 s) leaves out the tests marked `slow`;
+# `make test` runs everything. Besides the tests marked by hand, a test is slow when
+# it opens Qt windows (tests/ui/, qtbot), starts a program (it calls run_cli or
+# subprocess), mounts a file system, seals a pack (Argon2id, 64 MiB) or needs
+# PostgreSQL.
+SLOW_FIXTURES = frozenset({"qtbot", "kiosk_cli", "full_disk", "kiosk_dir", "organiser", "pg_url"})
+SLOW_CALLS = frozenset({"run_cli", "subprocess"})
+
+
+def _is_slow(item: pytest.Item) -> bool:
+    if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+        return True
+    if "ui" in item.path.relative_to(REPO_ROOT / "tests").parts[:1]:
+        return True
+    function = getattr(item, "function", None)
+    code = getattr(function, "__code__", None)
+    return code is not None and bool(SLOW_CALLS & set(code.co_names))
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if _is_slow(item):
+            item.add_marker(pytest.mark.slow)

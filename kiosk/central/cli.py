@@ -23,6 +23,7 @@ ENV_DATA_DIR = "KIOSK_CENTRAL_DATA_DIR"
 # Sub-command groups added by other modules (each exposes register(sub)).
 EXTRA_COMMAND_MODULES: tuple[str, ...] = (
     "kiosk.central.sync_commands",
+    "kiosk.central.export_commands",
     "kiosk.central.user_commands",
     "kiosk.central.console_commands",
 )

@@ -64,8 +64,8 @@ def set_up_demo_kiosk(
 ) -> None:
     """The whole chain on one machine: the demo organiser's pack, opened with its
     passphrase, and this kiosk's enrolment approved by that organiser at once."""
-    from kiosk.services.checkin import setup_from_pack
     from kiosk.services.enrol import enrolment_request, install_certificate
+    from kiosk.services.pack_setup import setup_from_pack
 
     folder = data_dir / "demo-organiser"
     pack = demo_pack(folder, store.clock.now())

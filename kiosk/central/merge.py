@@ -32,12 +32,14 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from kiosk.central.devices import bundle_authoriser, register_from_certificate
 from kiosk.central.models import CentralDevice, ImportedEntry
+from kiosk.domain.errors import StorageError
 from kiosk.i18n import N_
 from kiosk.storage.models import (
     Attendee,
     CheckIn,
     Event,
     Proposal,
+    unknown_walk_in,
     utc_text,
 )
 from kiosk.storage.prepared import Prepared
@@ -301,29 +303,7 @@ def _apply_all(
     now = dt.datetime.now(dt.UTC)
     people = sorted({p["attendee_id"] for p in proposals + checkins if p.get("attendee_id")})
     known_people = already.people
-    stubs = [
-        {
-            "id": a,
-            "event_id": event_id,
-            "kind": "walk_in",
-            "name": "",
-            "created_at": now,
-            "search_key": "",
-            "external_id": None,
-            "name_latin": "",
-            "organisation": "",
-            "category": "citizen",
-            "province": "",
-            "phone": "",
-            "email": "",
-            "preferred_language": "",
-            "consent": False,
-            "created_by": None,
-            "badge_token": None,
-        }
-        for a in people
-        if a not in known_people
-    ]
+    stubs = [unknown_walk_in(a, event_id, now) for a in people if a not in known_people]
     if stubs:
         conn.execute(insert(Attendee), stubs)
     if proposals:
@@ -488,7 +468,7 @@ def import_bundle(
         # hold this frame and the bundle's bytes in a cycle until the next collection
         # (ten 60 MB junk uploads held the server at 639 MB).
         failure = (exc.message(), exc.code, error_seq(exc))
-    except (SQLAlchemyError, ValueError, TypeError, KeyError, OverflowError) as exc:
+    except (StorageError, SQLAlchemyError, ValueError, TypeError, KeyError, OverflowError) as exc:
         # A check above should have caught it; never a traceback, never lost: quarantined.
         log.error("merge of %s failed: %s", path.name, type(exc).__name__)
         error = BundleError(

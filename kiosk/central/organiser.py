@@ -346,15 +346,19 @@ class BuiltPack:
     passphrase: str
 
 
+def _event_and_secret(uow: UnitOfWork, event_code: str) -> tuple[Event, EventSecret]:
+    event = find_event(uow, event_code)
+    secret = uow.session.get(EventSecret, event.id)
+    if secret is None:
+        raise KioskError(
+            N_("The event {event} has no keys."), code="no_event_keys", event=event_code
+        )
+    return event, secret
+
+
 def pack_passphrase(store: Store, event_code: str) -> str:
     with store.uow(readonly=True) as uow:
-        event = find_event(uow, event_code)
-        secret = uow.session.get(EventSecret, event.id)
-        if secret is None:
-            raise KioskError(
-                N_("The event {event} has no keys."), code="no_event_keys", event=event_code
-            )
-        return secret.pack_passphrase
+        return _event_and_secret(uow, event_code)[1].pack_passphrase
 
 
 def build_pack(store: Store, event_code: str, data_dir: Path) -> BuiltPack:
@@ -363,12 +367,7 @@ def build_pack(store: Store, event_code: str, data_dir: Path) -> BuiltPack:
     organiser = load_signing_key(data_dir)
     sealing = load_sealing_key(data_dir)
     with store.uow(readonly=True) as uow:
-        event = find_event(uow, event_code)
-        secret = uow.session.get(EventSecret, event.id)
-        if secret is None:
-            raise KioskError(
-                N_("The event {event} has no keys."), code="no_event_keys", event=event_code
-            )
+        event, secret = _event_and_secret(uow, event_code)
         themes = list(
             uow.session.scalars(
                 select(Theme).where(Theme.event_id == event.id).order_by(Theme.position)

@@ -21,7 +21,7 @@ from kiosk.domain.errors import KioskError, ValidationError
 from kiosk.domain.search import search_key
 from kiosk.i18n import N_
 from kiosk.ids import RECEIPT_ALPHABET
-from kiosk.storage.models import Event, Proposal, Theme
+from kiosk.storage.models import Attendee, Event, Proposal, Theme
 from kiosk.storage.store import Store
 
 _CHECKED = "review.checked_at"
@@ -54,10 +54,11 @@ def catch_up(store: Store, *, max_age: float = 0.0) -> int:
             return 0
         missing = list(
             s.execute(
-                select(Proposal)
+                select(Proposal, Attendee.category)
                 .outerjoin(ProposalReview, ProposalReview.proposal_id == Proposal.id)
+                .outerjoin(Attendee, Attendee.id == Proposal.attendee_id)
                 .where(ProposalReview.proposal_id.is_(None))
-            ).scalars()
+            )
         )
         rows = [
             {
@@ -67,7 +68,9 @@ def catch_up(store: Store, *, max_age: float = 0.0) -> int:
                 "theme_code": p.theme_code,
                 "language": p.language,
                 "province": p.province,
-                "category": p.profile,
+                # The roster's category; the profile its author chose when anonymous
+                # (as the exports filter it).
+                "category": category if category is not None else p.profile,
                 "age_band": p.age_band,
                 "device_id": p.device_id,
                 "created_at": p.created_at,
@@ -81,7 +84,7 @@ def catch_up(store: Store, *, max_age: float = 0.0) -> int:
                 "assignee": "",
                 "answer": "",
             }
-            for p in missing
+            for p, category in missing
         ]
     if not rows:
         return 0

@@ -1,4 +1,4 @@
-"""``kiosk-central import`` and ``stats``."""
+"""``kiosk-central import``, ``serve`` and ``stats`` (``export``: export_commands)."""
 
 from __future__ import annotations
 
@@ -38,15 +38,6 @@ def register(sub: Any) -> None:
     p.add_argument("--demo-roster", metavar="FILE.csv", help="the demo's roster CSV")
     _serve_limits(p)
     p.set_defaults(handler=cmd_serve)
-
-    p = sub.add_parser("export", help="proposals and attendance for spreadsheets or Decidim")
-    add_common(p)
-    p.add_argument("event", metavar="EVENT")
-    p.add_argument("--format", choices=("csv", "xlsx", "json", "decidim"), required=True)
-    p.add_argument("--out", required=True, metavar="FILE")
-    p.add_argument("--with-contacts", action="store_true")
-    p.add_argument("--include-training", action="store_true")
-    p.set_defaults(handler=cmd_export)
 
     p = sub.add_parser("stats", help="figures of an event")
     add_common(p)
@@ -238,21 +229,4 @@ def cmd_serve(args: argparse.Namespace) -> int:
         max_header_bytes=args.max_header_bytes,
     )
     serve(app, args.host, args.port, limits, args.log_level)
-    return 0
-
-
-def cmd_export(args: argparse.Namespace) -> int:
-    from kiosk.central.cli import open_store
-    from kiosk.central.exports import export
-
-    _folder, store = open_store(args)
-    for path in export(
-        store,
-        args.event,
-        args.format,
-        Path(args.out),
-        with_contacts=args.with_contacts,
-        include_training=args.include_training,
-    ):
-        print(_("Written: {path}").format(path=path))
     return 0

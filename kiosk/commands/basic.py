@@ -3,53 +3,39 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from typing import Any
 
-from kiosk.i18n import _
+from kiosk.commands.common import command, emit, open_store
+from kiosk.domain.errors import KioskError
+from kiosk.i18n import N_, _
+from kiosk.services.messages import journal_text, status_lines
+from kiosk.services.setup import init_demo
+from kiosk.services.status import kiosk_status, verify_journal
 
 
 def register(sub: Any) -> None:
-    from kiosk.cli import add_common
-
-    p = sub.add_parser("init", help="set up this kiosk (with --demo: on the demo event)")
-    add_common(p)
+    p = command(
+        sub, "init", help="set up this kiosk (with --demo: on the demo event)", handler=cmd_init
+    )
     p.add_argument("--demo", action="store_true", help="create the demo event and its themes")
     p.add_argument("--name", default="kiosk-1", help="this kiosk's station name")
     p.add_argument("--role", choices=("checkin", "proposals", "both"), default="both")
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(handler=cmd_init)
 
-    p = sub.add_parser("status", help="event, device, counts and journal of this kiosk")
-    add_common(p)
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(handler=cmd_status)
+    p = command(
+        sub, "status", help="event, device, counts and journal of this kiosk", handler=cmd_status
+    )
 
     p = sub.add_parser("journal", help="journal tools")
     jsub = p.add_subparsers(dest="journal_command", required=True)
-    v = jsub.add_parser("verify", help="walk the hash chain and report the first broken link")
-    add_common(v)
-    v.add_argument("--json", action="store_true")
-    v.set_defaults(handler=cmd_journal_verify)
-
-    p = sub.add_parser("run", help="start the attendee kiosk (the default)")
-    add_common(p)
-    p.add_argument("--demo", action="store_true", help="set up the demo event first if needed")
-    p.add_argument("--windowed", action="store_true", help="not full screen (development)")
-    p.add_argument(
-        "--role",
-        choices=("both", "checkin", "proposals"),
-        help="set this kiosk's role first (checkin: open on the check-in screen)",
+    command(
+        jsub,
+        "verify",
+        help="walk the hash chain and report the first broken link",
+        handler=cmd_journal_verify,
     )
-    p.set_defaults(handler=run_ui)
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    from kiosk.cli import emit, open_store
-    from kiosk.domain.errors import KioskError
-    from kiosk.i18n import N_
-    from kiosk.services.setup import init_demo
-
     if not args.demo:
         raise KioskError(
             N_(
@@ -79,23 +65,9 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    from kiosk.cli import emit, open_store
-    from kiosk.services.status import kiosk_status
-
     _settings, store = open_store(args)
     status = kiosk_status(store)
-    lines = [
-        _("Event: {code} ({name})").format(code=status.event_code, name=status.event_name),
-        _("Device: {name} ({id}), role {role}").format(
-            name=status.device_name, id=status.device_id, role=status.role
-        ),
-        _("Attendees: {n}").format(n=status.attendees),
-        _("Check-ins: {n}").format(n=status.checkins),
-        _("Proposals: {n}").format(n=status.proposals),
-        _("Journal entries: {n}, last exported: {seq}").format(
-            n=status.journal_length, seq=status.last_exported_seq
-        ),
-    ]
+    lines = status_lines(status)
     if status.enrolled:
         lines.append(_("Enrolled: the organiser approved this kiosk."))
     elif status.enrolment_code:
@@ -115,17 +87,9 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def cmd_journal_verify(args: argparse.Namespace) -> int:
-    from kiosk.cli import emit, open_store
-    from kiosk.services.status import verify_journal
-
     _settings, store = open_store(args)
     result = verify_journal(store)
-    if result.ok:
-        text = _("Journal OK: {count} entries.").format(count=result.count)
-    else:
-        text = _("Journal BROKEN at entry {seq}: {reason}").format(
-            seq=result.broken_seq, reason=result.reason
-        )
+    text = journal_text(result)
     emit(
         args,
         {
@@ -137,12 +101,3 @@ def cmd_journal_verify(args: argparse.Namespace) -> int:
         text,
     )
     return 0 if result.ok else 1
-
-
-def run_ui(args: argparse.Namespace) -> int:
-    try:
-        from kiosk.app import run
-    except ImportError as exc:  # PySide6 missing: say so plainly
-        print(_("The kiosk screen needs PySide6: {detail}").format(detail=exc), file=sys.stderr)
-        return 2
-    return run(args)

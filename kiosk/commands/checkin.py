@@ -7,24 +7,35 @@ import os
 from pathlib import Path
 from typing import Any
 
-from kiosk.i18n import N_, _, gettext_for
+from kiosk.commands.common import command, emit, open_store
+from kiosk.domain.errors import KioskError
+from kiosk.i18n import N_, _, current_language, format_time, gettext_for, ngettext
+from kiosk.services.badge_sheet import badge_cards
+from kiosk.services.checkin import check_in, undo_check_in
+from kiosk.services.enrol import (
+    REQUEST_FILE,
+    enrolment_request,
+    enrolment_state,
+    install_certificate,
+)
+from kiosk.services.messages import REFUSED_TEXT
+from kiosk.services.pack_setup import setup_from_pack
+from kiosk.services.pin import validate_pin
+from kiosk.services.roster_search import search_attendees
+from kiosk.services.sync import write_atomically
+from kiosk.services.upload import enrol_over_http
+from kiosk.services.walk_in import register_walk_in
 
 OUTCOME_TEXT = {
     "accepted": N_("Welcome, {name}: checked in."),
     "already_checked_in": N_("{name} is already checked in (at {time}, station {station})."),
-    "revoked": N_("This badge has been revoked."),
-    "wrong_event": N_("This badge is for another event."),
-    "invalid_signature": N_("This badge is not genuine (invalid signature)."),
-    "malformed": N_("This is not a readable badge."),
-    "unknown_attendee": N_("This badge is genuine but the person is not on this kiosk's roster."),
+    **REFUSED_TEXT,
 }
 
 
 def register(sub: Any) -> None:
-    from kiosk.cli import add_common
 
-    p = sub.add_parser("setup", help="set this kiosk up from a signed event pack")
-    add_common(p)
+    p = command(sub, "setup", help="set this kiosk up from a signed event pack", handler=cmd_setup)
     p.add_argument("--pack", required=True, metavar="FILE.kpack")
     p.add_argument("--name", required=True, help="station name, e.g. door-1")
     p.add_argument("--role", choices=("checkin", "proposals", "both"), default="both")
@@ -34,56 +45,44 @@ def register(sub: Any) -> None:
         default=os.environ.get("KIOSK_PACK_PASSPHRASE"),
         help="the pack passphrase from the organiser (default: $KIOSK_PACK_PASSPHRASE)",
     )
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(handler=cmd_setup)
 
-    p = sub.add_parser("enrol", help="this kiosk's enrolment: request, certificate")
-    add_common(p)
+    p = command(
+        sub, "enrol", help="this kiosk's enrolment: request, certificate", handler=cmd_enrol
+    )
     p.add_argument("--request-out", metavar="FILE.kreq", help="write the enrolment request")
     p.add_argument(
         "--certificate", metavar="FILE.kcert", help="install the organiser's certificate"
     )
     p.add_argument("--url", help="send the request to the central platform, fetch the certificate")
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(handler=cmd_enrol)
 
-    p = sub.add_parser("checkin", help="check a badge in (exit code 0 only if accepted)")
-    add_common(p)
+    p = command(
+        sub, "checkin", help="check a badge in (exit code 0 only if accepted)", handler=cmd_checkin
+    )
     p.add_argument("token", nargs="?", metavar="TOKEN")
     p.add_argument("--undo", metavar="CHECKIN_ID", help="undo a mistaken check-in")
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(handler=cmd_checkin)
 
-    p = sub.add_parser("walk-in", help="register and check in a person without invitation")
-    add_common(p)
+    p = command(
+        sub,
+        "walk-in",
+        help="register and check in a person without invitation",
+        handler=cmd_walk_in,
+    )
     p.add_argument("--name", required=True)
     p.add_argument("--organisation", default="")
     p.add_argument("--category", default="citizen")
     p.add_argument("--province", default="")
     p.add_argument("--phone", default="")
     p.add_argument("--consent", action="store_true")
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(handler=cmd_walk_in)
 
-    p = sub.add_parser("search", help="find a person by name (lost badge)")
-    add_common(p)
+    p = command(sub, "search", help="find a person by name (lost badge)", handler=cmd_search)
     p.add_argument("query")
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(handler=cmd_search)
 
-    p = sub.add_parser("badges", help="an A4 PDF of badges")
-    add_common(p)
+    p = command(sub, "badges", help="an A4 PDF of badges", handler=cmd_badges)
     p.add_argument("--out", required=True, metavar="FILE.pdf")
     p.add_argument("--attendee", action="append", default=[], metavar="ID")
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(handler=cmd_badges)
 
 
 def cmd_setup(args: argparse.Namespace) -> int:
-    from kiosk.cli import emit, open_store
-    from kiosk.services.checkin import setup_from_pack, validate_pin
-    from kiosk.services.enrol import REQUEST_FILE, enrolment_request
-    from kiosk.services.sync import write_atomically
 
     validate_pin(args.pin or "")  # outside the demo, a kiosk's PIN is set at set-up
     settings, store = open_store(args)
@@ -129,10 +128,6 @@ def cmd_setup(args: argparse.Namespace) -> int:
 
 
 def cmd_enrol(args: argparse.Namespace) -> int:
-    from kiosk.cli import emit, open_store
-    from kiosk.services.enrol import enrolment_request, enrolment_state, install_certificate
-    from kiosk.services.sync import write_atomically
-    from kiosk.services.upload import enrol_over_http
 
     settings, store = open_store(args)
     if args.request_out:
@@ -159,7 +154,6 @@ def cmd_enrol(args: argparse.Namespace) -> int:
 def outcome_message(
     outcome: str, name: str = "", time: str = "", station: str = "", lang: str | None = None
 ) -> str:
-    from kiosk.i18n import current_language
 
     return gettext_for(lang or current_language(), OUTCOME_TEXT[outcome]).format(
         name=name, time=time, station=station
@@ -167,10 +161,6 @@ def outcome_message(
 
 
 def cmd_checkin(args: argparse.Namespace) -> int:
-    from kiosk.cli import emit, open_store
-    from kiosk.domain.errors import KioskError
-    from kiosk.i18n import format_time
-    from kiosk.services.checkin import check_in, undo_check_in
 
     _settings, store = open_store(args)
     if args.undo:
@@ -201,8 +191,6 @@ def cmd_checkin(args: argparse.Namespace) -> int:
 
 
 def cmd_walk_in(args: argparse.Namespace) -> int:
-    from kiosk.cli import emit, open_store
-    from kiosk.services.checkin import register_walk_in
 
     _settings, store = open_store(args)
     walk_in = register_walk_in(
@@ -227,8 +215,6 @@ def cmd_walk_in(args: argparse.Namespace) -> int:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    from kiosk.cli import emit, open_store
-    from kiosk.services.checkin import search_attendees
 
     _settings, store = open_store(args)
     hits = search_attendees(store, args.query)
@@ -264,8 +250,6 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def cmd_badges(args: argparse.Namespace) -> int:
-    from kiosk.cli import emit, open_store
-    from kiosk.services.badge_sheet import badge_cards
     from kiosk.ui.badge_sheet import write_badges_pdf
 
     _settings, store = open_store(args)
@@ -274,6 +258,8 @@ def cmd_badges(args: argparse.Namespace) -> int:
     emit(
         args,
         {"pdf": str(out), "badges": len(cards)},
-        _("{n} badges written to {path}").format(n=len(cards), path=out),
+        ngettext("{n} badge written to {path}", "{n} badges written to {path}", len(cards)).format(
+            n=len(cards), path=out
+        ),
     )
     return 0

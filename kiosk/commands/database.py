@@ -6,34 +6,31 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from kiosk.i18n import _
+from kiosk.commands.common import command, emit, open_store
+from kiosk.config import load_settings
+from kiosk.domain.errors import KioskError
+from kiosk.i18n import N_, _
+from kiosk.storage.health import BackupUnusable, backups, inspect_backup, restore, take_backup
 
 
 def register(sub: Any) -> None:
-    from kiosk.cli import add_common
 
     p = sub.add_parser("db", help="database backups")
     dsub = p.add_subparsers(dest="db_command", required=True)
-    b = dsub.add_parser("backup", help="take a consistent copy of the database now")
-    add_common(b)
-    b.add_argument("--json", action="store_true")
-    b.set_defaults(handler=cmd_backup)
-    r = dsub.add_parser("restore", help="put a backup in place (the current file is kept)")
-    add_common(r)
+    command(dsub, "backup", help="take a consistent copy of the database now", handler=cmd_backup)
+    r = command(
+        dsub,
+        "restore",
+        help="put a backup in place (the current file is kept)",
+        handler=cmd_restore,
+    )
     group = r.add_mutually_exclusive_group(required=True)
     group.add_argument("--latest", action="store_true", help="the newest backup")
     group.add_argument("--file", help="a backup file")
-    r.add_argument("--json", action="store_true")
-    r.set_defaults(handler=cmd_restore)
-    ls = dsub.add_parser("backups", help="list backups, newest first")
-    add_common(ls)
-    ls.add_argument("--json", action="store_true")
-    ls.set_defaults(handler=cmd_list)
+    command(dsub, "backups", help="list backups, newest first", handler=cmd_list)
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    from kiosk.cli import emit, open_store
-    from kiosk.storage.health import take_backup
 
     settings, store = open_store(args)
     store.close()
@@ -43,11 +40,6 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    from kiosk.cli import emit
-    from kiosk.config import load_settings
-    from kiosk.domain.errors import KioskError
-    from kiosk.i18n import N_
-    from kiosk.storage.health import BackupUnusable, backups, inspect_backup, restore
 
     settings = load_settings(args.data_dir)
     if args.latest:
@@ -80,9 +72,6 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from kiosk.cli import emit
-    from kiosk.config import load_settings
-    from kiosk.storage.health import backups
 
     settings = load_settings(args.data_dir)
     found = [str(p) for p in backups(settings.backups_dir)]

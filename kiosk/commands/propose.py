@@ -6,18 +6,20 @@ import argparse
 import json
 from typing import Any
 
+from kiosk.commands.common import command, emit, emit_error, open_store
 from kiosk.domain.errors import KioskError, StorageFull, ValidationError
 from kiosk.domain.proposal import ProposalDraft
 from kiosk.i18n import N_
+from kiosk.services.proposals import submit_proposal
 
 FIELDS = ("theme", "language", "title", "body")
 
 
 def register(sub: Any) -> None:
-    from kiosk.cli import add_common
 
-    p = sub.add_parser("propose", help="submit a proposal (or many, --from FILE.jsonl)")
-    add_common(p)
+    p = command(
+        sub, "propose", help="submit a proposal (or many, --from FILE.jsonl)", handler=cmd_propose
+    )
     p.add_argument("--theme")
     p.add_argument("--language", dest="proposal_language", metavar="LANG")
     p.add_argument("--title")
@@ -29,8 +31,6 @@ def register(sub: Any) -> None:
         metavar="FILE.jsonl",
         help="one JSON object a line: theme, language, title, body",
     )
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(handler=cmd_propose)
 
 
 def draft_from_object(obj: Any) -> ProposalDraft:
@@ -56,8 +56,6 @@ def draft_from_object(obj: Any) -> ProposalDraft:
 
 
 def cmd_propose(args: argparse.Namespace) -> int:
-    from kiosk.cli import emit, emit_error, open_store
-    from kiosk.services.proposals import submit_proposal
 
     settings, store = open_store(args)
 
@@ -71,7 +69,7 @@ def cmd_propose(args: argparse.Namespace) -> int:
             # Every following line would fail the same way: say where it stopped.
             emit_error(args, exc, **({"line": line} if line is not None else {}))
             raise SystemExit(3) from exc
-        data = {"id": receipt.id, "receipt_code": receipt.receipt_code}
+        data: dict[str, object] = {"id": receipt.id, "receipt_code": receipt.receipt_code}
         if line is not None:
             data = {"line": line, **data}
         emit(args, data, f"{receipt.id} {receipt.receipt_code}")
@@ -87,20 +85,13 @@ def cmd_propose(args: argparse.Namespace) -> int:
                     raw = raw[3:]  # a UTF-8 byte order mark, as some editors write
                 try:
                     draft = draft_from_object(json.loads(raw.decode("utf-8")))
-                except UnicodeDecodeError:
-                    emit_error(
-                        args,
-                        ValidationError(N_("The line is not valid UTF-8."), code="invalid_utf8"),
-                        line=number,
+                except (ValueError, RecursionError) as exc:  # RecursionError: nested too deep
+                    bad = (
+                        ValidationError(N_("The line is not valid UTF-8."), code="invalid_utf8")
+                        if isinstance(exc, UnicodeDecodeError)
+                        else ValidationError(N_("The line is not valid JSON."), code="invalid_json")
                     )
-                    failures += 1
-                    continue
-                except (ValueError, RecursionError):  # RecursionError: nested too deep
-                    emit_error(
-                        args,
-                        ValidationError(N_("The line is not valid JSON."), code="invalid_json"),
-                        line=number,
-                    )
+                    emit_error(args, bad, line=number)
                     failures += 1
                     continue
                 except KioskError as exc:

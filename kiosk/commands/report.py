@@ -6,26 +6,22 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from kiosk.commands.common import command, emit, open_store
 from kiosk.i18n import LANGUAGES, _
+from kiosk.services.report import report_data
 
 
 def register(sub: Any) -> None:
-    from kiosk.cli import add_common
 
-    p = sub.add_parser("report", help="the event report (PDF)")
-    add_common(p)
+    p = command(sub, "report", help="the event report (PDF)", handler=cmd_report)
     p.add_argument("--out", required=True, metavar="FILE.pdf")
     p.add_argument("--language", dest="report_language", choices=LANGUAGES, default="fr")
     p.add_argument(
         "--include-training", action="store_true", help="also count records made in training mode"
     )
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(handler=cmd_report)
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from kiosk.cli import emit, open_store
-    from kiosk.services.report import report_data
     from kiosk.ui.report_pdf import write_report_pdf
 
     _settings, store = open_store(args)

@@ -43,6 +43,22 @@ ORDER = [
     Step.REVIEW,
 ]
 QUESTIONS = ("age_band", "gender", "province", "profile")
+TITLE_FROM_BODY = 60  # characters of the proposal's first words taken as its title
+
+
+def title_from(body: str, limit: int = TITLE_FROM_BODY) -> str:
+    """The first words of ``body`` (whole words, up to ``limit`` characters; an
+    ellipsis when the proposal goes on)."""
+    words = body.split()
+    title = ""
+    for word in words:
+        longer = f"{title} {word}" if title else word
+        if len(longer) > limit:
+            break
+        title = longer
+    if not title:  # one word longer than the limit
+        title = words[0][:limit] if words else ""
+    return title + ("\u2026" if len(title) < len(" ".join(words)) else "")
 
 
 @dataclass(frozen=True)
@@ -154,10 +170,15 @@ class AttendeeFlow:
         return self.state
 
     def finish_writing(self) -> FlowState:
+        """The proposal is needed; a title is not (typing one cost a person who rarely
+        uses a keyboard a dozen taps): without one, its first words are the title."""
         self.touch()
-        if not self.state.draft.title.strip() or not self.state.draft.body.strip():
-            self.state = replace(self.state, error=N_("Please write a title and your proposal."))
+        draft = self.state.draft
+        if not draft.body.strip():
+            self.state = replace(self.state, error=N_("Please write your proposal."))
             return self.state
+        if not draft.title.strip():
+            self.state = replace(self.state, draft=replace(draft, title=title_from(draft.body)))
         return self._go(Step.QUESTIONS)
 
     def answer(self, question: str, value: str) -> FlowState:

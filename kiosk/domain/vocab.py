@@ -61,24 +61,32 @@ GENDERS: dict[str, str] = {
     UNDISCLOSED: N_("Prefer not to say"),
 }
 
+# The profile question of the proposal screen: the roster's categories but elected
+# officials and the media, or "prefer not to say".
+PROFILE_CODES = (
+    "citizen", "association", "cooperative", "entrepreneur", "student", "it_professional",
+    "public_official",
+)  # fmt: skip
 PROFILES: dict[str, str] = {
-    "citizen": N_("Citizen"),
-    "association": N_("Association"),
-    "cooperative": N_("Cooperative"),
-    "entrepreneur": N_("Entrepreneur"),
-    "student": N_("Student"),
-    "it_professional": N_("IT professional"),
-    "public_official": N_("Public official"),
+    **{code: CATEGORIES[code] for code in PROFILE_CODES},
     UNDISCLOSED: N_("Prefer not to say"),
 }
 
-# Provinces of the Souss-Massa region (the first users' venue); proper names,
-# shown as written.
+# Provinces of the Souss-Massa region (the first users' venue). Stored as written
+# in Latin letters (the roster's spelling); shown in the screen's language, in its
+# script (the catalogs hold the Arabic and Tifinagh names): see province_name().
 PROVINCES: tuple[str, ...] = (
-    "Agadir-Ida-Ou-Tanane",
-    "Inezgane-A\u00eft Melloul",
-    "Chtouka-A\u00eft Baha",
-    "Taroudant",
-    "Tiznit",
-    "Tata",
+    N_("Agadir-Ida-Ou-Tanane"),
+    N_("Inezgane-A\u00eft Melloul"),
+    N_("Chtouka-A\u00eft Baha"),
+    N_("Taroudant"),
+    N_("Tiznit"),
+    N_("Tata"),
 )
+
+
+def province_name(name: str, lang: str | None = None) -> str:
+    """A province as the screen's language writes it (another name as written)."""
+    from kiosk.i18n import current_language, gettext_for
+
+    return gettext_for(lang or current_language(), name) if name in PROVINCES else name

@@ -19,7 +19,7 @@ from kiosk.storage.models import Event, Theme
 from kiosk.storage.prepared import Prepared
 from kiosk.storage.store import EVENT_KEY, UnitOfWork
 
-_NO_EVENT = N_(
+NO_EVENT = N_(
     "This kiosk has no event yet. Set it up with an event pack "
     "(kiosk setup) or the demo event (kiosk init --demo)."
 )
@@ -29,7 +29,7 @@ def current_event(uow: UnitOfWork) -> Event:
     event_id = uow.get_setting(EVENT_KEY)
     event = uow.session.get(Event, event_id) if event_id else None
     if event is None:
-        raise NotSetUp(_NO_EVENT)
+        raise NotSetUp(NO_EVENT)
     return event
 
 
@@ -66,7 +66,7 @@ def _json_value(value: Any) -> dict[str, str]:
 def _load_event_info(uow: UnitOfWork, event_id: str | None) -> EventInfo:
     row = uow.run(_READ_EVENT, {"event_id": event_id}).fetchone() if event_id else None
     if row is None:
-        raise NotSetUp(_NO_EVENT)
+        raise NotSetUp(NO_EVENT)
     themes = uow.run(_READ_THEMES, {"event_id": row[0]}).fetchall()
     return EventInfo(
         id=row[0],

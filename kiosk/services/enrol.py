@@ -22,7 +22,6 @@ from kiosk.enrolment import (
 )
 from kiosk.i18n import N_
 from kiosk.services.context import current_event
-from kiosk.storage.errors import storage_errors
 from kiosk.storage.models import Device
 from kiosk.storage.store import DEVICE_KEY, Store
 from kiosk.sync import records
@@ -107,7 +106,7 @@ def install_certificate(store: Store, data: bytes) -> DeviceCertificate:
         raise EnrolmentError(
             N_("This certificate is for another event."), code="other_event_certificate"
         )
-    with storage_errors(), store.uow() as uow:
+    with store.uow() as uow:
         uow.set_setting(crypto.DEVICE_CERTIFICATE, cert.as_text())
         uow.record(
             records.DeviceEnrolled.KIND,
@@ -124,3 +123,10 @@ def install_certificate(store: Store, data: bytes) -> DeviceCertificate:
         )
         uow.commit()
     return cert
+
+
+def device_public_key(store: Store) -> str | None:
+    with store.uow(readonly=True) as uow:
+        device_id = uow.get_setting(DEVICE_KEY)
+        device = uow.session.get(Device, device_id) if device_id else None
+        return device.public_key if device else None

@@ -13,7 +13,6 @@ from kiosk.config import Limits
 from kiosk.domain.proposal import ProposalDraft, validate_proposal
 from kiosk.ids import new_id, new_receipt_code
 from kiosk.services.context import event_info
-from kiosk.storage.errors import storage_errors
 from kiosk.storage.models import Proposal, utc_text
 from kiosk.storage.prepared import Prepared
 from kiosk.storage.store import EVENT_KEY, Store
@@ -56,7 +55,7 @@ def submit_proposal(
     """
     limits = limits or _LIMITS
     # Lean: prepared statements only, on a pooled connection (the attendee waits).
-    with storage_errors(), store.uow(lean=True) as uow:
+    with store.uow(lean=True) as uow:
         # The settings come with the journal head, in the submit's first statement.
         local = uow.read_head(EVENT_KEY, TRAINING_KEY)
         info = event_info(uow, local.get(EVENT_KEY))

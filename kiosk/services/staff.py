@@ -7,14 +7,20 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy import select
+
 from kiosk.domain.errors import KioskError, ValidationError
+from kiosk.domain.search import fuzzy_matches, search_key
 from kiosk.domain.text import find_control_character, normalize_text
 from kiosk.i18n import N_
-from kiosk.services.checkin import PIN_KEY, STATION_KEY, hash_pin, pin_matches, validate_pin
+from kiosk.services.checkin import ACCEPTED, AttendeeInfo
+from kiosk.services.pack_setup import STATION_KEY
+from kiosk.services.pin import PIN_KEY, hash_pin, pin_matches, validate_pin
 from kiosk.services.proposals import TRAINING_KEY
+from kiosk.services.roster_search import SearchHit, search_attendees
 from kiosk.services.setup import DEMO_KEY
-from kiosk.storage.models import Device
-from kiosk.storage.store import DEVICE_KEY, Store
+from kiosk.storage.models import Attendee, CheckIn, Device
+from kiosk.storage.store import DEVICE_KEY, EVENT_KEY, Store
 
 DEFAULT_DEMO_PIN = "1234"
 MAX_FAILURES = 5
@@ -170,3 +176,43 @@ def pin_matches_backup(backup: Path, pin: str) -> bool:
     if PIN_KEY in values:
         return pin_matches(values[PIN_KEY], pin)
     return values.get(DEMO_KEY) == "1" and pin == DEFAULT_DEMO_PIN
+
+
+def find_people(store: Store, query: str, limit: int = 20) -> list[SearchHit]:
+    """The name search at the door: the exact matches (:func:`search_attendees`), then
+    names close to what was typed ("El Hasani" finds "El Hassani"), best first."""
+    hits = search_attendees(store, query, limit)
+    key = search_key(query)
+    if len(hits) >= limit or not key:
+        return hits
+    found = {hit.attendee.id for hit in hits}
+    with store.uow(readonly=True) as uow:
+        event_id = uow.get_setting(EVENT_KEY)
+        keys = [
+            (row.id, row.search_key)
+            for row in uow.session.execute(
+                select(Attendee.id, Attendee.search_key).where(Attendee.event_id == event_id)
+            )
+            if row.id not in found
+        ]
+        close = fuzzy_matches(key, keys, limit - len(hits))
+        if not close:
+            return hits
+        ids = [cid for cid, _score in close]
+        people = {
+            a.id: a for a in uow.session.scalars(select(Attendee).where(Attendee.id.in_(ids)))
+        }
+        checked = set(
+            uow.session.scalars(
+                select(CheckIn.attendee_id).where(
+                    CheckIn.attendee_id.in_(ids),
+                    CheckIn.outcome == ACCEPTED,
+                    CheckIn.undone_at.is_(None),
+                )
+            )
+        )
+        for cid in ids:
+            a = people[cid]
+            info = AttendeeInfo(a.id, a.name, a.name_latin, a.organisation, a.category, a.kind)
+            hits.append(SearchHit(info, cid in checked))
+    return hits

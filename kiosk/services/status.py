@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import select
 
 from kiosk.domain.clock_check import ClockAnomaly, find_clock_anomalies
-from kiosk.i18n import N_
+from kiosk.i18n import N_, NP_, _, ngettext
 from kiosk.services.context import current_event
 from kiosk.services.enrol import enrolment_state
 from kiosk.storage import journal
@@ -99,6 +99,15 @@ class Notice:
     level: str  # "warning" | "error"
     message: str  # source text, marked with N_
     values: dict[str, object]
+    plural: str = ""  # a count's other form; values["n"] chooses (ngettext)
+
+    def text(self) -> str:
+        """The notice in the current language."""
+        if self.plural:
+            count = self.values["n"]
+            assert isinstance(count, int)
+            return ngettext(self.message, self.plural, count).format(**self.values)
+        return _(self.message).format(**self.values)
 
 
 def station_notices(store: Store, damaged_dir: Path) -> list[Notice]:
@@ -140,11 +149,11 @@ def station_notices(store: Store, damaged_dir: Path) -> list[Notice]:
             )
         )
     if len(anomalies) > MAX_CLOCK_NOTICES:
+        one, many = NP_(
+            "{n} more clock warning: see kiosk status.",
+            "{n} more clock warnings: see kiosk status.",
+        )
         notices.append(
-            Notice(
-                "warning",
-                N_("{n} more clock warnings: see kiosk status."),
-                {"n": len(anomalies) - MAX_CLOCK_NOTICES},
-            )
+            Notice("warning", one, {"n": len(anomalies) - MAX_CLOCK_NOTICES}, plural=many)
         )
     return notices

@@ -109,3 +109,24 @@ def bundle_line(
         f'"prev_hash":{_text(prev_hash)},"record_id":{_text(record_id)},'
         f'"seq":{int(seq)},"wall_time":{_text(wall_time)}}}'
     )
+
+
+class EnvelopeError(ValueError):
+    """A signed file (pack, enrolment request, certificate) that is not one: its reason."""
+
+
+def read_envelope(data: object, fmt: str, version: int, max_bytes: int) -> dict[str, Any]:
+    """The outer object of a signed JSON file, checked for size, encoding, JSON, its
+    ``format`` and ``version``; the caller checks what is inside and the signature.
+    Hostile bytes raise :class:`EnvelopeError` only."""
+    if not isinstance(data, bytes | bytearray) or len(data) > max_bytes:
+        raise EnvelopeError("file too large or unreadable")
+    try:
+        envelope = json.loads(bytes(data).decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:  # nested too deep
+        raise EnvelopeError("not a file of this kind") from exc
+    if not isinstance(envelope, dict) or envelope.get("format") != fmt:
+        raise EnvelopeError("not a file of this kind")
+    if envelope.get("version") != version:
+        raise EnvelopeError("unsupported version")
+    return envelope

@@ -139,6 +139,32 @@ class Attendee(Base):
     badge_token: Mapped[str | None] = mapped_column(String(256))
 
 
+def unknown_walk_in(
+    attendee_id: str, event_id: str, created_at: Any, badge_token: str | None = None
+) -> dict[str, Any]:
+    """Every column of a walk-in known only by a genuine badge or a record naming them
+    (registered at another kiosk: the details come with that kiosk's bundle)."""
+    return {
+        "id": attendee_id,
+        "event_id": event_id,
+        "external_id": None,
+        "kind": "walk_in",
+        "name": "",
+        "name_latin": "",
+        "organisation": "",
+        "category": "citizen",
+        "province": "",
+        "phone": "",
+        "email": "",
+        "preferred_language": "",
+        "consent": False,
+        "search_key": "",
+        "created_at": created_at,
+        "created_by": None,
+        "badge_token": badge_token,
+    }
+
+
 class CheckIn(Base):
     __tablename__ = "checkin"
     __table_args__ = (

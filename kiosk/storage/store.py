@@ -19,6 +19,7 @@ from sqlalchemy.pool import Pool, PoolProxiedConnection
 from kiosk.clock import SYSTEM_CLOCK, Clock
 from kiosk.storage import journal
 from kiosk.storage.engine import BEGIN_OPTION, begin_transaction, make_engine
+from kiosk.storage.errors import translated
 from kiosk.storage.migrate import upgrade
 from kiosk.storage.models import Device, JournalEntry, LocalSetting
 from kiosk.storage.prepared import Prepared
@@ -193,6 +194,9 @@ class UnitOfWork:
                 self._release_shared(driver)
             elif driver is not None:
                 driver.close()  # back to the pool, which rolls back what was not committed
+        error = translated(exc) if exc is not None else None
+        if error is not None:  # rolled back above: say it as a person can act on it
+            raise error from exc
 
     def _release_shared(self, driver: PoolProxiedConnection) -> None:
         # Roll back what was not committed, as the pool would on check-in.

@@ -78,7 +78,7 @@ class BadgeScreen(Screen):
         layout.addWidget(touch_scroll(content), 1)
         layout.addWidget(self.skip)
 
-    def render(self, state: FlowState) -> None:
+    def show_state(self, state: FlowState) -> None:
         self.title.setText(_("Do you have a badge?"))
         self.text.setText(
             _(
@@ -105,7 +105,7 @@ class ThemeCard(QPushButton):
         policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
         policy.setHeightForWidth(True)
         self.setSizePolicy(policy)
-        row = QHBoxLayout(self)
+        row = self.row = QHBoxLayout(self)
         row.setContentsMargins(16, 10, 16, 10)
         row.setSpacing(12)
         self.icon_label = QLabel()
@@ -133,17 +133,17 @@ class ThemeCard(QPushButton):
         self.updateGeometry()
 
     def sizeHint(self) -> QSize:
-        hint = self.layout().sizeHint()
+        hint = self.row.sizeHint()
         return QSize(hint.width(), max(self.MIN_HEIGHT, hint.height()))
 
     def minimumSizeHint(self) -> QSize:
-        return QSize(self.layout().minimumSize().width(), self.MIN_HEIGHT)
+        return QSize(self.row.minimumSize().width(), self.MIN_HEIGHT)
 
     def hasHeightForWidth(self) -> bool:
         return True
 
     def heightForWidth(self, width: int) -> int:
-        return max(self.MIN_HEIGHT, self.layout().totalHeightForWidth(width))
+        return max(self.MIN_HEIGHT, self.row.totalHeightForWidth(width))
 
 
 class ThemeScreen(Screen):
@@ -162,8 +162,8 @@ class ThemeScreen(Screen):
         self.grid.setColumnStretch(0, 1)
         self.grid.setColumnStretch(1, 1)
         self.cards: dict[str, ThemeCard] = {}
-        self.scroll = touch_scroll(content)
-        layout.addWidget(self.scroll, 1)
+        self.scroller = touch_scroll(content)
+        layout.addWidget(self.scroller, 1)
         self.set_event(event)
 
     def set_event(self, event: EventInfo) -> None:
@@ -181,7 +181,7 @@ class ThemeScreen(Screen):
             self.grid.addWidget(card, i // 2, i % 2)
             self.cards[theme.code] = card
 
-    def render(self, state: FlowState) -> None:
+    def show_state(self, state: FlowState) -> None:
         self.title.setText(_("Choose a theme"))
         for theme in self.event_info.themes:
             card = self.cards[theme.code]
@@ -195,7 +195,7 @@ class WriteScreen(Screen):
     def __init__(
         self,
         keyboard: OnScreenKeyboard,
-        edited: Callable[[str, str], None],
+        edited: Callable[[str, str], object],
         done: Callable[[], None],
     ) -> None:
         super().__init__()
@@ -239,7 +239,7 @@ class WriteScreen(Screen):
             _("{n} / 5000 characters").format(n=len(self.body_field.toPlainText()))
         )
 
-    def render(self, state: FlowState) -> None:
+    def show_state(self, state: FlowState) -> None:
         direction = (
             Qt.LayoutDirection.RightToLeft
             if state.language == "ar"
@@ -254,7 +254,7 @@ class WriteScreen(Screen):
             self.body_field.setPlainText(state.draft.body)
         self._updating = False
         self.title.setText(_("Your proposal"))
-        self.title_field.setPlaceholderText(_("Title (up to 120 characters)"))
+        self.title_field.setPlaceholderText(_("Title (optional, up to 120 characters)"))
         self.body_field.setPlaceholderText(_("Describe your proposal"))
         self.next.setText(_("Next"))
         self.error.setText(_(state.error) if state.error else "")
@@ -287,8 +287,8 @@ class QuestionsScreen(Screen):
         layout = QVBoxLayout(inner)
         layout.setContentsMargins(0, 0, 0, 0)
         # Dragged by a finger (the scroll bar alone was a 12 px target).
-        self.scroll = touch_scroll(inner)
-        outer.addWidget(self.scroll, 1)
+        self.scroller = touch_scroll(inner)
+        outer.addWidget(self.scroller, 1)
         self.questions: dict[str, tuple[QLabel, dict[str, QPushButton], dict[str, str]]] = {}
         self.groups: dict[str, QButtonGroup] = {}
         province_options = {p: p for p in PROVINCES} | {UNDISCLOSED: AGE_BANDS[UNDISCLOSED]}
@@ -321,7 +321,7 @@ class QuestionsScreen(Screen):
         self.next.clicked.connect(done)
         outer.addWidget(self.next)
 
-    def render(self, state: FlowState) -> None:
+    def show_state(self, state: FlowState) -> None:
         self.title.setText(_("A few optional questions"))
         self.hint.setText(
             _("They help the organisers understand who took part. You may skip any of them.")
@@ -342,8 +342,8 @@ class QuestionsScreen(Screen):
             group.setExclusive(False)
             for code, b in buttons.items():
                 text = options[code]
-                # Province names are proper names; the rest are translated labels.
-                b.setText(text if name == "province" and code != UNDISCLOSED else _(text))
+                # Province names too are in the attendee's language and script.
+                b.setText(_(text))
                 b.setChecked(code == current)
             group.setExclusive(True)
         self.next.setText(_("Next"))
@@ -378,7 +378,7 @@ class ConsentScreen(Screen):
         layout.addWidget(touch_scroll(content), 1)
         layout.addWidget(self.next)
 
-    def render(self, state: FlowState) -> None:
+    def show_state(self, state: FlowState) -> None:
         self.title.setText(_("Publication"))
         self.text.setText(
             _(
@@ -419,7 +419,7 @@ class ReviewScreen(Screen):
         layout.addWidget(self.error)
         layout.addWidget(self.submit)
 
-    def render(self, state: FlowState) -> None:
+    def show_state(self, state: FlowState) -> None:
         d = state.draft
         themes = {t.code: t.name(state.language) for t in self.event_info.themes}
         self.title.setText(_("Check and send"))
@@ -472,7 +472,7 @@ class ReceiptScreen(Screen):
         layout.addWidget(touch_scroll(content), 1)
         layout.addWidget(self.done)
 
-    def render(self, state: FlowState) -> None:
+    def show_state(self, state: FlowState) -> None:
         self.title.setText(_("Thank you!"))
         self.text.setText(_("Your proposal has been recorded. Your receipt code:"))
         self.code.setText(state.receipt_code)

@@ -4,22 +4,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QMarginsF, QRectF, Qt
-from PySide6.QtGui import (
+from kiosk.services.badge_sheet import BadgeCard, qr_matrix
+from kiosk.services.sync import commit_file, output_folder, temporary_name
+from kiosk.ui.qt import (
     QColor,
     QFont,
     QImage,
     QPagedPaintDevice,
-    QPageLayout,
-    QPageSize,
     QPainter,
-    QPdfWriter,
     QPen,
+    QRectF,
+    Qt,
 )
-
-from kiosk.services.badge_sheet import BadgeCard, qr_matrix
-from kiosk.services.sync import commit_file, output_folder, temporary_name
-from kiosk.ui.report_pdf import ensure_app, load_bundled_fonts
+from kiosk.ui.report_pdf import a4_writer, ensure_app, load_bundled_fonts
 
 COLUMNS, ROWS = 2, 4
 DPI = 300
@@ -55,16 +52,7 @@ def write_badges_pdf(cards: list[BadgeCard], out: Path) -> Path:
     ensure_app()
     load_bundled_fonts()
     tmp = temporary_name(out)
-    writer = QPdfWriter(str(tmp))
-    writer.setResolution(DPI)
-    writer.setPageLayout(
-        QPageLayout(
-            QPageSize(QPageSize.PageSizeId.A4),
-            QPageLayout.Orientation.Portrait,
-            QMarginsF(10, 10, 10, 10),
-            QPageLayout.Unit.Millimeter,
-        )
-    )
+    writer = a4_writer(tmp, margin_mm=10, dpi=DPI)
     writer.setTitle("Badges")
     paint_badges(writer, cards)
     del writer  # closes the file

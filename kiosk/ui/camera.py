@@ -38,7 +38,7 @@ def grey_frame(image: QImage) -> tuple[bytes, int, int]:
 def backend_loaded() -> bool:
     """True when a QtMultimedia back-end (FFmpeg on Linux and Windows) is loaded: without
     one, QMediaDevices still imports but no camera can ever be opened."""
-    from PySide6.QtMultimedia import QMediaFormat
+    from kiosk.ui.qt import QMediaFormat
 
     return bool(QMediaFormat().supportedVideoCodecs(QMediaFormat.ConversionMode.Decode))
 
@@ -69,7 +69,7 @@ class CameraScanner(QObject):
     def available() -> tuple[bool, str]:
         """(True, device name) or (False, the reason, untranslated key)."""
         try:
-            from PySide6.QtMultimedia import QMediaDevices
+            from kiosk.ui.qt import QMediaDevices
         except ImportError as exc:  # a build or a machine without the multimedia module
             log.warning("QtMultimedia unavailable: %s", exc)
             return False, "no_backend"
@@ -81,16 +81,17 @@ class CameraScanner(QObject):
         return True, inputs[0].description()
 
     def make_preview(self, parent: QWidget | None = None) -> QWidget:
-        from PySide6.QtMultimediaWidgets import QVideoWidget
+        from kiosk.ui.qt import QVideoWidget
 
-        self.preview = QVideoWidget(parent)
-        return self.preview
+        preview = QVideoWidget(parent)
+        self.preview = preview
+        return preview
 
     def start(self) -> bool:
         ok, _name = self.available()
         if not ok or self.preview is None:
             return False
-        from PySide6.QtMultimedia import QCamera, QMediaCaptureSession
+        from kiosk.ui.qt import QCamera, QMediaCaptureSession
 
         if self.camera is None:
             self.camera = QCamera(self)

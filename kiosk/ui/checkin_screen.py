@@ -14,11 +14,14 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.domain.errors import KioskError
-from kiosk.domain.vocab import CATEGORIES, PROVINCES
+from kiosk.domain.vocab import CATEGORIES, PROVINCES, province_name
 from kiosk.i18n import N_, _, current_language, format_number, format_time, gettext_for
 from kiosk.services.badge_sheet import BadgeCard
-from kiosk.services.checkin import CheckInResult, SearchHit, WalkIn
+from kiosk.services.checkin import CheckInResult
 from kiosk.services.door import DoorCounters
+from kiosk.services.messages import REFUSED_TEXT
+from kiosk.services.roster_search import SearchHit
+from kiosk.services.walk_in import WalkIn
 from kiosk.ui.attendee import qr_pixmap
 from kiosk.ui.background import Runner
 from kiosk.ui.camera import CameraScanner
@@ -54,13 +57,6 @@ from kiosk.ui.welcome import button, label, ltr
 log = logging.getLogger(__name__)
 
 
-REFUSED_TEXT = {
-    "revoked": N_("This badge has been revoked."),
-    "wrong_event": N_("This badge is for another event."),
-    "invalid_signature": N_("This badge is not genuine (invalid signature)."),
-    "malformed": N_("This is not a readable badge."),
-    "unknown_attendee": N_("This badge is genuine but the person is not on this kiosk's roster."),
-}
 CAMERA_PROBLEM = {
     "no_backend": N_("No camera support on this kiosk: use the USB scanner."),
     "no_camera": N_("No camera found: use the USB scanner."),
@@ -197,15 +193,15 @@ class WalkInForm(QWidget):
         buttons.add_trailing()
         buttons.addWidget(self.submit)
         content = QWidget()
-        fields = QVBoxLayout(content)
-        fields.setContentsMargins(0, 0, 0, 0)
+        column = QVBoxLayout(content)
+        column.setContentsMargins(0, 0, 0, 0)
         # The scroll area may not squeeze the rows below what their captions need.
-        fields.setSizeConstraint(QVBoxLayout.SizeConstraint.SetMinimumSize)
-        fields.addWidget(self.title)
-        fields.addLayout(grid)
-        fields.addWidget(self.consent)
-        fields.addWidget(self.error)
-        fields.addStretch(1)
+        column.setSizeConstraint(QVBoxLayout.SizeConstraint.SetMinimumSize)
+        column.addWidget(self.title)
+        column.addLayout(grid)
+        column.addWidget(self.consent)
+        column.addWidget(self.error)
+        column.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(touch_scroll(content), 1)  # the keyboard takes half the screen
@@ -228,9 +224,18 @@ class WalkInForm(QWidget):
             self.category.addItem(category_name(code), code)
         if chosen:
             self.category.setCurrentIndex(max(0, self.category.findData(chosen)))
-        if self.province.count() == 0:
-            self.province.addItem("")
-            self.province.addItems(list(PROVINCES))
+        # Each province in the screen's language; stored as the roster writes it.
+        typed = self.province.currentText()
+        chosen_province = self.province.currentData()
+        self.province.clear()
+        self.province.addItem("", "")
+        for province in PROVINCES:
+            self.province.addItem(province_name(province), province)
+        index = self.province.findData(chosen_province) if chosen_province else -1
+        if index > 0:
+            self.province.setCurrentIndex(index)
+        else:
+            self.province.setEditText(typed)
         self.consent.setText(
             _("The person agrees that their details are kept for this consultation.")
         )
@@ -246,12 +251,20 @@ class WalkInForm(QWidget):
         self.consent.setChecked(False)
         self.error.clear()
 
+    def province_value(self) -> str:
+        """The chosen province as the roster writes it, or what staff typed."""
+        text = self.province.currentText()
+        index = self.province.findText(text)
+        if index > 0 and self.province.itemData(index):
+            return str(self.province.itemData(index))
+        return text
+
     def values(self) -> dict[str, Any]:
         return {
             "name": self.name.text(),
             "organisation": self.organisation.text(),
             "category": self.category.currentData() or "citizen",
-            "province": self.province.currentText(),
+            "province": self.province_value(),
             "phone": self.phone.text(),
             "consent": self.consent.isChecked(),
         }
@@ -304,6 +317,8 @@ class BadgePage(QWidget):
 class CheckInScreen(QWidget):
     """Scan page, walk-in form and new badge, with the scanner captured throughout."""
 
+    search_timer: QTimer  # made below the field whose typing restarts it
+
     def __init__(
         self, services: DoorServices, runner: Runner, parent: QWidget | None = None
     ) -> None:
@@ -313,14 +328,17 @@ class CheckInScreen(QWidget):
         self.runner = runner
         self.last_accepted: tuple[str, str] | None = None  # (checkin id, name)
         self.confirming_undo = False
+        # A person tapped in the search list, waiting for staff to confirm: (id, name).
+        self.confirming_checkin: tuple[str, str] | None = None
+        self.searched = ""  # the query the list shows the answer to
         self.results: list[SearchHit] = []
         self._result: tuple[str, Any] = ("idle", None)
         self.scans = 0
 
         self.counters = Counters(self)
         self.panel = ResultPanel(self)
-        self.panel.confirm_yes.clicked.connect(self._undo_confirmed)
-        self.panel.confirm_no.clicked.connect(self._undo_cancelled)
+        self.panel.confirm_yes.clicked.connect(self._confirmed)
+        self.panel.confirm_no.clicked.connect(self._cancelled)
         self.search_field = QLineEdit()
         self.search_field.setObjectName("searchField")
         # No clear button: Qt's is 22x18 px; the keyboard's backspace empties the field.
@@ -335,8 +353,10 @@ class CheckInScreen(QWidget):
         self.search_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         grab_touch_scroll(self.search_list.viewport())
         self.search_list.itemClicked.connect(
-            lambda item: self.check_in_found(item.data(Qt.ItemDataRole.UserRole))
+            lambda item: self.ask_check_in(item.data(Qt.ItemDataRole.UserRole))
         )
+        self.search_empty = label(name="subtitle")
+        self.search_empty.hide()
         self.undo_button = button()
         self.undo_button.clicked.connect(self._undo_asked)
         self.walk_in_button = button("", "primary")
@@ -356,6 +376,7 @@ class CheckInScreen(QWidget):
         side = QVBoxLayout()
         side.addWidget(self.search_title)
         side.addWidget(self.search_field)
+        side.addWidget(self.search_empty)
         side.addWidget(self.search_list, 1)
         side.addLayout(self.preview_box)
         side.addWidget(self.camera_note)
@@ -389,16 +410,16 @@ class CheckInScreen(QWidget):
         self.keyboard.hide()
         # The scan page's actions stay in view below the pages, above the keyboard (the
         # walk-in form scrolls when the keyboard leaves it less than it needs).
-        self.actions = QWidget()
-        self.actions.setLayout(actions)
+        self.action_bar = QWidget()
+        self.action_bar.setLayout(actions)
         self.pages.currentChanged.connect(
-            lambda _i: self.actions.setVisible(self.pages.currentWidget() is self.scan_page)
+            lambda _i: self.action_bar.setVisible(self.pages.currentWidget() is self.scan_page)
         )
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 4, 0, 0)
         layout.addWidget(self.counters)
         layout.addWidget(self.pages, 1)
-        layout.addWidget(self.actions)
+        layout.addWidget(self.action_bar)
         layout.addWidget(self.keyboard)
         for field in (
             self.search_field,
@@ -447,6 +468,8 @@ class CheckInScreen(QWidget):
         self._render_search()
         if self.confirming_undo:
             self._undo_asked()
+        elif self.confirming_checkin is not None:
+            self.ask_check_in(self.confirming_checkin[0])
 
     # -- scans ---------------------------------------------------------------------------
     def scanned(self, text: str, method: str = "scan") -> None:
@@ -463,6 +486,7 @@ class CheckInScreen(QWidget):
         """Back to "Ready to scan" (after RESULT_CLEAR_MS, or when the next scan comes)."""
         self.result_timer.stop()
         self.confirming_undo = False
+        self.confirming_checkin = None
         self._result = ("idle", None)
         self._render_result()
 
@@ -540,6 +564,7 @@ class CheckInScreen(QWidget):
             self.panel.show_state("idle", _("Nothing to undo"), "", "")
             return
         self.confirming_undo = True
+        self.confirming_checkin = None
         self.panel.show_state("confirm", _("Undo this check-in?"), self.last_accepted[1], "")
         self.panel.confirm_yes.setText(_("Yes, undo"))
         self.panel.confirm_no.setText(_("No"))
@@ -549,6 +574,18 @@ class CheckInScreen(QWidget):
     def _undo_cancelled(self) -> None:
         self.confirming_undo = False
         self._render_result()
+
+    def _confirmed(self) -> None:
+        if self.confirming_checkin is not None:
+            attendee_id, _name = self.confirming_checkin
+            self.confirming_checkin = None
+            self.check_in_found(attendee_id)
+        elif self.confirming_undo:
+            self._undo_confirmed()
+
+    def _cancelled(self) -> None:
+        self.confirming_checkin = None
+        self._undo_cancelled()
 
     def _undo_confirmed(self) -> None:
         if self.last_accepted is None:
@@ -560,6 +597,8 @@ class CheckInScreen(QWidget):
             self.last_accepted = None
             self._show("undone", name)
             self.counter_timer.start()
+            if self.search_field.text():  # the list's check marks follow
+                self.search_timer.start()
 
         self.runner(lambda: self.services.undo(checkin_id), done, self._failed)
 
@@ -568,19 +607,25 @@ class CheckInScreen(QWidget):
         query = self.search_field.text()
         if not query.strip():
             self.results = []
+            self.searched = ""
             self._render_search()
             return
 
         def done(hits: list[SearchHit]) -> None:
             if self.search_field.text() == query:  # an older answer arriving late is dropped
                 self.results = hits
+                self.searched = query
                 self._render_search()
 
         self.runner(lambda: self.services.search(query), done, self._failed)
 
     def _render_search(self) -> None:
-        """One row per person; one tap on a row checks them in."""
+        """One row per person; a tap on a row asks to confirm the check-in."""
         self.search_list.clear()
+        nobody = bool(self.searched.strip()) and not self.results
+        self.search_empty.setVisible(nobody)
+        if nobody:
+            self.search_empty.setText(_("No one found. Check the spelling, or register a walk-in."))
         for hit in self.results:
             a = hit.attendee
             parts = [a.name]
@@ -598,8 +643,25 @@ class CheckInScreen(QWidget):
     def result_items(self) -> list[QListWidgetItem]:
         return [self.search_list.item(i) for i in range(self.search_list.count())]
 
+    def ask_check_in(self, attendee_id: str) -> None:
+        """A tap on a search result: the panel asks before checking the person in
+        (a tap on the wrong row, or a scroll taken for a tap, checks no one in)."""
+        hit = next((h for h in self.results if h.attendee.id == attendee_id), None)
+        if hit is None:
+            return
+        a = hit.attendee
+        name = a.name or a.name_latin
+        self.confirming_undo = False
+        self.confirming_checkin = (attendee_id, name)
+        self._result = ("idle", None)
+        self.panel.show_state("confirm", _("Check this person in?"), name, "")
+        self.panel.confirm_yes.setText(_("Yes, check in"))
+        self.panel.confirm_no.setText(_("No"))
+        self.panel.show_confirm(True)
+        self.result_timer.start()  # an unanswered question goes too (as a "No")
+
     def check_in_found(self, attendee_id: str) -> None:
-        """One tap on a search result checks the person in (method ``search``)."""
+        """Check in a person found by name (method ``search``), once confirmed."""
         self.clear_result()
         self.runner(
             lambda: self.services.check_in_attendee(attendee_id), self._show_result, self._failed
@@ -669,7 +731,7 @@ class CheckInScreen(QWidget):
 
     # -- counters, camera, keyboard ------------------------------------------------------
     def refresh_counters(self) -> None:
-        self.runner(self.services.counters, self.counters.show_counters, lambda _e: None)
+        self.runner(self.services.counters, self.counters.show_counters)
 
     def _toggle_camera(self, on: bool) -> None:
         if not on:

@@ -9,41 +9,34 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCharts import (
+from kiosk.domain.vocab import CATEGORIES
+from kiosk.i18n import NATIVE_NAMES, _, current_language, format_number, format_time, gettext_for
+from kiosk.services.dashboard import DashboardFigures
+from kiosk.ui.background import Runner
+from kiosk.ui.qt import (
     QBarCategoryAxis,
     QBarSeries,
     QBarSet,
     QChart,
     QChartView,
-    QHorizontalBarSeries,
-    QValueAxis,
-)
-from PySide6.QtCore import QMargins, Qt, QTimer
-from PySide6.QtGui import QColor, QPainter
-from PySide6.QtWidgets import (
+    QColor,
     QGridLayout,
     QHBoxLayout,
+    QHorizontalBarSeries,
     QLabel,
     QListWidget,
+    QMargins,
+    QPainter,
+    Qt,
+    QTimer,
+    QValueAxis,
     QVBoxLayout,
     QWidget,
 )
 
-from kiosk.domain.vocab import CATEGORIES
-from kiosk.i18n import NATIVE_NAMES, _, current_language, format_number, format_time, gettext_for
-from kiosk.services.dashboard import DashboardFigures
-
 ACCENT = QColor("#1f6f8b")
 
 Fetch = Callable[[], DashboardFigures]
-Runner = Callable[
-    [
-        Callable[[], DashboardFigures],
-        Callable[[DashboardFigures], None],
-        Callable[[BaseException], None],
-    ],
-    None,
-]
 
 
 class Counter(QWidget):

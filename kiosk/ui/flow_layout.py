@@ -98,7 +98,7 @@ class FlowLayout(QLayout):
             lines[-1].append(item)
             x += w + self.gap
         y = rect.y()
-        rtl = self.parentWidget() is not None and self.parentWidget().isRightToLeft()
+        rtl = self._rtl()
         trailing = (
             set(self.items[self.trailing_from :]) if self.trailing_from is not None else set()
         )
@@ -124,7 +124,7 @@ class FlowLayout(QLayout):
         widest = max(i.sizeHint().width() for i in shown)
         columns = max(1, min(self.columns, (rect.width() + self.gap) // (widest + self.gap)))
         width = max(0, (rect.width() - self.gap * (columns - 1)) // columns)
-        rtl = self.parentWidget() is not None and self.parentWidget().isRightToLeft()
+        rtl = self._rtl()
         y = rect.y()
         for start in range(0, len(shown), columns):
             line = shown[start : start + columns]
@@ -137,8 +137,12 @@ class FlowLayout(QLayout):
             y += height + self.gap
         return y - rect.y() - self.gap
 
+    def _rtl(self) -> bool:
+        parent = self.parentWidget()
+        return parent is not None and parent.isRightToLeft()
+
     def _put(self, item: Any, rect: QRect, x: int, y: int, height: int, rtl: bool) -> int:
-        w = min(item.sizeHint().width(), rect.width())
+        w: int = min(item.sizeHint().width(), rect.width())
         left = rect.x() + (rect.width() - x - w if rtl else x)
         item.setGeometry(QRect(left, y, w, height))
         return x + w + self.gap

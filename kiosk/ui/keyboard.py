@@ -131,7 +131,9 @@ class OnScreenKeyboard(QFrame):
         self.keys = []
         code = self.letters if self.page == "letters" else self.page
         layout = self.layouts[code]
-        rows = layout.get("shift_rows") if self.shift and "shift_rows" in layout else layout["rows"]
+        rows: list[Any] = (
+            layout["shift_rows"] if self.shift and "shift_rows" in layout else layout["rows"]
+        )
         width = max(len(row) for row in rows)
         for r, row in enumerate(rows):
             offset = (width - len(row)) // 2

@@ -94,6 +94,7 @@ class PinPad(Overlay):
         self.display.clear()
         self.message.clear()
         self.prompt.setText(_("Staff PIN"))
+        self.ok.setText(_("OK"))
         self.cancel.setText(_("Cancel"))
         self.cover()
 

@@ -18,27 +18,27 @@ def save_badge_pdf(card: BadgeCard, folder: Path) -> Path:
 
     folder.mkdir(parents=True, exist_ok=True)
     out = folder / f"badge-{card.attendee_id}.pdf"
-    tmp = out.with_suffix(".pdf.part")
-    write_badges_pdf([card], tmp)
-    tmp.replace(out)
+    write_badges_pdf([card], out)  # written whole or not at all
     return out
 
 
 def printers_available() -> bool:
-    from PySide6.QtPrintSupport import QPrinterInfo
+    from kiosk.ui.qt import QPrinterInfo
 
     return bool(QPrinterInfo.availablePrinters())
 
 
 def print_badge(card: BadgeCard, parent: QWidget) -> bool:
     """The system print dialog, then the badge; False if staff cancelled."""
-    from PySide6.QtPrintSupport import QPrintDialog, QPrinter
-
     from kiosk.ui.badge_sheet import paint_badges
+    from kiosk.ui.qt import QPrintDialog, QPrinter
     from kiosk.ui.report_pdf import load_bundled_fonts
 
     if not printers_available():
         raise KioskError(N_("No printer found: save the badge as PDF."), code="no_printer")
+    from kiosk.ui.style import translate_qt_dialogs
+
+    translate_qt_dialogs()  # the system print dialog in the screen's language
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     dialog = QPrintDialog(printer, parent)
     if dialog.exec() != QPrintDialog.DialogCode.Accepted:
@@ -56,7 +56,5 @@ def write_event_report(store: Any, lang: str, folder: Path, include_training: bo
     folder.mkdir(parents=True, exist_ok=True)
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M")
     out = folder / f"report-{data.event.code}-{lang}-{stamp}.pdf"
-    tmp = out.with_suffix(".pdf.part")
-    write_report_pdf(data, lang, tmp)
-    tmp.replace(out)
+    write_report_pdf(data, lang, out)  # written whole or not at all
     return out

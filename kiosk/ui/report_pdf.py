@@ -9,25 +9,27 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-from PySide6.QtCore import QMarginsF, QRectF, QSizeF, Qt
-from PySide6.QtGui import (
+from kiosk.config import assets_dir
+from kiosk.domain.vocab import CATEGORIES, province_name
+from kiosk.i18n import NATIVE_NAMES, _, direction, format_number, gettext_for, language
+from kiosk.services.report import ReportData
+from kiosk.services.sync import commit_file, output_folder, temporary_name
+from kiosk.ui.qt import (
     QColor,
     QFont,
     QFontDatabase,
     QImage,
+    QMarginsF,
     QPageLayout,
     QPageSize,
     QPainter,
     QPdfWriter,
+    QRectF,
+    QSizeF,
+    Qt,
     QTextDocument,
     QTextOption,
 )
-
-from kiosk.config import assets_dir
-from kiosk.domain.vocab import CATEGORIES
-from kiosk.i18n import NATIVE_NAMES, _, direction, format_number, gettext_for, language
-from kiosk.services.report import ReportData
-from kiosk.services.sync import commit_file, output_folder, temporary_name
 
 BAR_COLOUR = QColor("#1f6f8b")
 TEXT_COLOUR = QColor("#1b1b1b")
@@ -146,7 +148,13 @@ def build_document(data: ReportData, lang: str) -> QTextDocument:
             heading(3, _("By category")),
             '<p><img src="chart://categories" width="620"></p>',
             heading(3, _("By province")),
-            _table([(p or _("Not given"), format_number(n)) for p, n in f.provinces], rtl),
+            _table(
+                [
+                    (province_name(p) if p else _("Not given"), format_number(n))
+                    for p, n in f.provinces
+                ],
+                rtl,
+            ),
             heading(2, _("Proposals")),
             "<p>"
             + html.escape(_("Proposals received: {n}").format(n=format_number(f.proposals)))
@@ -183,12 +191,28 @@ def build_document(data: ReportData, lang: str) -> QTextDocument:
     return doc
 
 
+def a4_writer(path: Path, margin_mm: float, dpi: int) -> QPdfWriter:
+    """A PDF writer of portrait A4 pages with even margins (report and badge sheets)."""
+    writer = QPdfWriter(str(path))
+    writer.setResolution(dpi)
+    margins = QMarginsF(margin_mm, margin_mm, margin_mm, margin_mm)
+    writer.setPageLayout(
+        QPageLayout(
+            QPageSize(QPageSize.PageSizeId.A4),
+            QPageLayout.Orientation.Portrait,
+            margins,
+            QPageLayout.Unit.Millimeter,
+        )
+    )
+    return writer
+
+
 def ensure_app() -> None:
     """A GUI application object for headless use (the command line), offscreen if
     there is no display."""
     import os
 
-    from PySide6.QtWidgets import QApplication
+    from kiosk.ui.qt import QApplication
 
     if QApplication.instance() is None:
         if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
@@ -203,16 +227,7 @@ def write_report_pdf(data: ReportData, lang: str, out: Path) -> Path:
     load_bundled_fonts()
     doc = build_document(data, lang)
     tmp = temporary_name(out)
-    writer = QPdfWriter(str(tmp))
-    writer.setPageLayout(
-        QPageLayout(
-            QPageSize(QPageSize.PageSizeId.A4),
-            QPageLayout.Orientation.Portrait,
-            QMarginsF(15, 15, 15, 15),
-            QPageLayout.Unit.Millimeter,
-        )
-    )
-    writer.setResolution(150)
+    writer = a4_writer(tmp, margin_mm=15, dpi=150)
     writer.setTitle(data.event.name)
     doc.setPageSize(QSizeF(writer.width(), writer.height()))
     doc.print_(writer)

@@ -17,8 +17,7 @@ class Sounds:
     def __init__(self) -> None:
         self.effects: dict[str, Any] = {}
         try:
-            from PySide6.QtCore import QUrl
-            from PySide6.QtMultimedia import QSoundEffect
+            from kiosk.ui.qt import QSoundEffect, QUrl
         except ImportError:
             log.info("no multimedia module: check-in sounds are off")
             return

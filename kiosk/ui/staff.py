@@ -16,11 +16,13 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.domain.errors import KioskError
-from kiosk.i18n import N_, NATIVE_NAMES, _
+from kiosk.i18n import NATIVE_NAMES, _
 from kiosk.services.dashboard import DashboardFigures
+from kiosk.services.messages import ROLE_TEXT, export_text, journal_text, status_lines, sync_text
 from kiosk.services.staff import IDLE_RANGE, ROLES, StaffSettings
 from kiosk.services.status import Notice, Status
-from kiosk.ui.background import Runner
+from kiosk.ui import background
+from kiosk.ui.background import Runner, failure_text
 from kiosk.ui.checkin_screen import CheckInScreen, DoorServices
 from kiosk.ui.flow_layout import FlowLayout, WrapCheckBox, touch_combo, touch_scroll
 from kiosk.ui.keyboard import OnScreenKeyboard
@@ -51,12 +53,6 @@ log = logging.getLogger(__name__)
 
 STAFF_IDLE_S = 300  # an unattended staff area locks itself after five minutes
 
-ROLE_TEXT = {
-    "both": N_("Check-in and proposals"),
-    "checkin": N_("Check-in only"),
-    "proposals": N_("Proposals only"),
-}
-
 
 @dataclass
 class StaffServices:
@@ -75,13 +71,14 @@ class StaffServices:
     change_pin: Callable[[str, str, str], None]
     check_pin: Callable[[str], bool]
     theme_names: dict[str, dict[str, str]] = field(default_factory=dict)
+    # Every entry again (a second USB stick after "Nothing new to export").
+    export_all: Callable[[Path], Any] | None = None
 
 
 def error_text(error: BaseException, fallback: str) -> str:
-    if isinstance(error, KioskError):
-        return error.message()
-    log.error("staff action failed: %r", error)
-    return fallback
+    if not isinstance(error, KioskError):
+        log.error("staff action failed: %s", type(error).__name__)
+    return failure_text(error, fallback)
 
 
 class ProgressRelay(QObject):
@@ -112,6 +109,9 @@ class DataPage(QWidget):
         self.destination.setMinimumContentsLength(28)
         self.export_button = button("", "primary")
         self.export_button.clicked.connect(self.export)
+        self.export_all_button = button()
+        self.export_all_button.clicked.connect(lambda: self.export(everything=True))
+        self.export_all_button.hide()
         self.sync_button = button()
         self.sync_button.clicked.connect(self.sync)
         self.choose_button = button()
@@ -135,7 +135,7 @@ class DataPage(QWidget):
         rows = []
         for widgets in (
             (self.destination_caption, self.destination, self.choose_button),
-            (self.export_button, self.sync_button),
+            (self.export_button, self.export_all_button, self.sync_button),
             (self.report_caption, self.report_language, self.report_training),
             (self.report_button, self.verify_button),
         ):
@@ -158,6 +158,7 @@ class DataPage(QWidget):
         self.choose_button.setText(_("Another folder..."))
         self.destination_caption.setText(_("Save to"))
         self.export_button.setText(_("Export to USB"))
+        self.export_all_button.setText(_("Write everything again to this drive"))
         self.sync_button.setText(_("Sync now"))
         self.report_caption.setText(_("Event report"))
         self.report_button.setText(_("Event report (PDF)"))
@@ -181,31 +182,16 @@ class DataPage(QWidget):
     def _show_status(self) -> None:
         s = self.status
         if s is not None:
-            lines = [
-                # Latin names and codes kept whole inside Arabic text (the closing
-                # bracket of "(name)" came out mirrored at the line's end).
-                _("Event: {code} ({name})").format(
-                    code=ltr(s.event_code), name=isolate(s.event_name)
-                ),
-                _("Device: {name} ({id}), role {role}").format(
-                    name=isolate(s.device_name),
-                    id=ltr(s.device_id[:8]),
-                    role=_(ROLE_TEXT.get(s.role, s.role)),
-                ),
-                _("Attendees: {n}").format(n=s.attendees),
-                _("Check-ins: {n}").format(n=s.checkins),
-                _("Proposals: {n}").format(n=s.proposals),
-                _("Journal entries: {n}, last exported: {seq}").format(
-                    n=s.journal_length, seq=s.last_exported_seq
-                ),
-            ]
+            # Latin names and codes kept whole inside Arabic text (the closing bracket
+            # of "(name)" came out mirrored at the line's end).
+            lines = status_lines(s, mark=ltr, name=isolate, id_length=8)
             self.summary.setText("\n".join(lines))
         for old in self.notice_labels:
             self.notice_box.removeWidget(old)
             old.deleteLater()
         self.notice_labels = []
         for notice in self.notices:
-            widget = label(_(notice.message).format(**notice.values), "notice")
+            widget = label(notice.text(), "notice")
             widget.setProperty("level", notice.level)
             self.notice_box.addWidget(widget)
             self.notice_labels.append(widget)
@@ -234,7 +220,9 @@ class DataPage(QWidget):
     def choose_folder(self) -> None:
         """Any folder (a USB drive the kiosk did not list, a network share)."""
         from kiosk.ui.qt import QFileDialog
+        from kiosk.ui.style import translate_qt_dialogs
 
+        translate_qt_dialogs()
         folder = QFileDialog.getExistingDirectory(self, _("Save to"))
         if folder:
             if folder not in self.extra_folders:
@@ -247,25 +235,24 @@ class DataPage(QWidget):
         self.progress.setValue(min(done, max(total, 1)))
         self.progress.show()
 
-    def export(self) -> None:
+    def export(self, everything: bool = False) -> None:
         target = self._target()
         if target is None:
             return
         self.result.setText(_("Exporting..."))
+        export = self.services.export_all if everything else self.services.export_to
+        if export is None:
+            return
+        self.export_all_button.hide()
 
         def done(result: Any) -> None:
+            self.result.setText(export_text(result, path=ltr))
             if result is None:
-                self.result.setText(_("Nothing new to export."))
-            else:
-                self.result.setText(
-                    _("Bundle written: {path} (entries {first} to {last}).").format(
-                        path=ltr(str(result.path)), first=result.from_seq, last=result.to_seq
-                    )
-                )
+                self.export_all_button.setVisible(self.services.export_all is not None)
             self.refresh()
 
         self.runner(
-            lambda: self.services.export_to(target),
+            lambda: export(target),
             done,
             lambda e: self.result.setText(
                 error_text(e, _("The export failed; nothing on this kiosk was changed."))
@@ -280,32 +267,16 @@ class DataPage(QWidget):
 
         def done(report: Any) -> None:
             self.progress.hide()
-            if report.rejected:
-                self.result.setText(
-                    _(
-                        "The central platform refused a bundle: {reason}. "
-                        "Everything stays on this kiosk."
-                    ).format(reason=report.rejected.get("reason"))
-                )
-            else:
-                self.result.setText(
-                    _(
-                        "In sync: {n} bundle(s) uploaded; the central platform has every "
-                        "entry up to {seq}."
-                    ).format(n=len(report.uploaded), seq=report.high_water)
-                )
+            self.result.setText(sync_text(report))
             self.refresh()
 
-        self.runner(
-            lambda: self.services.sync_now(relay.moved.emit),
-            done,
-            lambda e: (
-                self.progress.hide(),
-                self.result.setText(
-                    error_text(e, _("The sync failed; everything stays on this kiosk."))
-                ),
-            ),
-        )
+        def failed(error: BaseException) -> None:
+            self.progress.hide()
+            self.result.setText(
+                error_text(error, _("The sync failed; everything stays on this kiosk."))
+            )
+
+        self.runner(lambda: self.services.sync_now(relay.moved.emit), done, failed)
 
     def report(self) -> None:
         target = self._target()
@@ -322,14 +293,7 @@ class DataPage(QWidget):
 
     def verify(self) -> None:
         def done(result: Any) -> None:
-            if result.ok:
-                self.result.setText(_("Journal OK: {n} entries.").format(n=result.count))
-            else:
-                self.result.setText(
-                    _("Journal broken at entry {seq}: {reason}").format(
-                        seq=result.broken_seq, reason=result.reason
-                    )
-                )
+            self.result.setText(journal_text(result))
 
         self.runner(
             self.services.verify_journal,
@@ -353,8 +317,12 @@ class Stepper(QWidget):
         self.spin.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.less = button("\u2212")
         self.more = button("+")
-        self.less.clicked.connect(self.spin.stepDown)
-        self.more.clicked.connect(self.spin.stepUp)
+        # The buttons keep to [floor, ceiling]; a typed value outside it is kept as
+        # typed, and refused when saved with a line saying the range (a spin box
+        # would put it back silently).
+        self.floor, self.ceiling = 0, 99
+        self.less.clicked.connect(lambda: self._step(-1))
+        self.more.clicked.connect(lambda: self._step(1))
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.less)
@@ -362,7 +330,12 @@ class Stepper(QWidget):
         row.addWidget(self.more)
 
     def setRange(self, low: int, high: int) -> None:
-        self.spin.setRange(low, high)
+        self.floor, self.ceiling = low, high
+        self.spin.setRange(0, max(high * 10, 9999))
+
+    def _step(self, direction: int) -> None:
+        value = self.value() + direction * int(self.spin.singleStep())
+        self.spin.setValue(max(self.floor, min(self.ceiling, value)))
 
     def setSingleStep(self, step: int) -> None:
         self.spin.setSingleStep(step)
@@ -384,7 +357,7 @@ class SettingsPage(QWidget):
         self.station = QLineEdit()
         self.role = touch_combo(QComboBox())
         self.idle = Stepper()
-        self.idle.setRange(*IDLE_RANGE)
+        self.idle.setRange(*IDLE_RANGE)  # the buttons keep to it; typing may leave it
         self.idle.setSingleStep(15)
         self.training = WrapCheckBox()
         self.url = QLineEdit()
@@ -460,7 +433,7 @@ class SettingsPage(QWidget):
     def load(self) -> None:
         self.message.clear()
         self.pin_message.clear()
-        self.runner(self.services.load_settings, self.show_settings, lambda _e: None)
+        self.runner(self.services.load_settings, self.show_settings)
 
     def show_settings(self, s: StaffSettings) -> None:
         self.station.setText(s.station)
@@ -561,10 +534,27 @@ class StaffWindow(QMainWindow):
         self.kiosk_button = button("", "toolbar")
         self.kiosk_button.clicked.connect(lambda: self._guarded(self._to_attendee_kiosk))
         self.quit_button = button("", "toolbar")
-        self.quit_button.clicked.connect(lambda: self._guarded(self._quit))
+        self.quit_button.clicked.connect(lambda: self._guarded(self._ask_quit))
         bar.addWidget(self.kiosk_button)
         bar.addWidget(self.quit_button)
         root.addLayout(bar)
+        # Quit is asked once more (in the window: no dialog in front of the scans).
+        self.quit_confirm = QWidget()
+        self.quit_confirm.setObjectName("quitConfirm")
+        self.quit_question = label(name="subtitle")
+        self.quit_yes = button("", "primary")
+        self.quit_yes.clicked.connect(self._quit)
+        self.quit_no = button()
+        self.quit_no.clicked.connect(self.quit_confirm.hide)
+        confirm = QVBoxLayout(self.quit_confirm)
+        confirm.setContentsMargins(0, 4, 0, 4)
+        confirm.addWidget(self.quit_question)
+        confirm_row = FlowLayout(spacing=10)
+        confirm_row.addWidget(self.quit_yes)
+        confirm_row.addWidget(self.quit_no)
+        confirm.addLayout(confirm_row)
+        self.quit_confirm.hide()
+        root.addWidget(self.quit_confirm)
         self.training_banner = label(name="trainingBanner")
         self.training_banner.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.training_banner.hide()
@@ -575,6 +565,7 @@ class StaffWindow(QMainWindow):
         self.notice_banner.hide()
         root.addWidget(self.notice_banner)
         self.notices: list[Notice] = []
+        background.failure_display = self.show_failure
 
         self.checkin = CheckInScreen(services.door, runner)
         from kiosk.ui.dashboard import DashboardView
@@ -617,6 +608,12 @@ class StaffWindow(QMainWindow):
         self.reload_settings()
 
     # -- pages ---------------------------------------------------------------------------
+
+    def show_failure(self, text: str) -> None:
+        """A failure of background work nobody else handled, on the notice banner."""
+        self.notice_banner.setText(text)
+        self.notice_banner.show()
+
     def request_page(self, name: str) -> None:
         if name == "checkin" or not self.locked:
             self.show_page(name)
@@ -659,6 +656,11 @@ class StaffWindow(QMainWindow):
             b.setText(titles[name])
         self.kiosk_button.setText(_("Attendee kiosk"))
         self.quit_button.setText(_("Quit"))
+        self.quit_question.setText(
+            _("Quit the kiosk? Scans and proposals stop until it is started again.")
+        )
+        self.quit_yes.setText(_("Yes, quit"))
+        self.quit_no.setText(_("No"))
         self.training_banner.setText(
             _("TRAINING MODE: records are flagged and left out of exports and reports")
         )
@@ -672,8 +674,8 @@ class StaffWindow(QMainWindow):
             self._render_notices()
 
     def reload_settings(self) -> None:
-        self.runner(self.services.load_settings, self._settings_saved, lambda _e: None)
-        self.runner(self.services.notices, self._show_notices, lambda _e: None)
+        self.runner(self.services.load_settings, self._settings_saved)
+        self.runner(self.services.notices, self._show_notices)
 
     def _show_notices(self, notices: list[Notice]) -> None:
         self.notices = notices
@@ -684,7 +686,7 @@ class StaffWindow(QMainWindow):
             self.notice_banner.hide()
             return
         first = self.notices[0]
-        text = _(first.message).format(**first.values)
+        text = first.text()
         if len(self.notices) > 1:
             text += "  (+" + str(len(self.notices) - 1) + ")"
         self.notice_banner.setText(text)
@@ -734,7 +736,11 @@ class StaffWindow(QMainWindow):
         if self.on_attendee_kiosk is not None:
             self.on_attendee_kiosk()
 
+    def _ask_quit(self) -> None:
+        self.quit_confirm.show()
+
     def _quit(self) -> None:
+        self.quit_confirm.hide()
         self.may_close = True
         if self.on_quit is not None:
             self.on_quit()

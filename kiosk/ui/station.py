@@ -28,8 +28,8 @@ class Station:
     def __init__(
         self,
         app: QApplication,
-        make_kiosk: Callable[[Callable[[], None]], QMainWindow],
-        make_staff: Callable[[bool, Callable[[], None], Callable[[], None]], QMainWindow],
+        make_kiosk: Callable[[Callable[[], object]], QMainWindow],
+        make_staff: Callable[[bool, Callable[[], object], Callable[[], object]], QMainWindow],
         windowed: bool = False,
     ) -> None:
         self.app = app
@@ -70,6 +70,9 @@ class Station:
             self.staff = self.make_staff(locked, self.show_kiosk, self.quit)
         else:
             self.staff.locked = locked
+            # The language is the application's: the attendee kiosk left it at the last
+            # attendee's choice, and the staff screens would speak it.
+            self.staff.set_language(self.staff.language)
             self.staff.reload_settings()
             self.staff.show_page("checkin")
         self._present(self.staff)

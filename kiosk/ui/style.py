@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from kiosk.config import assets_dir
-from kiosk.i18n import is_rtl, set_language
+from kiosk.i18n import N_, current_language, gettext_for, is_rtl, set_language
 from kiosk.ui import qt
 from kiosk.ui.qt import QApplication, QFont, QFontDatabase, QGuiApplication, QWidget
 
@@ -83,3 +85,63 @@ def repolish(widget: QWidget) -> None:
     style = widget.style()
     style.unpolish(widget)
     style.polish(widget)
+
+
+# Qt's own dialogs (the folder chooser, the print dialog, message boxes) in the
+# screen's language: Qt's catalogs where Qt has one (Arabic, French), and the
+# standard buttons from ours in every language (Qt has no Tamazight).
+STANDARD_BUTTONS = {
+    "OK": N_("OK"),
+    "&OK": N_("OK"),
+    "Cancel": N_("Cancel"),
+    "&Cancel": N_("Cancel"),
+    "Yes": N_("Yes"),
+    "&Yes": N_("Yes"),
+    "No": N_("No"),
+    "&No": N_("No"),
+    "Open": N_("Open"),
+    "&Open": N_("Open"),
+    "Save": N_("Save"),
+    "&Save": N_("Save"),
+    "Close": N_("Close"),
+    "&Close": N_("Close"),
+    "Choose": N_("Choose"),
+    "&Choose": N_("Choose"),
+}
+_qt_translators: dict[str, Any] = {}
+
+
+def translate_qt_dialogs(lang: str | None = None) -> None:
+    """Install the translators for ``lang`` (the current language by default) before
+    a Qt dialog is shown; the previous language's are removed."""
+    from kiosk.ui.qt import QLibraryInfo, QTranslator
+
+    code = lang or current_language()
+    if _qt_translators.get("lang") == code:
+        return
+    app = QApplication.instance()
+    if app is None:
+        return
+    for key in ("qt", "ours"):
+        old = _qt_translators.pop(key, None)
+        if old is not None:
+            app.removeTranslator(old)
+
+    class Buttons(QTranslator):
+        def translate(
+            self, context: str, source: str, disambiguation: str | None = None, n: int = -1
+        ) -> str:
+            msgid = STANDARD_BUTTONS.get(source)
+            if msgid is None or code == "en":
+                return ""  # not ours: Qt's catalog or the source text
+            return gettext_for(code, msgid)
+
+    qt_catalog = QTranslator(app)
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if code != "en" and qt_catalog.load(f"qtbase_{code}", folder):
+        app.installTranslator(qt_catalog)
+        _qt_translators["qt"] = qt_catalog
+    ours = Buttons(app)
+    app.installTranslator(ours)  # asked first: the last one installed is
+    _qt_translators["ours"] = ours
+    _qt_translators["lang"] = code

@@ -48,7 +48,7 @@ def button(text: str = "", name: str = "") -> QPushButton:
 class Screen(QWidget):
     step: Step
 
-    def render(self, state: FlowState) -> None:
+    def show_state(self, state: FlowState) -> None:
         """Show ``state`` (texts in ``state.language``)."""
 
 
@@ -84,7 +84,7 @@ class WelcomeScreen(Screen):
             hook, self.on_first_paint = self.on_first_paint, None
             hook()
 
-    def render(self, state: FlowState) -> None:
+    def show_state(self, state: FlowState) -> None:
         # The welcome screen greets in every language at once.
         self.title.setText(" \u00b7 ".join(gettext_for(lang, WELCOME) for lang in LANGUAGE_ORDER))
         self.subtitle.setText(

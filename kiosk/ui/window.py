@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
+import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from kiosk.domain.errors import KioskError
 from kiosk.domain.event import EventInfo
 from kiosk.domain.flow import AttendeeFlow, FlowState, Step, Timeouts
-from kiosk.i18n import N_, _
+from kiosk.i18n import N_, _, ngettext
 from kiosk.ui import qt
 from kiosk.ui.background import Runner
 from kiosk.ui.qt import (
@@ -31,6 +33,8 @@ if TYPE_CHECKING:
 # the keyboard and the overlays (and the Qt classes they need) are imported when
 # they are built, and Qt's enums (``qt.Qt``, ``qt.QEvent``) are first touched then.
 
+log = logging.getLogger(__name__)
+
 LONG_PRESS_MS = 3000
 CORNER = 72  # the staff corner's side, in px
 
@@ -43,10 +47,14 @@ class Services:
         submit: Callable[[Any], Any],
         check_in_badge: Callable[[str], Any],
         check_pin: Callable[[str], bool],
+        load_settings: Callable[[], Any] | None = None,
     ) -> None:
         self.submit = submit
         self.check_in_badge = check_in_badge
         self.check_pin = check_pin
+        # The staff settings (a StaffSettings): the idle time-out and training mode,
+        # read again each time the attendee screens come back from the staff area.
+        self.load_settings = load_settings
 
 
 class KioskWindow(QMainWindow):
@@ -77,6 +85,7 @@ class KioskWindow(QMainWindow):
         self.session = self.flow.state.session  # the attendee the widgets were filled for
         self.unlocked = False
         self.staff_menu_requested = False
+        self.training = False
 
         central = QWidget()
         self.setCentralWidget(central)
@@ -92,6 +101,13 @@ class KioskWindow(QMainWindow):
         self.back_button.clicked.connect(lambda: self._apply(self.flow.back()))
         bar.addWidget(self.back_button)
         bar.addStretch(1)
+        # Training mode on every attendee screen: its proposals are left out of the
+        # exports and reports, so a kiosk left in training mode must not look real.
+        # In the bar (a line of its own pushed the keyboard's last row off 1280x800).
+        self.training_banner = label(name="trainingBanner", wrap=False)
+        self.training_banner.hide()
+        bar.addWidget(self.training_banner)
+        bar.addStretch(1)
         self.language_buttons: dict[str, QPushButton] = {}
         for lang, text in (("ar", "\u0639"), ("fr", "FR"), ("zgh", "\u2d63"), ("en", "EN")):
             b = button(text, "toolbar")
@@ -101,7 +117,11 @@ class KioskWindow(QMainWindow):
             )
             bar.addWidget(b)
             self.language_buttons[lang] = b
-        self.large_button = button("A+", "toolbar")
+        # "A+" read "+A" in Arabic: in right-to-left text the "+" after the last
+        # Latin letter takes the paragraph's direction. A left-to-right mark after it
+        # keeps it on the right (the button's layout direction does not: Qt lays
+        # out a button's text in the application's direction).
+        self.large_button = button("A+\u200e", "toolbar")
         self.large_button.setCheckable(True)
         self.large_button.toggled.connect(lambda on: self._apply(self.flow.set_large_text(on)))
         self.contrast_button = button("\u25d0", "toolbar")
@@ -125,10 +145,10 @@ class KioskWindow(QMainWindow):
         self.built = False
 
         # A 3-second press on the top-left corner opens the PIN pad.
-        self.corner = QWidget(central)
-        self.corner.setObjectName("staffCorner")
-        self.corner.setStyleSheet("background: transparent;")
-        self.corner.setGeometry(0, 0, CORNER, CORNER)
+        self.staff_corner = QWidget(central)
+        self.staff_corner.setObjectName("staffCorner")
+        self.staff_corner.setStyleSheet("background: transparent;")
+        self.staff_corner.setGeometry(0, 0, CORNER, CORNER)
         self.long_press = QTimer(self)
         self.long_press.setSingleShot(True)
         self.long_press.setInterval(LONG_PRESS_MS)
@@ -136,10 +156,11 @@ class KioskWindow(QMainWindow):
 
         self.clock = QTimer(self)
         self.clock.setInterval(1000)
-        self.clock.timeout.connect(lambda: self._apply(self.flow.tick(1.0)))
+        self.clock.timeout.connect(self._tick)
         self.clock.start()
         if services is not None:
             self._build_screens(event)
+            self.read_settings()
         self._apply(self.flow.state)
 
     def _build_screens(self, event: EventInfo) -> None:
@@ -202,16 +223,24 @@ class KioskWindow(QMainWindow):
             self.countdown.body.addWidget(w)
         self.pin_pad = PinPad(
             central,
-            lambda pin: self.services.check_pin(pin),  # type: ignore[union-attr]
+            lambda pin: self.live_services().check_pin(pin),
             self.runner,
             self._pin_accepted,
         )
-        self.corner.raise_()
+        self.staff_corner.raise_()
         for field in (self.write.title_field, self.write.body_field):
             field.installEventFilter(self)
-        self.corner.installEventFilter(self)
+        self.staff_corner.installEventFilter(self)
         QApplication.instance().installEventFilter(self)  # type: ignore[union-attr]
         self.built = True
+
+    def _tick(self) -> None:
+        """A second of the attendee's time. Not while the window is hidden (the staff
+        area is shown): rendering sets the application's language to the attendee's,
+        and the staff screens spoke it from then on (Arabic or English on a French
+        staff screen, issue 18)."""
+        if self.isVisible():
+            self._apply(self.flow.tick(1.0))
 
     def _open_pin_pad(self) -> None:
         if self.built:
@@ -221,8 +250,11 @@ class KioskWindow(QMainWindow):
     def _apply(self, state: FlowState) -> None:
         apply_language(self, state.language)
         self._apply_accessibility(state)
+        self.training_banner.setVisible(self.training)
+        if self.training:
+            self.training_banner.setText(_("TRAINING MODE: not counted"))
         if not self.built:  # starting up: the welcome screen only; attach() shows the rest
-            self.welcome.render(state)
+            self.welcome.show_state(state)
             self.back_button.hide()
             return
         if state.session != self.session:  # the next attendee: nothing of the previous one
@@ -231,9 +263,9 @@ class KioskWindow(QMainWindow):
         screen = self.screens[state.step]
         if self.stack.currentWidget() is not screen:
             self.stack.setCurrentWidget(screen)
-            if state.step == Step.WRITE:
-                self.write.focus_field(self.write.title_field)
-        screen.render(state)
+            if state.step == Step.WRITE:  # the proposal first; its title is optional
+                self.write.focus_field(self.write.body_field)
+        screen.show_state(state)
         self.keyboard.setVisible(state.step == Step.WRITE)
         if state.step == Step.WRITE and self.keyboard.letters != state.language:
             self.keyboard.set_language(state.language)
@@ -243,10 +275,13 @@ class KioskWindow(QMainWindow):
         self.contrast_button.setToolTip(_("High contrast"))
         if state.overlay_countdown is not None:
             self.countdown_title.setText(_("Are you still there?"))
+            seconds = int(state.overlay_countdown)
             self.countdown_text.setText(
-                _("This screen will restart in {seconds} seconds.").format(
-                    seconds=state.overlay_countdown
-                )
+                ngettext(
+                    "This screen will restart in {seconds} second.",
+                    "This screen will restart in {seconds} seconds.",
+                    seconds,
+                ).format(seconds=seconds)
             )
             self.countdown_button.setText(_("I am still here"))
             if not self.countdown.isVisible():
@@ -280,10 +315,29 @@ class KioskWindow(QMainWindow):
         self.review.event_info = event
         if timeouts is not None:
             self.flow.timeouts = timeouts
+        self.read_settings()
         self._apply(self.flow.state)
 
+    def read_settings(self) -> None:
+        """The idle time-out and training mode as staff set them last (at once: a
+        changed time-out needs no restart)."""
+        load = self.services.load_settings if self.services is not None else None
+        if load is None:
+            return
+        try:
+            current = load()
+        except Exception:  # the settings stay as they were; the kiosk goes on
+            log.exception("the staff settings could not be read")
+            return
+        self.flow.timeouts = dataclasses.replace(
+            self.flow.timeouts, idle_s=float(current.idle_timeout_s)
+        )
+        self.training = bool(current.training)
+
     def resume(self) -> None:
-        """Shown again after the staff area: a fresh welcome screen."""
+        """Shown again after the staff area: a fresh welcome screen, with the settings
+        staff may just have changed."""
+        self.read_settings()
         self._apply(self.flow.reset())
 
     def clear_session(self, state: FlowState) -> None:
@@ -293,7 +347,7 @@ class KioskWindow(QMainWindow):
         self.write.clear()
         self.badge.field.setText("")  # setText, unlike clear(), also drops the undo history
         for screen in dict.fromkeys(self.screens.values()):
-            screen.render(state)
+            screen.show_state(state)
         self.review.summary.clear()
         self.keyboard.set_target(None)
         self.keyboard.set_language(state.language)  # letters page, no shift
@@ -308,7 +362,7 @@ class KioskWindow(QMainWindow):
         for overlay in (self.countdown, self.pin_pad) if self.built else ():
             if overlay.isVisible():
                 overlay.cover()
-        self.corner.raise_()
+        self.staff_corner.raise_()
 
     # -- events ------------------------------------------------------------------------
     def _apply_touch(self) -> None:
@@ -324,7 +378,7 @@ class KioskWindow(QMainWindow):
                 QTimer.singleShot(0, lambda: self._apply(self.flow.state))
             else:
                 self.flow.touch()
-        if watched is self.corner:
+        if watched is self.staff_corner:
             if kind == types.MouseButtonPress:
                 self.long_press.start()
             elif kind == types.MouseButtonRelease:
@@ -334,7 +388,7 @@ class KioskWindow(QMainWindow):
             and kind == types.FocusIn
             and watched in (self.write.title_field, self.write.body_field)
         ):
-            self.keyboard.set_target(watched)  # type: ignore[arg-type]
+            self.keyboard.set_target(watched)
         return False
 
     def _badge_scanned(self, text: str) -> None:
@@ -357,7 +411,13 @@ class KioskWindow(QMainWindow):
                 )
             )
 
-        self.runner(lambda: self.services.check_in_badge(text), done, failed)
+        self.runner(lambda: self.live_services().check_in_badge(text), done, failed)
+
+    def live_services(self) -> Services:
+        """The services, once attached (taps before that wait in the event queue)."""
+        if self.services is None:
+            raise RuntimeError("the kiosk window has no services attached yet")
+        return self.services
 
     def _submit(self) -> None:
         if self.flow.state.step != Step.REVIEW:
@@ -375,7 +435,7 @@ class KioskWindow(QMainWindow):
                 message = _("The proposal could not be saved. Please call a staff member.")
             self._apply(self.flow.submit_failed(message))
 
-        self.runner(lambda: self.services.submit(draft), done, failed)
+        self.runner(lambda: self.live_services().submit(draft), done, failed)
 
     def _pin_accepted(self) -> None:
         if self.on_staff is not None:  # the staff area of this kiosk
@@ -408,12 +468,8 @@ def text_widgets(root: QWidget) -> list[str]:
     from kiosk.ui.qt import QLabel, QLineEdit, QPlainTextEdit
 
     texts: list[str] = []
-    for widget in root.findChildren(QLineEdit):
-        texts.append(widget.text())
-    for widget in root.findChildren(QPlainTextEdit):
-        texts.append(widget.toPlainText())
-    for widget in root.findChildren(QLabel):
-        texts.append(widget.text())
-    for widget in root.findChildren(QPushButton):
-        texts.append(widget.text())
+    texts += [line.text() for line in root.findChildren(QLineEdit)]
+    texts += [edit.toPlainText() for edit in root.findChildren(QPlainTextEdit)]
+    texts += [label.text() for label in root.findChildren(QLabel)]
+    texts += [button.text() for button in root.findChildren(QPushButton)]
     return texts

@@ -14,13 +14,13 @@ from kiosk.storage import Store
 
 
 @pytest.fixture
-def api_app(organiser):  # type: ignore[no-untyped-def]
+def api_app(organiser):
     store = Store(f"sqlite:///{Path(organiser.folder) / 'central.db'}")
     yield create_app(store, Path(organiser.folder), max_upload=64 * 1024)
     store.close()
 
 
-def test_api_has_no_server_errors(api_app) -> None:  # type: ignore[no-untyped-def]
+def test_api_has_no_server_errors(api_app) -> None:
     schema = schemathesis.openapi.from_asgi("/openapi.json", api_app)
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) >= 4
@@ -28,7 +28,7 @@ def test_api_has_no_server_errors(api_app) -> None:  # type: ignore[no-untyped-d
 
         @given(case=operation.as_strategy())
         @settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
-        def check(case) -> None:  # type: ignore[no-untyped-def]
+        def check(case) -> None:
             response = case.call()
             assert response.status_code < 500, (case.path, response.status_code)
 

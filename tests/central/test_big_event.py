@@ -17,7 +17,7 @@ PEOPLE = 100_000
 
 
 @pytest.mark.slow
-def test_a_hundred_thousand_attendees_end_to_end(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_a_hundred_thousand_attendees_end_to_end(tmp_path: Path, capsys) -> None:
     folder = tmp_path / "central"
 
     def run(*args: str) -> str:

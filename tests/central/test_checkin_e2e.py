@@ -9,13 +9,15 @@ import pytest
 
 from kiosk.config import load_settings
 from kiosk.event_pack import PackError
-from kiosk.services.checkin import check_in, register_walk_in, setup_from_pack
+from kiosk.services.checkin import check_in
+from kiosk.services.pack_setup import setup_from_pack
+from kiosk.services.walk_in import register_walk_in
 from kiosk.storage import Store
 from tests.central.conftest import central
 from tests.conftest import pack_passphrase
 
 
-def kiosk(tmp_path: Path, name: str, pack: Path, organiser):  # type: ignore[no-untyped-def]
+def kiosk(tmp_path: Path, name: str, pack: Path, organiser):
     settings = load_settings(tmp_path / name)
     store = Store(settings.db_url, backups_dir=settings.backups_dir)
     setup_from_pack(
@@ -31,7 +33,7 @@ def kiosk(tmp_path: Path, name: str, pack: Path, organiser):  # type: ignore[no-
     return store
 
 
-def test_pack_to_door_on_two_kiosks(organiser, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_pack_to_door_on_two_kiosks(organiser, tmp_path: Path, capsys) -> None:
     pack = tmp_path / "event.kpack"
     organiser("pack", "SM-2026", "--out", str(pack))
     a = kiosk(tmp_path, "door-A", pack, organiser)
@@ -168,7 +170,7 @@ def test_pack_to_door_on_two_kiosks(organiser, tmp_path: Path, capsys) -> None: 
         store.close()
 
 
-def test_cli_exit_codes_and_messages(organiser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_cli_exit_codes_and_messages(organiser, tmp_path: Path) -> None:
     from tests.conftest import run_cli
 
     pack = tmp_path / "event.kpack"

@@ -7,12 +7,14 @@ import csv
 import datetime as dt
 import io
 import json
+import random
+import unicodedata
 from pathlib import Path
 
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from kiosk.central.exports import export
+from kiosk.central.exports import FORMULA_START, ExportFilter, export, neutralise
 from kiosk.storage import Store
 from kiosk.storage.models import Event, Proposal
 
@@ -20,9 +22,10 @@ LRM_FORMULA = '\u200e=HYPERLINK("http://x")'
 WIDE_FORMULA = "\uff1dSUM(A1)"
 PHONE = "+212600000000"
 TITLE = "-1+1"
+EVENT = ExportFilter(event="SM-2026")
 
 
-def roster(organiser, tmp_path: Path) -> Store:  # type: ignore[no-untyped-def]
+def roster(organiser, tmp_path: Path) -> Store:
     rows = tmp_path / "people.csv"
     rows.write_text(
         "external_id,full_name,category,phone\n"
@@ -53,9 +56,9 @@ def roster(organiser, tmp_path: Path) -> Store:  # type: ignore[no-untyped-def]
     return store
 
 
-def test_csv_neutralises_what_a_spreadsheet_would_run(organiser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_csv_neutralises_what_a_spreadsheet_would_run(organiser, tmp_path: Path) -> None:
     store = roster(organiser, tmp_path)
-    written = export(store, "SM-2026", "csv", tmp_path / "out.csv", with_contacts=True)
+    written = export(store, EVENT, "csv", tmp_path / "out.csv", with_contacts=True).files
     text = written[1].read_bytes().decode("utf-8-sig")
     rows = csv.DictReader(io.StringIO(text))
     names = [r["name"] for r in rows if r["external_id"] in ("F-1", "F-2")]
@@ -67,9 +70,9 @@ def test_csv_neutralises_what_a_spreadsheet_would_run(organiser, tmp_path: Path)
     store.close()
 
 
-def test_typed_formats_get_the_values_as_they_are(organiser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_typed_formats_get_the_values_as_they_are(organiser, tmp_path: Path) -> None:
     store = roster(organiser, tmp_path)
-    [xlsx] = export(store, "SM-2026", "xlsx", tmp_path / "out.xlsx", with_contacts=True)
+    [xlsx] = export(store, EVENT, "xlsx", tmp_path / "out.xlsx", with_contacts=True).files
     book = load_workbook(xlsx)
     sheet = book["attendance"]
     header = [c.value for c in sheet[1]]
@@ -79,11 +82,36 @@ def test_typed_formats_get_the_values_as_they_are(organiser, tmp_path: Path) -> 
     assert title_cell.value == TITLE and title_cell.data_type == "s"
     body_cell = book["proposals"]["F2"]
     assert body_cell.value == "=1+2" and body_cell.data_type == "s"  # text, not a formula
-    [js] = export(store, "SM-2026", "json", tmp_path / "out.json", with_contacts=True)
+    [js] = export(store, EVENT, "json", tmp_path / "out.json", with_contacts=True).files
     data = json.loads(js.read_text(encoding="utf-8"))
     assert PHONE in [a.get("phone") for a in data["attendance"]]
     assert data["proposals"][0]["title"] == TITLE
-    [decidim] = export(store, "SM-2026", "decidim", tmp_path / "decidim.csv")
-    rows = list(csv.DictReader(io.StringIO(decidim.read_bytes().decode("utf-8-sig"))))
+    [decidim] = export(store, EVENT, "decidim", tmp_path / "decidim.csv").files
+    rows = list(csv.DictReader(io.StringIO(decidim.read_bytes().decode("utf-8")), delimiter=";"))
     assert rows[0]["title/fr"] == TITLE
     store.close()
+
+
+def reference_neutralise(value: object) -> object:
+    """The rule as first written (issue 15), without the fast paths."""
+    if not isinstance(value, str):
+        return value
+    visible = value.lstrip("".join(c for c in value[:8] if unicodedata.category(c) == "Cf"))
+    if unicodedata.normalize("NFKC", visible[:1]).startswith(FORMULA_START) or value.startswith(
+        FORMULA_START
+    ):
+        return "'" + value
+    return value
+
+
+def test_fast_paths_neutralise_as_the_rule() -> None:
+    rng = random.Random(15)
+    alphabet = [
+        *"=+-@\t\rabc019 '\"",
+        "\u200e", "\u200f", "\u061c", "\u2066", "\ufeff",  # invisible marks (Cf)
+        "\uff1d", "\uff0b", "\uff0d", "\uff20", "\u207a", "\ufe62", "\u2212",  # look-alikes
+        "\u0641", "\u2d5c", "\u00e9", "\u0301", "\u0660", "\u00b2",
+    ]  # fmt: skip
+    for _ in range(20000):
+        value = "".join(rng.choice(alphabet) for _ in range(rng.randrange(6)))
+        assert neutralise(value) == reference_neutralise(value), repr(value)

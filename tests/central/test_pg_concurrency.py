@@ -13,9 +13,11 @@ import pytest
 
 from kiosk.config import load_settings
 from kiosk.domain.proposal import ProposalDraft
-from kiosk.services.checkin import check_in, register_walk_in, setup_from_pack
+from kiosk.services.checkin import check_in
+from kiosk.services.pack_setup import setup_from_pack
 from kiosk.services.proposals import submit_proposal
 from kiosk.services.upload import sync
+from kiosk.services.walk_in import register_walk_in
 from kiosk.storage import Store
 from tests.conftest import central, enrol, pack_passphrase
 from tests.sync.test_http_sync import free_port, start_server
@@ -25,7 +27,7 @@ KIOSKS = 20
 
 
 @pytest.mark.slow
-def test_twenty_kiosks_at_once(pg_url: str, tmp_path: Path, capsys, sample_dir: Path) -> None:  # type: ignore[no-untyped-def]
+def test_twenty_kiosks_at_once(pg_url: str, tmp_path: Path, capsys, sample_dir: Path) -> None:
     folder = tmp_path / "central"
 
     def run(*args: str) -> str:

@@ -14,7 +14,7 @@ HEADER = (
 )
 
 
-def import_rows(organiser, tmp_path: Path, capsys, content: bytes) -> list[dict]:  # type: ignore[no-untyped-def]
+def import_rows(organiser, tmp_path: Path, capsys, content: bytes) -> list[dict]:
     path = tmp_path / "roster.csv"
     path.write_bytes(content)
     code = central_main(
@@ -25,14 +25,14 @@ def import_rows(organiser, tmp_path: Path, capsys, content: bytes) -> list[dict]
     return json.loads(out)
 
 
-def test_sample_roster_all_accepted(organiser) -> None:  # type: ignore[no-untyped-def]
+def test_sample_roster_all_accepted(organiser) -> None:
     tokens = organiser.tokens()
     assert len(tokens) == 300
     arabic = [t for t in tokens if any("\u0600" <= c <= "\u06ff" for c in t["name"])]
     assert arabic, "Arabic names survive the import"
 
 
-def test_bom_semicolons_and_multiline_fields(organiser, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_bom_semicolons_and_multiline_fields(organiser, tmp_path: Path, capsys) -> None:
     decomposed = "Fe\u0301ti\u0301ha"  # stored NFC
     text = (
         HEADER.replace(",", ";") + "\n"
@@ -46,7 +46,7 @@ def test_bom_semicolons_and_multiline_fields(organiser, tmp_path: Path, capsys) 
     assert names["N-2"] == "\u2d30\u2d4e\u2d30\u2d63\u2d49\u2d56"
 
 
-def test_each_rejection_reason_with_its_line(organiser, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_each_rejection_reason_with_its_line(organiser, tmp_path: Path, capsys) -> None:
     lines = [
         HEADER,
         "R-1,,,,citizen,,,,",  # blank name

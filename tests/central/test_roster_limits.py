@@ -10,7 +10,7 @@ from pathlib import Path
 from tests.conftest import central
 
 
-def test_rows_over_the_limits_are_rejected_at_import(organiser, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_rows_over_the_limits_are_rejected_at_import(organiser, tmp_path: Path, capsys) -> None:
     rows = tmp_path / "limits.csv"
     rows.write_text(
         "external_id,full_name,full_name_latin,organisation,category,province\n"
@@ -27,7 +27,7 @@ def test_rows_over_the_limits_are_rejected_at_import(organiser, tmp_path: Path, 
     assert {results[n]["error"] for n in (2, 3, 4)} == {"too_long"}
 
 
-def test_a_field_over_128_kb_is_one_rejected_row(organiser, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_a_field_over_128_kb_is_one_rejected_row(organiser, tmp_path: Path, capsys) -> None:
     rows = tmp_path / "huge.csv"
     rows.write_text(
         "external_id,full_name,organisation,category\n"

@@ -6,13 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from kiosk.config import load_settings
-from kiosk.services.checkin import setup_from_pack
+from kiosk.services.pack_setup import setup_from_pack
 from kiosk.services.staff import check_pin
 from kiosk.storage import Store
 from tests.conftest import run_cli
 
 
-def test_setup_requires_a_pin_of_6_to_12_digits(organiser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_setup_requires_a_pin_of_6_to_12_digits(organiser, tmp_path: Path) -> None:
     pack = tmp_path / "event.kpack"
     organiser("pack", "SM-2026", "--out", str(pack))
     base = ["setup", "--pack", str(pack), "--name", "k", "--passphrase", organiser.passphrase]
@@ -25,7 +25,7 @@ def test_setup_requires_a_pin_of_6_to_12_digits(organiser, tmp_path: Path) -> No
     assert good.returncode == 0, good.stderr
 
 
-def test_the_demo_pin_does_not_open_a_real_kiosk(organiser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_the_demo_pin_does_not_open_a_real_kiosk(organiser, tmp_path: Path) -> None:
     pack = tmp_path / "event.kpack"
     organiser("pack", "SM-2026", "--out", str(pack))
     cfg = load_settings(tmp_path / "k")

@@ -13,7 +13,7 @@ from tests.conftest import run_cli
 
 
 @pytest.fixture
-def kiosk_dir(organiser, tmp_path: Path) -> Path:  # type: ignore[no-untyped-def]
+def kiosk_dir(organiser, tmp_path: Path) -> Path:
     """A kiosk set up from the pack (its passphrase), approved by the organiser."""
     pack = tmp_path / "event.kpack"
     organiser("pack", "SM-2026", "--out", str(pack))

@@ -13,7 +13,7 @@ from kiosk.storage.models import Attendee, CheckIn
 T0 = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC)
 
 
-def add_people(store, outcomes: list[tuple[str, str, int, str]]) -> None:  # type: ignore[no-untyped-def]
+def add_people(store, outcomes: list[tuple[str, str, int, str]]) -> None:
     """(kind, category, minutes after T0, outcome) per scan."""
     with store.uow() as uow:
         event_id = uow.get_setting("event_id")

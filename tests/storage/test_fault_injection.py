@@ -36,7 +36,7 @@ def start(data: Path, *args: str) -> subprocess.Popen[bytes]:
 @pytest.mark.slow
 def test_kills_and_full_disks_lose_nothing_acknowledged(
     organiser, kiosk_dir: Path, full_disk: Path, tmp_path: Path
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     rng = random.Random(1501)
     acknowledged: set[str] = set()
     usb = tmp_path / "usb"

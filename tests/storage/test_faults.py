@@ -15,6 +15,9 @@ from kiosk.services.status import kiosk_status, verify_journal
 from kiosk.storage.engine import MAX_PAGES_ENV
 from tests.conftest import REPO_ROOT, cli_env
 
+# Each test starts the kiosk as a program, several times.
+pytestmark = pytest.mark.slow
+
 
 def page_count(db: Path) -> int:
     with sqlite3.connect(db) as con:
@@ -46,7 +49,7 @@ def test_full_disk_fails_cleanly_and_recovers(demo_store, settings, monkeypatch)
     assert verify_journal(demo_store).ok
 
 
-def run(data_dir: Path, *args: str, env_extra: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
+def run(data_dir: Path, *args: str, env_extra: dict[str, str] | None = None):
     import subprocess
     import sys
 

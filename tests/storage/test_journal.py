@@ -50,7 +50,7 @@ def copy_db(src: Path, folder: Path) -> Path:
     return dst
 
 
-def verify(db: Path):  # type: ignore[no-untyped-def]
+def verify(db: Path):
     store = Store(f"sqlite:///{db}")
     try:
         return verify_journal(store)

@@ -51,7 +51,7 @@ def test_expanding_parameters_are_refused() -> None:
         keys.form(sqlite.dialect())
 
 
-def test_driver_errors_are_sqlalchemy_errors_and_roll_back(demo_store) -> None:  # type: ignore[no-untyped-def]
+def test_driver_errors_are_sqlalchemy_errors_and_roll_back(demo_store) -> None:
     with demo_store.uow() as uow:
         uow.run(INSERT, {"key": "probe", "value": "1"})
         with pytest.raises(IntegrityError):
@@ -64,7 +64,7 @@ def test_driver_errors_are_sqlalchemy_errors_and_roll_back(demo_store) -> None: 
     assert demo_store.get_setting("p2") == "2"
 
 
-def test_lean_unit_of_work(demo_store) -> None:  # type: ignore[no-untyped-def]
+def test_lean_unit_of_work(demo_store) -> None:
     # Prepared statements only, on a pooled DBAPI connection with its own BEGIN.
     with demo_store.uow(lean=True) as uow:
         with pytest.raises(RuntimeError):
@@ -83,7 +83,7 @@ def test_lean_unit_of_work(demo_store) -> None:  # type: ignore[no-untyped-def]
     assert demo_store.get_setting("after") == "ok"
 
 
-def test_lean_unit_of_work_inside_another_fails_instead_of_hanging(settings) -> None:  # type: ignore[no-untyped-def]
+def test_lean_unit_of_work_inside_another_fails_instead_of_hanging(settings) -> None:
     from sqlalchemy.exc import OperationalError
 
     from kiosk.services.setup import init_demo

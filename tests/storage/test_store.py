@@ -51,7 +51,7 @@ def test_concurrent_writers_keep_the_journal_gapless(demo_store, settings) -> No
     assert result.ok and result.count == status.journal_length == 82
 
 
-def submit_from_threads(store, tags: str, per_thread: int) -> None:  # type: ignore[no-untyped-def]
+def submit_from_threads(store, tags: str, per_thread: int) -> None:
     """Each character of ``tags`` is a thread submitting ``per_thread`` proposals."""
     errors: list[BaseException] = []
 
@@ -111,3 +111,21 @@ def test_read_head_then_several_records_in_one_unit_of_work(demo_store) -> None:
     assert result.ok and result.count == second.seq
     with demo_store.uow(readonly=True) as uow, pytest.raises(RuntimeError):
         uow.read_head()
+
+
+def test_the_unit_of_work_says_database_failures_itself(store) -> None:
+    """No caller wraps its unit of work: a full disk is StorageFull, another driver
+    error StorageError (rolled back), anything else goes through unchanged."""
+    import sqlite3
+
+    from sqlalchemy.exc import IntegrityError, OperationalError
+
+    from kiosk.domain.errors import StorageError, StorageFull
+
+    with pytest.raises(StorageFull), store.uow() as uow:
+        uow.connection.exec_driver_sql("SELECT 1")
+        raise OperationalError("INSERT", {}, sqlite3.OperationalError("database or disk is full"))
+    with pytest.raises(StorageError), store.uow() as uow:
+        raise IntegrityError("INSERT", {}, sqlite3.IntegrityError("UNIQUE constraint failed"))
+    with pytest.raises(KeyError), store.uow() as uow:
+        raise KeyError("not a database failure")

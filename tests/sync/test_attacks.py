@@ -26,7 +26,8 @@ from kiosk.central.stats import event_stats
 from kiosk.domain.proposal import ProposalDraft
 from kiosk.enrolment import EnrolmentError, make_request, read_request
 from kiosk.event_pack import PackError, read_pack
-from kiosk.services.checkin import check_in, check_in_attendee, setup_from_pack
+from kiosk.services.checkin import check_in, check_in_attendee
+from kiosk.services.pack_setup import setup_from_pack
 from kiosk.services.proposals import submit_proposal
 from kiosk.services.sync import export_bundle
 from kiosk.services.upload import RogueServer, sync
@@ -130,7 +131,7 @@ class Venue:
 
 
 @pytest.fixture
-def venue(organiser, tmp_path: Path) -> Iterator[Venue]:  # type: ignore[no-untyped-def]
+def venue(organiser, tmp_path: Path) -> Iterator[Venue]:
     v = Venue(organiser, tmp_path)
     yield v
     v.a.close()
@@ -230,7 +231,7 @@ def test_another_devices_checkin_cannot_be_undone_in_either_order(venue: Venue) 
     venue.import_(forged)
     assert venue.import_(venue.export_a()).outcome == "accepted"
     with venue.central.uow(readonly=True) as uow:
-        assert uow.session.get(CheckIn, real.checkin_id).undone_at is None  # type: ignore[union-attr]
+        assert uow.session.get(CheckIn, real.checkin_id).undone_at is None
     # Now the check-in is known: the same undo from another device is refused.
     thief2 = forge.enrolled_device(venue.central, venue.folder, "SM-2026", venue.event_id)
     outcome = venue.import_(
@@ -243,7 +244,7 @@ def test_another_devices_checkin_cannot_be_undone_in_either_order(venue: Venue) 
     )
     assert (outcome.outcome, outcome.code, outcome.seq) == ("rejected", "foreign_record", 1)
     with venue.central.uow(readonly=True) as uow:
-        assert uow.session.get(CheckIn, real.checkin_id).undone_at is None  # type: ignore[union-attr]
+        assert uow.session.get(CheckIn, real.checkin_id).undone_at is None
     assert event_stats(venue.central, "SM-2026")["unique_checkins"] == 1
 
 
@@ -396,7 +397,7 @@ def test_a_reminted_token_of_a_revoked_invitee_is_refused(venue: Venue, tmp_path
     with venue.a.uow(readonly=True) as uow:
         walkin = SigningKey(
             bytes.fromhex(uow.session.get(LocalSetting, "walkin_signing_key").value)
-        )  # type: ignore[union-attr]
+        )
     assert _crypto  # the walk-in key a stolen kiosk holds
     as_invitee = badges.make_token(walkin, badges.KIND_INVITEE, venue.event_id, victim)
     as_walk_in = badges.make_token(walkin, badges.KIND_WALK_IN, venue.event_id, victim)
@@ -573,7 +574,7 @@ def test_a_revoked_kiosk_keeps_its_past_but_not_its_future(venue: Venue) -> None
 
 def test_a_kiosk_works_before_its_certificate_and_merges_once_approved(
     organiser, tmp_path: Path
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     """7 am, no network, no organiser laptop: the door and the proposals work at once;
     its USB bundle waits in quarantine until the organiser approves the kiosk (by its
     request file), and over HTTP the kiosk sends its request, is told it waits, and
@@ -684,7 +685,7 @@ def test_an_upload_receipt_must_name_the_bundle_sent(venue: Venue) -> None:
         server.shutdown()
 
 
-def test_anonymous_enrolment_requests_are_capped(venue: Venue, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_anonymous_enrolment_requests_are_capped(venue: Venue, monkeypatch) -> None:
     from kiosk.central import devices
     from kiosk.domain.errors import KioskError
 

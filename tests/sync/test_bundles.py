@@ -16,14 +16,16 @@ from kiosk.central.merge import import_files
 from kiosk.central.stats import event_stats
 from kiosk.config import load_settings
 from kiosk.domain.proposal import ProposalDraft
-from kiosk.services.checkin import check_in, register_walk_in, setup_from_pack, undo_check_in
+from kiosk.services.checkin import check_in, undo_check_in
+from kiosk.services.pack_setup import setup_from_pack
 from kiosk.services.proposals import submit_proposal
 from kiosk.services.status import kiosk_status
 from kiosk.services.sync import export_bundle
+from kiosk.services.walk_in import register_walk_in
 from kiosk.storage import Store
 
 
-def kiosk(tmp_path: Path, name: str, pack: Path, organiser):  # type: ignore[no-untyped-def]
+def kiosk(tmp_path: Path, name: str, pack: Path, organiser):
     """A kiosk set up from the pack with its passphrase, and enrolled by the organiser."""
     cfg = load_settings(tmp_path / name)
     store = Store(cfg.db_url)
@@ -40,7 +42,7 @@ def kiosk(tmp_path: Path, name: str, pack: Path, organiser):  # type: ignore[no-
 
 
 @pytest.fixture
-def event_setup(organiser, tmp_path: Path):  # type: ignore[no-untyped-def]
+def event_setup(organiser, tmp_path: Path):
     pack = tmp_path / "event.kpack"
     organiser("pack", "SM-2026", "--out", str(pack))
     a, cfg_a = kiosk(tmp_path, "door-A", pack, organiser)
@@ -48,7 +50,7 @@ def event_setup(organiser, tmp_path: Path):  # type: ignore[no-untyped-def]
     return organiser, a, cfg_a, b, cfg_b, organiser.tokens()
 
 
-def activity(store: Store, tokens: list[dict], names: list[str]) -> None:  # type: ignore[type-arg]
+def activity(store: Store, tokens: list[dict], names: list[str]) -> None:
     for row in tokens:
         check_in(store, row["token"])
     check_in(store, "not a badge")
@@ -65,7 +67,7 @@ def activity(store: Store, tokens: list[dict], names: list[str]) -> None:  # typ
         )
 
 
-def test_two_kiosks_four_bundles_any_order_twice(event_setup, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_two_kiosks_four_bundles_any_order_twice(event_setup, tmp_path: Path) -> None:
     organiser, a, cfg_a, b, cfg_b, tokens = event_setup
     out = tmp_path / "usb"
     activity(a, tokens[:40], ["alpha", "beta"])
@@ -107,7 +109,7 @@ def test_two_kiosks_four_bundles_any_order_twice(event_setup, tmp_path: Path) ->
     assert all(d["gaps"] == [] for d in stats["devices"])
 
 
-def test_gap_reported_and_out_of_order_import_heals(event_setup, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_gap_reported_and_out_of_order_import_heals(event_setup, tmp_path: Path) -> None:
     organiser, a, cfg_a, _b, _cfg_b, tokens = event_setup
     out = tmp_path / "usb"
     activity(a, tokens[:5], ["one"])
@@ -124,7 +126,7 @@ def test_gap_reported_and_out_of_order_import_heals(event_setup, tmp_path: Path)
     assert event_stats(central_store, "SM-2026")["unique_checkins"] == 10
 
 
-def test_no_personal_data_in_clear(event_setup, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_no_personal_data_in_clear(event_setup, tmp_path: Path) -> None:
     _organiser, a, cfg_a, _b, _cfg_b, tokens = event_setup
     walk_in = register_walk_in(a, name="Zineb Secretname", phone="+212600112233")
     activity(a, tokens[:3], ["\u0645\u0642\u062a\u0631\u062d \u0633\u0631\u064a"])
@@ -146,7 +148,7 @@ def test_no_personal_data_in_clear(event_setup, tmp_path: Path) -> None:  # type
             assert encoded not in raw, secret
 
 
-def test_unicode_line_breaks_inside_text_survive_a_bundle(event_setup, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_unicode_line_breaks_inside_text_survive_a_bundle(event_setup, tmp_path: Path) -> None:
     # U+2028/U+2029 are not control characters (a proposal may hold them) and JSON
     # leaves them raw: the bundle's lines are split on "\n" only.
     organiser, a, cfg_a, _b, _cfg_b, _tokens = event_setup
@@ -162,7 +164,7 @@ def test_unicode_line_breaks_inside_text_survive_a_bundle(event_setup, tmp_path:
 
 
 @pytest.fixture
-def small_bundle(event_setup, tmp_path: Path):  # type: ignore[no-untyped-def]
+def small_bundle(event_setup, tmp_path: Path):
     organiser, a, cfg_a, b, cfg_b, tokens = event_setup
     activity(a, tokens[:2], ["x"])
     activity(b, tokens[2:3], ["y"])
@@ -173,7 +175,7 @@ def small_bundle(event_setup, tmp_path: Path):  # type: ignore[no-untyped-def]
     return central_store, load_sealing_key(organiser.folder), one.path, other.path, tmp_path
 
 
-def rejected(central_store, key, data: bytes, folder: Path, name: str):  # type: ignore[no-untyped-def]
+def rejected(central_store, key, data: bytes, folder: Path, name: str):
     path = folder / name
     path.write_bytes(data)
     [outcome] = import_files(central_store, [path], key, folder / "quarantine")
@@ -185,7 +187,7 @@ def rejected(central_store, key, data: bytes, folder: Path, name: str):  # type:
     return outcome
 
 
-def test_truncated_swapped_and_replayed_bundles_are_rejected(small_bundle) -> None:  # type: ignore[no-untyped-def]
+def test_truncated_swapped_and_replayed_bundles_are_rejected(small_bundle) -> None:
     from kiosk.sync.bundle import MAGIC, split_members
 
     central_store, key, one, other, folder = small_bundle
@@ -220,7 +222,7 @@ def test_truncated_swapped_and_replayed_bundles_are_rejected(small_bundle) -> No
     max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(position=st.floats(0, 1, exclude_max=True), flip=st.integers(1, 255))
-def test_any_single_byte_flip_is_rejected(small_bundle, position: float, flip: int) -> None:  # type: ignore[no-untyped-def]
+def test_any_single_byte_flip_is_rejected(small_bundle, position: float, flip: int) -> None:
     central_store, key, one, _other, folder = small_bundle
     data = bytearray(one.read_bytes())
     index = int(position * len(data))

@@ -22,7 +22,7 @@ from tests.sync.test_bundles import kiosk
 
 
 @pytest.mark.slow
-def test_sigkill_during_export(organiser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_sigkill_during_export(organiser, tmp_path: Path) -> None:
     pack = tmp_path / "event.kpack"
     organiser("pack", "SM-2026", "--out", str(pack))
     store, cfg = kiosk(tmp_path, "k", pack, organiser)

@@ -61,13 +61,13 @@ def start_server(
     raise RuntimeError("server did not start")
 
 
-def stats_without_devices(stats: dict) -> dict:  # type: ignore[type-arg]
+def stats_without_devices(stats: dict) -> dict:
     return {k: v for k, v in stats.items() if k not in ("devices",)}
 
 
 def test_sync_survives_a_server_restart_and_matches_the_file_path(
     organiser, tmp_path: Path
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     pack = tmp_path / "event.kpack"
     organiser("pack", "SM-2026", "--out", str(pack))
     file_side = tmp_path / "file-central"
@@ -132,7 +132,7 @@ def test_sync_survives_a_server_restart_and_matches_the_file_path(
     a.close()
 
 
-def test_offline_is_reported_plainly(organiser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_offline_is_reported_plainly(organiser, tmp_path: Path) -> None:
     from tests.conftest import run_cli
 
     pack = tmp_path / "event.kpack"
@@ -160,7 +160,7 @@ def test_offline_is_reported_plainly(organiser, tmp_path: Path) -> None:  # type
     assert "cannot be reached" in out.stderr and "Traceback" not in out.stderr
 
 
-def test_upload_size_limit(organiser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_upload_size_limit(organiser, tmp_path: Path) -> None:
     from fastapi.testclient import TestClient
 
     from kiosk.central.server import create_app
@@ -192,7 +192,7 @@ def test_upload_size_limit(organiser, tmp_path: Path) -> None:  # type: ignore[n
     store.close()
 
 
-def pack_file(organiser, tmp_path: Path) -> Path:  # type: ignore[no-untyped-def]
+def pack_file(organiser, tmp_path: Path) -> Path:
     pack = tmp_path / "event.kpack"
     organiser("pack", "SM-2026", "--out", str(pack))
     return pack

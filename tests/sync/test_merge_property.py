@@ -116,13 +116,13 @@ def valid_payload(
 
 
 @pytest.fixture
-def venue(organiser, tmp_path: Path) -> Iterator[Venue]:  # type: ignore[no-untyped-def]
+def venue(organiser, tmp_path: Path) -> Iterator[Venue]:
     v = Venue(organiser, tmp_path)
     # Another device's and another event's rows, already merged: these must never move.
-    v.a_checkin = check_in(v.a, v.tokens[0]["token"]).checkin_id  # type: ignore[attr-defined]
-    v.a_proposal = submit_proposal(v.a, ProposalDraft("skills", "fr", "Vrai", "Vrai")).id  # type: ignore[attr-defined]
+    v.a_checkin = check_in(v.a, v.tokens[0]["token"]).checkin_id
+    v.a_proposal = submit_proposal(v.a, ProposalDraft("skills", "fr", "Vrai", "Vrai")).id
     assert v.import_(v.export_a()).outcome == "accepted"
-    _other_event, v.other_person = v.other_event()  # type: ignore[attr-defined]
+    _other_event, v.other_person = v.other_event()
     yield v
     v.a.close()
     v.central.close()

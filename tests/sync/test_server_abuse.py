@@ -23,9 +23,9 @@ import pytest
 
 from bench._common import percentile
 from kiosk.domain.proposal import ProposalDraft
-from kiosk.services.checkin import register_walk_in
 from kiosk.services.proposals import submit_proposal
 from kiosk.services.upload import sync
+from kiosk.services.walk_in import register_walk_in
 from kiosk.sync import http_auth
 from tests.conftest import REPO_ROOT, cli_env
 from tests.sync import forge
@@ -36,7 +36,7 @@ UPLOAD = "/api/v1/bundles"
 
 
 @pytest.fixture
-def venue(organiser, tmp_path: Path) -> Iterator[Venue]:  # type: ignore[no-untyped-def]
+def venue(organiser, tmp_path: Path) -> Iterator[Venue]:
     v = Venue(organiser, tmp_path)
     yield v
     v.a.close()
@@ -540,7 +540,7 @@ def test_an_error_is_logged_as_its_type_never_its_text() -> None:
     log.addHandler(handler)
     try:
         try:
-            raise IntegrityError("INSERT INTO proposal ...", {"title": SECRET_TEXT}, None)  # type: ignore[arg-type]
+            raise IntegrityError("INSERT INTO proposal ...", {"title": SECRET_TEXT}, None)
         except IntegrityError:
             log.exception("Exception in ASGI application")
     finally:

@@ -10,7 +10,7 @@ from kiosk.ui.style import apply_style, load_fonts
 
 
 @pytest.fixture
-def kiosk_window(qapp, demo_store, settings):  # type: ignore[no-untyped-def]
+def kiosk_window(qapp, demo_store, settings):
     load_fonts()
     apply_style(qapp)
     window = build_window(demo_store, settings, run_now)
@@ -24,10 +24,10 @@ def kiosk_window(qapp, demo_store, settings):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def door(organiser, tmp_path, settings):  # type: ignore[no-untyped-def]
+def door(organiser, tmp_path, settings):
     """A check-in kiosk set up from the organiser's signed pack (300 invitees, PIN 482613);
     returns (store, tokens) where tokens are the organiser's badge rows."""
-    from kiosk.services.checkin import setup_from_pack
+    from kiosk.services.pack_setup import setup_from_pack
     from kiosk.storage import Store
 
     pack = tmp_path / "event.kpack"
@@ -48,7 +48,7 @@ def door(organiser, tmp_path, settings):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def staff_window(qapp, door, settings):  # type: ignore[no-untyped-def]
+def staff_window(qapp, door, settings):
     from kiosk.app import build_staff_window
 
     load_fonts()

@@ -305,6 +305,13 @@ def staff_screens(window: Any, lang: str, large: bool) -> Iterator[str]:
     screen.search_field.setText("Ben")
     screen._search()
     yield "checkin-search-keyboard"
+    if screen.results:  # a tap on a result asks first
+        screen.ask_check_in(screen.results[0].attendee.id)
+        yield "checkin-confirm"
+        screen.clear_result()
+    screen.search_field.setText("Qzxwvbt")
+    screen._search()
+    yield "checkin-no-one"
     screen.search_field.clear()
     screen.open_walk_in()
     yield "walk-in-form"
@@ -314,11 +321,17 @@ def staff_screens(window: Any, lang: str, large: bool) -> Iterator[str]:
     yield "dashboard"
     window.show_page("data")
     yield "data"
+    window.data.export_all_button.show()  # after "Nothing new to export."
+    yield "data-export-all"
+    window.data.export_all_button.hide()
     window.show_page("settings")
     yield "settings"
     window.keyboard_button.setChecked(True)
     yield "settings-keyboard"
     window.keyboard_button.setChecked(False)
+    window._ask_quit()
+    yield "quit-confirm"
+    window.quit_confirm.hide()
     window.show_page("checkin")
     window.pin_pad.open_pad()
     yield "pin"

@@ -27,11 +27,11 @@ TYPED = {
 }
 
 
-def tap(qtbot, widget) -> None:  # type: ignore[no-untyped-def]
+def tap(qtbot, widget) -> None:
     qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
 
 
-def tap_text(qtbot, window, text: str) -> None:  # type: ignore[no-untyped-def]
+def tap_text(qtbot, window, text: str) -> None:
     """Tap each character's key (shift for capitals, the digits page for digits)."""
     kb = window.keyboard
     for char in text:
@@ -45,7 +45,7 @@ def tap_text(qtbot, window, text: str) -> None:  # type: ignore[no-untyped-def]
             tap(qtbot, kb.key_button(char))
 
 
-def full_session(qtbot, window, lang: str) -> tuple[str, str]:  # type: ignore[no-untyped-def]
+def full_session(qtbot, window, lang: str) -> tuple[str, str]:
     tap(qtbot, window.welcome.buttons[lang])
     tap(qtbot, window.badge.skip)
     tap(qtbot, window.theme.cards["skills"])
@@ -66,7 +66,7 @@ def full_session(qtbot, window, lang: str) -> tuple[str, str]:  # type: ignore[n
 
 
 @pytest.mark.parametrize("lang", ["ar", "fr", "zgh", "en"])
-def test_full_session_by_tapping_keys(qtbot, kiosk_window, demo_store, lang: str) -> None:  # type: ignore[no-untyped-def]
+def test_full_session_by_tapping_keys(qtbot, kiosk_window, demo_store, lang: str) -> None:
     title, body = full_session(qtbot, kiosk_window, lang)
     state = kiosk_window.flow.state
     assert state.step == Step.RECEIPT
@@ -81,7 +81,7 @@ def test_full_session_by_tapping_keys(qtbot, kiosk_window, demo_store, lang: str
     )
 
 
-def test_idle_reset_leaves_nothing_behind(qtbot, kiosk_window) -> None:  # type: ignore[no-untyped-def]
+def test_idle_reset_leaves_nothing_behind(qtbot, kiosk_window) -> None:
     window = kiosk_window
     tap(qtbot, window.welcome.buttons["fr"])
     tap(qtbot, window.badge.skip)
@@ -104,7 +104,7 @@ def test_idle_reset_leaves_nothing_behind(qtbot, kiosk_window) -> None:  # type:
         )
 
 
-def test_language_switch_keeps_draft_and_back_never_loses_input(qtbot, kiosk_window) -> None:  # type: ignore[no-untyped-def]
+def test_language_switch_keeps_draft_and_back_never_loses_input(qtbot, kiosk_window) -> None:
     window = kiosk_window
     tap(qtbot, window.welcome.buttons["fr"])
     tap(qtbot, window.badge.skip)
@@ -122,10 +122,10 @@ def test_language_switch_keeps_draft_and_back_never_loses_input(qtbot, kiosk_win
     assert window.write.title_field.text() == "ateliers"
 
 
-def test_receipt_never_shows_when_the_commit_fails(qtbot, kiosk_window) -> None:  # type: ignore[no-untyped-def]
+def test_receipt_never_shows_when_the_commit_fails(qtbot, kiosk_window) -> None:
     window = kiosk_window
 
-    def failing(draft):  # type: ignore[no-untyped-def]
+    def failing(draft):
         raise StorageFull(
             N_("The kiosk's storage is full: nothing was saved. Please call a staff member.")
         )
@@ -139,7 +139,7 @@ def test_receipt_never_shows_when_the_commit_fails(qtbot, kiosk_window) -> None:
     assert window.receipt.code.text() == ""
 
 
-def test_pin_lockout_and_no_exit_without_pin(qtbot, kiosk_window) -> None:  # type: ignore[no-untyped-def]
+def test_pin_lockout_and_no_exit_without_pin(qtbot, kiosk_window) -> None:
     window = kiosk_window
     window.close()
     assert window.isVisible()  # closing needs the PIN
@@ -156,7 +156,7 @@ def test_pin_lockout_and_no_exit_without_pin(qtbot, kiosk_window) -> None:  # ty
     assert "5" in window.pin_pad.message.text() or "minute" in window.pin_pad.message.text()
 
 
-def test_right_pin_lets_staff_out(qtbot, kiosk_window) -> None:  # type: ignore[no-untyped-def]
+def test_right_pin_lets_staff_out(qtbot, kiosk_window) -> None:
     window = kiosk_window
     window.pin_pad.open_pad()
     for digit in "1234":
@@ -167,7 +167,7 @@ def test_right_pin_lets_staff_out(qtbot, kiosk_window) -> None:  # type: ignore[
 
 def test_badge_links_the_proposal_without_a_check_in(
     qtbot, kiosk_window, demo_store, tmp_path
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     from nacl.signing import SigningKey
     from sqlalchemy import func
 
@@ -206,7 +206,7 @@ def test_badge_links_the_proposal_without_a_check_in(
 
 def test_full_disk_keeps_the_draft_and_recovers(
     qtbot, kiosk_window, demo_store, settings, monkeypatch
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     import sqlite3
 
     from kiosk.storage.engine import MAX_PAGES_ENV

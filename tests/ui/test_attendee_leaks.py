@@ -24,7 +24,7 @@ ANSWERS = {
 }
 
 
-def proposal_titled(store, title: str) -> Proposal:  # type: ignore[no-untyped-def]
+def proposal_titled(store, title: str) -> Proposal:
     with store.uow(readonly=True) as uow:
         row = uow.session.scalar(select(Proposal).where(Proposal.title == title))
         assert row is not None, title
@@ -32,7 +32,7 @@ def proposal_titled(store, title: str) -> Proposal:  # type: ignore[no-untyped-d
         return row
 
 
-def type_proposal(qtbot, window, title: str, body: str) -> None:  # type: ignore[no-untyped-def]
+def type_proposal(qtbot, window, title: str, body: str) -> None:
     """On the writing screen: tap ``title`` and ``body`` on the on-screen keyboard."""
     window.write.focus_field(window.write.title_field)
     tap_text(qtbot, window, title)
@@ -40,7 +40,7 @@ def type_proposal(qtbot, window, title: str, body: str) -> None:  # type: ignore
     tap_text(qtbot, window, body)
 
 
-def write(qtbot, window, title: str, body: str) -> None:  # type: ignore[no-untyped-def]
+def write(qtbot, window, title: str, body: str) -> None:
     """From the badge screen to the questions screen, typing ``title`` and ``body``."""
     tap(qtbot, window.badge.skip)
     tap(qtbot, window.theme.cards["skills"])
@@ -50,13 +50,13 @@ def write(qtbot, window, title: str, body: str) -> None:  # type: ignore[no-unty
     assert window.flow.state.step == Step.QUESTIONS
 
 
-def answer_all(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+def answer_all(qtbot, window) -> None:
     for question, value in ANSWERS.items():
         tap(qtbot, window.questions.questions[question][1][value])
     assert all(getattr(window.flow.state.draft, q) == v for q, v in ANSWERS.items())
 
 
-def send(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+def send(qtbot, window) -> None:
     """From the questions screen to the receipt."""
     tap(qtbot, window.questions.next)
     tap(qtbot, window.consent.next)
@@ -65,7 +65,7 @@ def send(qtbot, window) -> None:  # type: ignore[no-untyped-def]
     assert window.flow.state.step == Step.RECEIPT
 
 
-def checked_answers(window) -> dict[str, list[str]]:  # type: ignore[no-untyped-def]
+def checked_answers(window) -> dict[str, list[str]]:
     return {
         question: [code for code, b in buttons.items() if b.isChecked()]
         for question, (_heading, buttons, _options) in window.questions.questions.items()
@@ -75,7 +75,7 @@ def checked_answers(window) -> dict[str, list[str]]:  # type: ignore[no-untyped-
 # -- defect 1: the previous attendee's answers stay highlighted ---------------------------
 
 
-def test_answers_are_not_highlighted_for_the_next_attendee(qtbot, kiosk_window, demo_store) -> None:  # type: ignore[no-untyped-def]
+def test_answers_are_not_highlighted_for_the_next_attendee(qtbot, kiosk_window, demo_store) -> None:
     window = kiosk_window
     tap(qtbot, window.welcome.buttons["fr"])
     write(qtbot, window, "ateliers", "pour tous")
@@ -95,7 +95,7 @@ def test_answers_are_not_highlighted_for_the_next_attendee(qtbot, kiosk_window, 
 # -- defect 2: the draft survives Back to the welcome screen ------------------------------
 
 
-def test_back_to_welcome_drops_the_draft(qtbot, kiosk_window, demo_store) -> None:  # type: ignore[no-untyped-def]
+def test_back_to_welcome_drops_the_draft(qtbot, kiosk_window, demo_store) -> None:
     window = kiosk_window
     tap(qtbot, window.welcome.buttons["fr"])
     tap(qtbot, window.badge.skip)
@@ -120,7 +120,7 @@ def test_back_to_welcome_drops_the_draft(qtbot, kiosk_window, demo_store) -> Non
 # -- defect 3: A+ and high contrast carry over --------------------------------------------
 
 
-def test_large_text_and_contrast_are_off_for_the_next_attendee(qtbot, kiosk_window) -> None:  # type: ignore[no-untyped-def]
+def test_large_text_and_contrast_are_off_for_the_next_attendee(qtbot, kiosk_window) -> None:
     window = kiosk_window
     tap(qtbot, window.welcome.buttons["fr"])
     tap(qtbot, window.large_button)
@@ -145,7 +145,7 @@ SECOND_TITLE, SECOND_BODY = "bus stop", "shade and seats"
 PATHS = ["submit", "receipt_timeout", "back", "idle", "language"]
 
 
-def first_attendee(qtbot, window, path: str) -> str:  # type: ignore[no-untyped-def]
+def first_attendee(qtbot, window, path: str) -> str:
     """Attendee one scans a badge that is refused, types, answers everything, turns on
     A+ and contrast, copies their text, then leaves by ``path``; returns their receipt
     code ("" if they did not send)."""
@@ -194,7 +194,7 @@ def first_attendee(qtbot, window, path: str) -> str:  # type: ignore[no-untyped-
     return code
 
 
-def assert_nothing_of_the_first(window, receipt_code: str) -> None:  # type: ignore[no-untyped-def]
+def assert_nothing_of_the_first(window, receipt_code: str) -> None:
     secrets = [FIRST_TITLE, FIRST_BODY, "quokka", FIRST_BADGE] + (
         [receipt_code] if receipt_code else []
     )
@@ -225,7 +225,7 @@ def assert_nothing_of_the_first(window, receipt_code: str) -> None:  # type: ign
 
 
 @pytest.mark.parametrize("path", PATHS)
-def test_two_attendees_in_a_row_share_nothing(qtbot, kiosk_window, demo_store, path: str) -> None:  # type: ignore[no-untyped-def]
+def test_two_attendees_in_a_row_share_nothing(qtbot, kiosk_window, demo_store, path: str) -> None:
     window = kiosk_window
     code = first_attendee(qtbot, window, path)
 

@@ -11,13 +11,13 @@ import zxingcpp
 from PIL import Image
 
 from kiosk.services.badge_sheet import badge_cards
-from kiosk.services.checkin import setup_from_pack
+from kiosk.services.pack_setup import setup_from_pack
 from kiosk.storage import Store
 from kiosk.ui.badge_sheet import write_badges_pdf
 
 
 @pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler-utils (bootstrap) needed")
-def test_every_qr_on_the_sheet_decodes(qapp, organiser, tmp_path: Path, settings) -> None:  # type: ignore[no-untyped-def]
+def test_every_qr_on_the_sheet_decodes(qapp, organiser, tmp_path: Path, settings) -> None:
     pack = tmp_path / "event.kpack"
     organiser("pack", "SM-2026", "--out", str(pack))
     store = Store(settings.db_url)

@@ -39,7 +39,7 @@ class FakeClock:
         return self.now
 
 
-def test_camera_frames_check_each_badge_in_once(qtbot, staff_window, door) -> None:  # type: ignore[no-untyped-def]
+def test_camera_frames_check_each_badge_in_once(qtbot, staff_window, door) -> None:
     store, tokens = door
     screen = staff_window.checkin
     clock = FakeClock()
@@ -58,7 +58,7 @@ def test_camera_frames_check_each_badge_in_once(qtbot, staff_window, door) -> No
     assert [tuple(r) for r in rows] == [("accepted", "camera")] * len(chosen)
 
 
-def test_no_camera_is_said_and_the_scanner_keeps_working(qtbot, staff_window, door) -> None:  # type: ignore[no-untyped-def]
+def test_no_camera_is_said_and_the_scanner_keeps_working(qtbot, staff_window, door) -> None:
     from tests.ui.test_staff_station import scanner_burst
 
     _store, tokens = door

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 
-def printed_ticks(axis) -> list[str]:  # type: ignore[no-untyped-def]
+def printed_ticks(axis) -> list[str]:
     """The labels a QValueAxis prints, from its own settings."""
     from PySide6.QtCharts import QValueAxis
 
@@ -25,7 +25,7 @@ def printed_ticks(axis) -> list[str]:  # type: ignore[no-untyped-def]
 
 @pytest.mark.parametrize("counts", [[1, 0, 0], [2, 1, 0], [0], [7, 3], [37, 12, 5], [450]])
 @pytest.mark.parametrize("horizontal", [False, True])
-def test_count_axes_read_whole_numbers_once_each(qtbot, counts, horizontal) -> None:  # type: ignore[no-untyped-def]
+def test_count_axes_read_whole_numbers_once_each(qtbot, counts, horizontal) -> None:
     from kiosk.ui.dashboard import BarChart
 
     chart = BarChart(horizontal)

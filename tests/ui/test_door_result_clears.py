@@ -9,7 +9,7 @@ from typing import Any
 from tests.ui.test_staff_station import scanner_burst
 
 
-def test_result_clears_itself_after_a_few_seconds(qtbot, staff_window, door) -> None:  # type: ignore[no-untyped-def]
+def test_result_clears_itself_after_a_few_seconds(qtbot, staff_window, door) -> None:
     _store, tokens = door
     screen = staff_window.checkin
     t = scanner_burst(screen, tokens[5]["token"], "us", 1_000)
@@ -25,7 +25,7 @@ def test_result_clears_itself_after_a_few_seconds(qtbot, staff_window, door) -> 
     assert tokens[5]["name"] not in screen.panel.detail.text()
 
 
-def test_next_scan_clears_the_previous_result_at_once(qtbot, staff_window, door) -> None:  # type: ignore[no-untyped-def]
+def test_next_scan_clears_the_previous_result_at_once(qtbot, staff_window, door) -> None:
     _store, tokens = door
     screen = staff_window.checkin
     t = scanner_burst(screen, tokens[6]["token"], "us", 1_000)

@@ -77,7 +77,7 @@ def top_level_windows(display: str) -> list[tuple[str, int, int, int, int]]:
 
 
 @pytest.mark.parametrize("role", ["both", "checkin"])
-def test_kiosk_run_covers_a_bare_x_screen(bare_x, kiosk_cli, data_dir, role) -> None:  # type: ignore[no-untyped-def]
+def test_kiosk_run_covers_a_bare_x_screen(bare_x, kiosk_cli, data_dir, role) -> None:
     """The attendee kiosk, and the staff window of a check-in kiosk."""
     assert kiosk_cli("init", "--demo").returncode == 0
     env = {**cli_env(), "DISPLAY": bare_x, "QT_QPA_PLATFORM": "xcb", "KIOSK_PRINT_READY": "1"}

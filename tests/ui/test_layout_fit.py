@@ -20,7 +20,7 @@ from tests.ui import fit
 
 
 @pytest.fixture(scope="module")
-def stations(qapp, tmp_path_factory) -> Iterator[tuple[Any, Any]]:  # type: ignore[no-untyped-def]
+def stations(qapp, tmp_path_factory) -> Iterator[tuple[Any, Any]]:
     """The attendee window and the staff window on one demo kiosk (check-in too)."""
     from kiosk.app import build_staff_window, build_window, setup_demo_door
     from kiosk.config import load_settings
@@ -66,13 +66,26 @@ def check(qapp: Any, window: Any, screens: Any, size: tuple[int, int]) -> None:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("size", fit.SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
-def test_attendee_screens_fit(qapp, stations, size) -> None:  # type: ignore[no-untyped-def]
+def test_attendee_screens_fit(qapp, stations, size) -> None:
     check(qapp, showing(stations, 0), fit.attendee_screens, size)
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("size", fit.SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
-def test_staff_screens_fit(qapp, stations, size) -> None:  # type: ignore[no-untyped-def]
+def test_attendee_screens_fit_in_training_mode(qapp, stations, size) -> None:
+    """The training banner on every attendee screen leaves them fitting (issue 18)."""
+    kiosk = showing(stations, 0)
+    kiosk.training = True
+    try:
+        check(qapp, kiosk, fit.attendee_screens, size)
+    finally:
+        kiosk.training = False
+        kiosk._apply(kiosk.flow.reset())
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("size", fit.SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_staff_screens_fit(qapp, stations, size) -> None:
     check(qapp, showing(stations, 1), fit.staff_screens, size)
 
 
@@ -88,7 +101,7 @@ def screen_at(qapp: Any, window: Any, screens: Any, lang: str, large: bool, want
 
 
 @pytest.mark.parametrize(("lang", "large"), [("fr", False), ("en", False), ("ar", True)])
-def test_theme_descriptions_are_whole(qapp, stations, lang, large) -> None:  # type: ignore[no-untyped-def]
+def test_theme_descriptions_are_whole(qapp, stations, lang, large) -> None:
     kiosk = showing(stations, 0)
     screen_at(qapp, kiosk, fit.attendee_screens, lang, large, "theme")
     cut = []
@@ -103,7 +116,7 @@ def test_theme_descriptions_are_whole(qapp, stations, lang, large) -> None:  # t
 
 
 @pytest.mark.parametrize("lang", fit.LANGUAGES)
-def test_idle_countdown_text_is_whole(qapp, stations, lang) -> None:  # type: ignore[no-untyped-def]
+def test_idle_countdown_text_is_whole(qapp, stations, lang) -> None:
     kiosk = showing(stations, 0)
     screen_at(qapp, kiosk, fit.attendee_screens, lang, False, "still-there")
     assert kiosk.countdown.isVisible()
@@ -113,11 +126,11 @@ def test_idle_countdown_text_is_whole(qapp, stations, lang) -> None:  # type: ig
 
 
 @pytest.mark.parametrize("lang", ["ar", "fr"])
-def test_no_control_under_the_staff_corner(qapp, stations, lang) -> None:  # type: ignore[no-untyped-def]
+def test_no_control_under_the_staff_corner(qapp, stations, lang) -> None:
     """The hidden long-press corner takes the presses on what it covers."""
     kiosk = showing(stations, 0)
     screen_at(qapp, kiosk, fit.attendee_screens, lang, False, "theme")
-    corner = kiosk.corner.geometry()
+    corner = kiosk.staff_corner.geometry()
     covered = [
         fit.describe(w)
         for w in kiosk.findChildren(fit.QAbstractButton)
@@ -154,7 +167,7 @@ def drag(widget: Any, start: QPoint, end: QPoint, qapp: Any) -> None:
     send(QEvent.Type.MouseButtonRelease, end, Qt.MouseButton.NoButton)
 
 
-def test_questions_scroll_by_finger_drag(qapp, stations, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_questions_scroll_by_finger_drag(qapp, stations, qtbot) -> None:
     kiosk = showing(stations, 0)
     screen_at(qapp, kiosk, fit.attendee_screens, "fr", True, "questions")
     scroll = kiosk.questions.findChild(fit.QScrollArea)
@@ -168,7 +181,7 @@ def test_questions_scroll_by_finger_drag(qapp, stations, qtbot) -> None:  # type
     assert QScroller.hasScroller(viewport)
 
 
-def test_drop_down_rows_are_touch_sized(qapp, stations) -> None:  # type: ignore[no-untyped-def]
+def test_drop_down_rows_are_touch_sized(qapp, stations) -> None:
     staff = showing(stations, 1)
     screen_at(qapp, staff, fit.staff_screens, "fr", False, "settings")
     combos = [c for c in staff.findChildren(QComboBox) if c.count() > 0]
@@ -182,7 +195,7 @@ def test_drop_down_rows_are_touch_sized(qapp, stations) -> None:  # type: ignore
         assert row.height() >= fit.MIN_TOUCH, (fit.describe(combo), row.height())
 
 
-def test_spin_box_steps_are_touch_sized(qapp, stations) -> None:  # type: ignore[no-untyped-def]
+def test_spin_box_steps_are_touch_sized(qapp, stations) -> None:
     """The idle time-out's minus and plus are buttons a finger can hit."""
     staff = showing(stations, 1)
     screen_at(qapp, staff, fit.staff_screens, "fr", False, "settings")

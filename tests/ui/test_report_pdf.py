@@ -16,7 +16,7 @@ from kiosk.ui.report_pdf import write_report_pdf
 
 
 @pytest.fixture
-def report_store(demo_store, sample_dir: Path):  # type: ignore[no-untyped-def]
+def report_store(demo_store, sample_dir: Path):
     for i, line in enumerate((sample_dir / "proposals.jsonl").read_text("utf-8").splitlines()):
         item = json.loads(line)
         submit_proposal(

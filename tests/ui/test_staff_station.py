@@ -7,7 +7,8 @@ import pytest
 from sqlalchemy import select
 
 from kiosk import badges
-from kiosk.services.checkin import check_in, setup_from_pack
+from kiosk.services.checkin import check_in
+from kiosk.services.pack_setup import setup_from_pack
 from kiosk.storage.models import Attendee, CheckIn, JournalEntry
 from kiosk.ui.qt import QApplication, QEvent, QKeyEvent, Qt
 
@@ -17,7 +18,7 @@ LAYOUTS = ("us", "fr_azerty", "ar_xkb")
 USER = Qt.ItemDataRole.UserRole
 
 
-def send_key(target, text: str, when_ms: int, scan_code: int = 0, key: int = 0) -> None:  # type: ignore[no-untyped-def]
+def send_key(target, text: str, when_ms: int, scan_code: int = 0, key: int = 0) -> None:
     event = QKeyEvent(
         QEvent.Type.KeyPress,
         key,
@@ -31,7 +32,7 @@ def send_key(target, text: str, when_ms: int, scan_code: int = 0, key: int = 0) 
     QApplication.sendEvent(target, event)
 
 
-def scanner_burst(target, token: str, layout: str, start_ms: int, gap_ms: int = 4) -> int:  # type: ignore[no-untyped-def]
+def scanner_burst(target, token: str, layout: str, start_ms: int, gap_ms: int = 4) -> int:
     """Key events as a keyboard-wedge scanner types ``token`` under ``layout``."""
     typed = badges.LAYOUT_DIGITS[layout]
     t = start_ms
@@ -42,20 +43,20 @@ def scanner_burst(target, token: str, layout: str, start_ms: int, gap_ms: int = 
     return t + 1000
 
 
-def checkins(store) -> list[CheckIn]:  # type: ignore[no-untyped-def]
+def checkins(store) -> list[CheckIn]:
     with store.uow(readonly=True) as uow:
         rows = list(uow.session.scalars(select(CheckIn).order_by(CheckIn.at)))
         uow.session.expunge_all()
         return rows
 
 
-def journal_kinds(store) -> list[str]:  # type: ignore[no-untyped-def]
+def journal_kinds(store) -> list[str]:
     with store.uow(readonly=True) as uow:
         return list(uow.session.scalars(select(JournalEntry.kind).order_by(JournalEntry.seq)))
 
 
 @pytest.mark.parametrize("layout", LAYOUTS)
-def test_scanner_bursts_under_each_layout(qtbot, staff_window, door, layout: str) -> None:  # type: ignore[no-untyped-def]
+def test_scanner_bursts_under_each_layout(qtbot, staff_window, door, layout: str) -> None:
     store, tokens = door
     screen = staff_window.checkin
     # Focus is in the search field: the scan is taken anyway and types nothing there.
@@ -76,7 +77,7 @@ def test_scanner_bursts_under_each_layout(qtbot, staff_window, door, layout: str
     qtbot.waitUntil(lambda: screen.counters.values[0].text().startswith("1 "))
 
 
-def test_slow_typing_is_not_a_scan(qtbot, staff_window, door) -> None:  # type: ignore[no-untyped-def]
+def test_slow_typing_is_not_a_scan(qtbot, staff_window, door) -> None:
     store, tokens = door
     screen = staff_window.checkin
     screen.search_field.setFocus()
@@ -92,7 +93,7 @@ def test_slow_typing_is_not_a_scan(qtbot, staff_window, door) -> None:  # type: 
     assert checkins(store) == []
 
 
-def test_revoked_badge_shows_red(qtbot, staff_window, door, organiser, tmp_path, settings) -> None:  # type: ignore[no-untyped-def]
+def test_revoked_badge_shows_red(qtbot, staff_window, door, organiser, tmp_path, settings) -> None:
     store, tokens = door
     revoked = tokens[7]["token"]
     organiser("revoke", "SM-2026", revoked)
@@ -117,7 +118,7 @@ def test_revoked_badge_shows_red(qtbot, staff_window, door, organiser, tmp_path,
     qtbot.waitUntil(lambda: screen.counters.values[2].text() == "2")
 
 
-def test_undo_last_checkin_after_confirming(qtbot, staff_window, door) -> None:  # type: ignore[no-untyped-def]
+def test_undo_last_checkin_after_confirming(qtbot, staff_window, door) -> None:
     store, tokens = door
     screen = staff_window.checkin
     scanner_burst(screen, tokens[1]["token"], "us", 1_000)
@@ -133,7 +134,7 @@ def test_undo_last_checkin_after_confirming(qtbot, staff_window, door) -> None: 
     assert screen.panel.state == "accepted"
 
 
-def test_undo_can_be_cancelled_and_a_scan_replaces_the_question(qtbot, staff_window, door) -> None:  # type: ignore[no-untyped-def]
+def test_undo_can_be_cancelled_and_a_scan_replaces_the_question(qtbot, staff_window, door) -> None:
     store, tokens = door
     screen = staff_window.checkin
     scanner_burst(screen, tokens[1]["token"], "us", 1_000)
@@ -146,7 +147,7 @@ def test_undo_can_be_cancelled_and_a_scan_replaces_the_question(qtbot, staff_win
     assert all(r.undone_at is None for r in checkins(store))
 
 
-def test_name_search_and_one_tap_checkin(qtbot, staff_window, door) -> None:  # type: ignore[no-untyped-def]
+def test_name_search_and_confirmed_checkin(qtbot, staff_window, door) -> None:
     store, tokens = door
     screen = staff_window.checkin
     wanted = tokens[10]
@@ -165,6 +166,8 @@ def test_name_search_and_one_tap_checkin(qtbot, staff_window, door) -> None:  # 
     qtbot.mouseClick(
         view.viewport(), Qt.MouseButton.LeftButton, pos=view.visualItemRect(item).center()
     )
+    assert screen.panel.state == "confirm"  # asked first (issue 18)
+    qtbot.mouseClick(screen.panel.confirm_yes, Qt.MouseButton.LeftButton)
     assert screen.panel.state == "accepted"
     assert screen.panel.name.text() == wanted["name"]
     assert [(r.outcome, r.method) for r in checkins(store)] == [("accepted", "search")]
@@ -175,7 +178,7 @@ def test_name_search_and_one_tap_checkin(qtbot, staff_window, door) -> None:  # 
 
 def test_walk_in_form_registers_checks_in_and_badge_verifies(
     qtbot, staff_window, door, settings
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     store, _tokens = door
     screen = staff_window.checkin
     qtbot.mouseClick(screen.walk_in_button, Qt.MouseButton.LeftButton)
@@ -225,7 +228,7 @@ def test_walk_in_form_registers_checks_in_and_badge_verifies(
     assert screen.pages.currentWidget() is screen.scan_page
 
 
-def test_scan_during_walk_in_form_is_taken_and_form_kept_clean(qtbot, staff_window, door) -> None:  # type: ignore[no-untyped-def]
+def test_scan_during_walk_in_form_is_taken_and_form_kept_clean(qtbot, staff_window, door) -> None:
     _store, tokens = door
     screen = staff_window.checkin
     qtbot.mouseClick(screen.walk_in_button, Qt.MouseButton.LeftButton)
@@ -236,7 +239,7 @@ def test_scan_during_walk_in_form_is_taken_and_form_kept_clean(qtbot, staff_wind
     assert screen.form.name.text() == ""
 
 
-def test_locked_checkin_station_needs_the_pin_for_other_pages(qtbot, staff_window) -> None:  # type: ignore[no-untyped-def]
+def test_locked_checkin_station_needs_the_pin_for_other_pages(qtbot, staff_window) -> None:
     window = staff_window
     assert window.locked and window.current == "checkin"
     qtbot.mouseClick(window.nav["settings"], Qt.MouseButton.LeftButton)
@@ -254,7 +257,7 @@ def test_locked_checkin_station_needs_the_pin_for_other_pages(qtbot, staff_windo
     assert window.locked and window.current == "checkin"
 
 
-def test_settings_training_mode_banner_and_flagged_records(qtbot, staff_window, door) -> None:  # type: ignore[no-untyped-def]
+def test_settings_training_mode_banner_and_flagged_records(qtbot, staff_window, door) -> None:
     store, tokens = door
     window = staff_window
     window.locked = False
@@ -280,7 +283,7 @@ def test_settings_training_mode_banner_and_flagged_records(qtbot, staff_window, 
     assert page.station.text() == "porte-2"
 
 
-def test_change_pin(qtbot, staff_window, door) -> None:  # type: ignore[no-untyped-def]
+def test_change_pin(qtbot, staff_window, door) -> None:
     from kiosk.services.staff import check_pin
 
     store, _tokens = door
@@ -301,7 +304,7 @@ def test_change_pin(qtbot, staff_window, door) -> None:  # type: ignore[no-untyp
 
 def test_data_page_exports_to_usb_and_writes_report(
     qtbot, staff_window, door, tmp_path, monkeypatch
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     store, tokens = door
     usb = tmp_path / "usb-stick"
     usb.mkdir()
@@ -331,7 +334,7 @@ def test_data_page_exports_to_usb_and_writes_report(
 
 def test_sync_now_button_uploads_to_a_running_central_server(
     qtbot, staff_window, door, organiser
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     from kiosk.central.stats import event_stats
     from kiosk.storage import Store
     from tests.sync.test_http_sync import free_port, start_server
@@ -366,7 +369,7 @@ def test_sync_now_button_uploads_to_a_running_central_server(
         central.close()
 
 
-def test_search_by_tapping_the_on_screen_keyboard(qtbot, staff_window, door) -> None:  # type: ignore[no-untyped-def]
+def test_search_by_tapping_the_on_screen_keyboard(qtbot, staff_window, door) -> None:
     _store, _tokens = door
     screen = staff_window.checkin
     qtbot.mouseClick(screen.keyboard_button, Qt.MouseButton.LeftButton)
@@ -380,7 +383,7 @@ def test_search_by_tapping_the_on_screen_keyboard(qtbot, staff_window, door) -> 
 
 def test_export_to_a_folder_chosen_by_staff(
     qtbot, staff_window, door, tmp_path, monkeypatch
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     from kiosk.ui.qt import QFileDialog
 
     store, tokens = door

@@ -26,7 +26,7 @@ from kiosk.ui.problem import ProblemWindow
 from kiosk.ui.qt import Qt
 
 
-def test_damaged_database_screen_restores_the_backup_behind_the_pin(qtbot, data_dir) -> None:  # type: ignore[no-untyped-def]
+def test_damaged_database_screen_restores_the_backup_behind_the_pin(qtbot, data_dir) -> None:
     from kiosk.domain.proposal import ProposalDraft
     from kiosk.services.status import kiosk_status
 
@@ -68,7 +68,7 @@ def test_damaged_database_screen_restores_the_backup_behind_the_pin(qtbot, data_
     again.close()
 
 
-def test_no_backup_says_so_and_offers_only_quit(qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_no_backup_says_so_and_offers_only_quit(qtbot) -> None:
     from kiosk.i18n import N_
 
     window = ProblemWindow(
@@ -85,7 +85,7 @@ def test_no_backup_says_so_and_offers_only_quit(qtbot) -> None:  # type: ignore[
 
 def test_staff_screens_show_a_moved_aside_database_and_clock_problems(
     qtbot, qapp, door, settings
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     from kiosk.app import build_staff_window
     from kiosk.ui.background import run_now
 

@@ -14,7 +14,7 @@ from kiosk.ui.qt import Qt
 from tests.conftest import REPO_ROOT, cli_env
 
 
-def test_welcome_first_then_attach(qtbot, demo_store, settings) -> None:  # type: ignore[no-untyped-def]
+def test_welcome_first_then_attach(qtbot, demo_store, settings) -> None:
     from kiosk.ui.window import KioskWindow
 
     early = KioskWindow(None, None, run_now, default_language="ar")
@@ -34,7 +34,7 @@ def test_welcome_first_then_attach(qtbot, demo_store, settings) -> None:  # type
     early.unlocked = True
 
 
-def test_peek_role_reads_without_the_storage_layer(demo_store, settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_peek_role_reads_without_the_storage_layer(demo_store, settings, tmp_path) -> None:
     assert peek_role(settings.db_path) == "both"
     assert peek_role(tmp_path / "none.db") is None
     damaged = tmp_path / "bad.db"
@@ -42,7 +42,7 @@ def test_peek_role_reads_without_the_storage_layer(demo_store, settings, tmp_pat
     assert peek_role(damaged) is None
 
 
-def test_kiosk_run_starts_and_is_ready(kiosk_cli, data_dir) -> None:  # type: ignore[no-untyped-def]
+def test_kiosk_run_starts_and_is_ready(kiosk_cli, data_dir) -> None:
     assert kiosk_cli("init", "--demo").returncode == 0
     env = {**cli_env(), "KIOSK_PRINT_READY": "1", "KIOSK_QUIT_AFTER_MS": "200"}
     env["QT_QPA_PLATFORM"] = "offscreen"
@@ -60,10 +60,10 @@ def test_kiosk_run_starts_and_is_ready(kiosk_cli, data_dir) -> None:  # type: ig
 # Run as `kiosk run`, but at the first paint list what has been loaded so far.
 FIRST_PAINT_PROBE = """
 import sys
-import kiosk.app
+import kiosk.ui.devtools
 import kiosk.ui.qt as qt
 
-report = kiosk.app.FirstPaintProbe.report
+report = kiosk.ui.devtools.FirstPaintProbe.report
 
 def check(self):
     loaded = sorted(m for m in sys.modules if m.split(".")[0] in ("kiosk", "sqlalchemy", "babel"))
@@ -71,13 +71,13 @@ def check(self):
     print("QT", " ".join(sorted(n for n in vars(qt) if n in qt._MODULE)))
     report(self)
 
-kiosk.app.FirstPaintProbe.report = check
+kiosk.ui.devtools.FirstPaintProbe.report = check
 from kiosk.cli import main
 sys.exit(main(sys.argv[1:]))
 """
 
 
-def test_welcome_is_painted_before_the_rest_is_loaded(kiosk_cli, data_dir) -> None:  # type: ignore[no-untyped-def]
+def test_welcome_is_painted_before_the_rest_is_loaded(kiosk_cli, data_dir) -> None:
     """The start-up path to the first paint: no storage layer, no other screen, and no
     Qt enum (PySide6 builds the whole ``Qt`` namespace, ~20 ms, on first touch), in
     Arabic too (the application starts mirrored)."""

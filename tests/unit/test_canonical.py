@@ -34,7 +34,7 @@ payloads = st.dictionaries(
 )
 def test_document_text_is_canonical_json(
     device: str, seq: int, kind: str, record: str, payload: dict, wall: str, mono: int
-) -> None:  # type: ignore[type-arg]
+) -> None:
     text = canonical_json(payload)
     document = entry_document(device, seq, kind, record, payload, wall, mono)
     assert document_text(device, seq, kind, record, text, wall, mono) == canonical_json(document)

@@ -15,7 +15,14 @@ from kiosk.i18n import LANGUAGES, placeholders
 from tests.conftest import REPO_ROOT
 
 TRANSLATIONS = REPO_ROOT / "translations"
-KEYWORDS = {"_": None, "N_": None, "Msg": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2)}
+KEYWORDS = {
+    "_": None,
+    "N_": None,
+    "NP_": (1, 2),
+    "Msg": None,
+    "ngettext": (1, 2),
+    "pgettext": ((1, "c"), 2),
+}
 # CLDR: zero, one, two, few (3..10), many (11..99), other.
 ARABIC_PLURALS = (
     "nplurals=6; plural=(n==0 ? 0 : n==1 ? 1 : n==2 ? 2 : n%100>=3 && n%100<=10 ? 3 : "
@@ -32,7 +39,7 @@ def source_messages() -> set[str]:
     return found
 
 
-def load(lang: str):  # type: ignore[no-untyped-def]
+def load(lang: str):
     path = TRANSLATIONS / lang / "LC_MESSAGES" / "kiosk.po"
     with path.open("rb") as fh:
         return read_po(fh, locale=lang)

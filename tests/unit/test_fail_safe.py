@@ -7,19 +7,22 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import run_cli
 
 
-def one_line_error(out) -> None:  # type: ignore[no-untyped-def]
+def one_line_error(out) -> None:
     assert out.returncode != 0, out.stdout
     assert "Traceback" not in out.stderr + out.stdout, out.stderr
     assert len(out.stderr.strip().splitlines()) == 1, out.stderr
 
 
-def central_cli(folder: Path, *args: str):  # type: ignore[no-untyped-def]
+def central_cli(folder: Path, *args: str):
     return run_cli("--data-dir", str(folder), *args, module="kiosk.central.cli")
 
 
+@pytest.mark.slow  # runs kiosk-central as a program
 def test_init_never_overwrites_the_other_key(tmp_path: Path) -> None:
     folder = tmp_path / "central"
     assert central_cli(folder, "init").returncode == 0
@@ -74,6 +77,7 @@ def test_a_deeply_nested_line_and_a_bom_do_not_stop_the_batch(kiosk_cli, tmp_pat
     assert {r["line"]: r["error"] for r in results if "error" in r} == {2: "invalid_json"}
 
 
+@pytest.mark.slow  # runs kiosk-central as a program
 def test_import_of_several_files_gives_each_its_outcome(tmp_path: Path) -> None:
     folder = tmp_path / "central"
     assert central_cli(folder, "init").returncode == 0
@@ -103,10 +107,11 @@ def test_the_data_folders_are_private(kiosk_cli, data_dir: Path, tmp_path: Path)
             assert mode == 0o600, path
 
 
+@pytest.mark.slow  # Argon2id at 128 MiB, twice
 def test_the_pin_hash_is_argon2id_and_old_hashes_still_open() -> None:
     import hashlib
 
-    from kiosk.services.checkin import PIN_MEMLIMIT, PIN_OPSLIMIT, hash_pin, pin_matches
+    from kiosk.services.pin import PIN_MEMLIMIT, PIN_OPSLIMIT, hash_pin, pin_matches
 
     stored = hash_pin("482613")
     assert stored.startswith("$argon2id$")

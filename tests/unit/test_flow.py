@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kiosk.domain.flow import AttendeeFlow, Draft, FlowState, Step, Timeouts
+from kiosk.domain.flow import AttendeeFlow, Draft, FlowState, Step, Timeouts, title_from
 
 
 def to_review(flow: AttendeeFlow) -> None:
@@ -157,7 +157,7 @@ def _language_on_the_receipt(flow: AttendeeFlow) -> None:
     ],
     ids=["finish", "receipt_timeout", "idle", "back", "language"],
 )
-def test_every_way_out_leaves_nothing_for_the_next_attendee(end) -> None:  # type: ignore[no-untyped-def]
+def test_every_way_out_leaves_nothing_for_the_next_attendee(end) -> None:
     flow = AttendeeFlow(default_language="fr")
     flow.set_large_text(True)
     flow.set_high_contrast(True)
@@ -176,3 +176,19 @@ def test_every_way_out_leaves_nothing_for_the_next_attendee(end) -> None:  # typ
         assert (state.step, state.language) == (Step.BADGE, "zgh")
     else:
         assert state == FlowState(Step.WELCOME, "fr", Draft(), session=state.session)
+
+
+def test_a_proposal_without_a_title_takes_its_first_words() -> None:
+    """Issue 18 (acceptance 5): the title is optional; without one the proposal's first
+    words are its title (a required title cost a person 13 more taps)."""
+    flow = AttendeeFlow()
+    flow.choose_language("fr")
+    flow.skip_badge()
+    flow.choose_theme("other")
+    body = "Du wifi gratuit dans toutes les maisons des jeunes de la province, tous les jours"
+    flow.edit_text("", body)
+    assert flow.finish_writing().step == Step.QUESTIONS
+    title = flow.state.draft.title
+    assert body.startswith(title.rstrip("\u2026")) and title.endswith("\u2026")
+    assert len(title) <= 61 and not title.rstrip("\u2026").endswith(" ")
+    assert title_from("Wifi") == "Wifi" and title_from("x" * 90) == "x" * 60 + "\u2026"

@@ -24,7 +24,7 @@ def check(**kw: object) -> ProposalDraft:
     }
     base.update(kw)
     return validate_proposal(
-        ProposalDraft(**base),  # type: ignore[arg-type]
+        ProposalDraft(**base),
         theme_codes=THEMES,
         languages=LANGS,
         limits=Limits(),

@@ -28,3 +28,30 @@ def test_tifinagh_kept_and_ranking() -> None:
     keys = ["salma benmoussa", "salma", "ousalma", "nadia salmaoui"]
     ordered = sorted(keys, key=lambda k: rank("salma", k))
     assert ordered[0] == "salma" and ordered[-1] == "ousalma"
+
+
+def test_fuzzy_matches_forgive_a_letter_and_a_space() -> None:
+    """Issue 18: "El Hasani" and "Elhasani" find "El Hassani"; other names stay out."""
+    from kiosk.domain.search import fuzzy_matches
+
+    roster = [
+        ("1", search_key("Ahmed El Hassani")),
+        (
+            "2",
+            search_key(
+                "\u0623\u062d\u0645\u062f \u0627\u0644\u062d\u0633\u0646\u064a Aicha El Hassani"
+            ),
+        ),
+        ("3", search_key("Meryem El Amrani")),
+        ("4", search_key("Hassan Alaoui")),
+        ("5", search_key("Salma Elhasani")),
+    ]
+    for query in ("El Hasani", "Elhasani", "el hassani"):
+        found = [cid for cid, _score in fuzzy_matches(search_key(query), roster, 10)]
+        assert set(found) == {"1", "2", "5"}, (query, found)
+    assert fuzzy_matches(search_key("Has"), roster, 10) == []  # too short to tell
+    assert [c for c, _s in fuzzy_matches(search_key("El Hasani"), roster, 1)] in (
+        ["1"],
+        ["2"],
+        ["5"],
+    )

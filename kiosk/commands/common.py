@@ -1,0 +1,74 @@
+"""What every sub-command shares: its common options, opening the store, printing."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from kiosk import bootstrap
+from kiosk.config import Settings
+from kiosk.domain.errors import KioskError
+
+if TYPE_CHECKING:
+    from kiosk.storage import Store
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def add_common(parser: argparse.ArgumentParser, top: bool = False) -> None:
+    """Options accepted before or after the sub-command."""
+    # A sub-command's default would overwrite the value given before it.
+    data_default = None if top else argparse.SUPPRESS
+    lang_default = os.environ.get("KIOSK_LANGUAGE", "en") if top else argparse.SUPPRESS
+    parser.add_argument(
+        "--data-dir",
+        default=data_default,
+        help="data folder (default: $KIOSK_DATA_DIR or the platform's user data folder)",
+    )
+    parser.add_argument(
+        "--ui-language",
+        default=lang_default,
+        metavar="LANG",
+        help="language of messages: ar, fr, zgh or en ($KIOSK_LANGUAGE)",
+    )
+
+
+def command(
+    sub: Any, name: str, help: str, handler: Handler, json: bool = True
+) -> argparse.ArgumentParser:
+    """A sub-command with the common options (and ``--json``) that runs ``handler``."""
+    parser: argparse.ArgumentParser = sub.add_parser(name, help=help)
+    add_common(parser)
+    if json:
+        parser.add_argument("--json", action="store_true")
+    parser.set_defaults(handler=handler)
+    return parser
+
+
+def open_store(args: argparse.Namespace, migrate: bool = True) -> tuple[Settings, Store]:
+    return bootstrap.open_store(args.data_dir, migrate=migrate)
+
+
+def emit(args: argparse.Namespace, data: dict[str, Any], text: str) -> None:
+    """Print one result line: JSON with ``--json``, text otherwise; flushed at once."""
+    if getattr(args, "json", False):
+        print(json.dumps(data, ensure_ascii=False), flush=True)
+    else:
+        print(text, flush=True)
+
+
+def emit_error(args: argparse.Namespace, error: KioskError, **extra: Any) -> None:
+    if getattr(args, "json", False):
+        print(
+            json.dumps(
+                {"error": error.code, "message": error.message(), **extra}, ensure_ascii=False
+            ),
+            flush=True,
+        )
+    else:
+        prefix = "".join(f"{k} {v}: " for k, v in extra.items())
+        print(f"{prefix}{error.message()}", file=sys.stderr, flush=True)
