@@ -210,8 +210,8 @@ def under_load(
     from bench.bench_sync import fill_journal
     from kiosk.central.devices import approve
     from kiosk.central.organiser import build_pack
-    from kiosk.services.pack_setup import setup_from_pack
     from kiosk.services.enrol import enrolment_request, install_certificate
+    from kiosk.services.pack_setup import setup_from_pack
     from kiosk.services.upload import sync
     from kiosk.storage import Store
 

@@ -60,8 +60,8 @@ def make_kiosk(tmp_path: Path, name: str, server: ConsoleServer) -> tuple[Any, A
     from kiosk.central.organiser import build_pack
     from kiosk.config import load_settings
     from kiosk.enrolment import read_request
-    from kiosk.services.pack_setup import setup_from_pack
     from kiosk.services.enrol import enrolment_request
+    from kiosk.services.pack_setup import setup_from_pack
     from kiosk.storage import Store
 
     built = build_pack(server.store, EVENT, server.folder)
