@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 export QT_QPA_PLATFORM ?= offscreen
 
-.PHONY: setup run demo test test-fast lint pytest bench catalogs extract build clean
+.PHONY: setup run demo console test test-fast lint pytest bench catalogs extract build clean
 
 setup:
 	bash scripts/bootstrap.sh
@@ -18,6 +18,13 @@ demo: setup
 	$(VENV)/bin/kiosk propose --from ../shared/data/sample/proposals.jsonl
 	$(VENV)/bin/kiosk status
 	$(VENV)/bin/kiosk journal verify
+
+# The organiser console on the demo event (its own data folder), at http://127.0.0.1:8080/
+CONSOLE_DIR ?= .console-demo
+SAMPLE_ROSTER ?= ../shared/data/sample/roster.csv
+console: setup
+	$(VENV)/bin/kiosk-central --data-dir $(CONSOLE_DIR) serve --demo \
+	  $$([ -f $(SAMPLE_ROSTER) ] && echo --demo-roster $(SAMPLE_ROSTER))
 
 # The whole test suite: lint, types, layer contract, then pytest.
 test: setup

@@ -43,6 +43,7 @@ from kiosk import crypto
 from kiosk.central.devices import approve
 from kiosk.central.keys import create_keys
 from kiosk.central.organiser import build_pack, create_event
+from kiosk.central.store import open_central
 from kiosk.enrolment import device_id_for, make_request
 from kiosk.services.enrol import enrolment_request, install_certificate
 from kiosk.services.pack_setup import setup_from_pack
@@ -91,7 +92,7 @@ def rss_kb(pid: int) -> int:
 def set_up(root: Path, kiosks: int, entries: int) -> tuple[Path, list[tuple[Store, Path]]]:
     folder = root / "central"
     create_keys(folder)
-    central = Store(f"sqlite:///{folder / 'central.db'}")
+    central = open_central(f"sqlite:///{folder / 'central.db'}")
     now = dt.datetime.now(dt.UTC)
     create_event(
         central, code="LOAD", name="Load", region="", venue="",

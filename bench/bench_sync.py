@@ -23,14 +23,16 @@ from bench._common import record
 from kiosk.central.devices import approve
 from kiosk.central.keys import create_keys
 from kiosk.central.merge import import_bundle
+from kiosk.central.models import ImportedEntry
 from kiosk.central.organiser import build_pack, create_event
+from kiosk.central.store import open_central
 from kiosk.ids import new_id, new_receipt_code
 from kiosk.services.enrol import enrolment_request, install_certificate
 from kiosk.services.pack_setup import setup_from_pack
 from kiosk.services.sync import export_bundle
 from kiosk.storage import Store
 from kiosk.storage.canonical import canonical_json, chain_hash, entry_document
-from kiosk.storage.models import Device, ImportedEntry, JournalEntry, Proposal
+from kiosk.storage.models import Device, JournalEntry, Proposal
 
 
 def fill_journal(store: Store, n: int) -> None:
@@ -167,7 +169,7 @@ def main() -> None:
                     conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
                 engine.dispose()
             folder = root / name
-            central = Store(url)
+            central = open_central(url)
             create_keys(folder)
             EVENT_ID = create_event(
                 central,

@@ -157,6 +157,12 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return _checked(singular if n == 1 else plural, translated)
 
 
+def ngettext_for(lang: str, singular: str, plural: str, n: int) -> str:
+    """:func:`ngettext` in ``lang`` (web pages: one language per request, not global)."""
+    translated = catalog(normalize_language(lang)).ngettext(singular, plural, n)
+    return _checked(singular if n == 1 else plural, translated)
+
+
 def pgettext(context: str, message: str) -> str:
     return _checked(message, catalog(_current).pgettext(context, message))
 

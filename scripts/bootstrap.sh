@@ -15,6 +15,7 @@ DEB_PACKAGES=(
   libdbus-1-3 libglib2.0-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0
   libxcb-render-util0 libxcb-image0 libxcb-xinerama0 libxcb-randr0 libxrender1 libxi6
   libnss3 libasound2 libpulse0 poppler-utils postgresql xvfb x11-utils xdotool
+  chromium fonts-noto-core
 )
 
 missing=()

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from kiosk.central.models import ApiToken
 from kiosk.domain.errors import KioskError
 from kiosk.i18n import N_
 from kiosk.ids import new_id
-from kiosk.storage.models import ApiToken
 from kiosk.storage.store import Store
 
 PREFIX = "lkt_"

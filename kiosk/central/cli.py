@@ -24,6 +24,8 @@ ENV_DATA_DIR = "KIOSK_CENTRAL_DATA_DIR"
 EXTRA_COMMAND_MODULES: tuple[str, ...] = (
     "kiosk.central.sync_commands",
     "kiosk.central.export_commands",
+    "kiosk.central.user_commands",
+    "kiosk.central.console_commands",
 )
 
 
@@ -40,11 +42,11 @@ def data_dir(args: argparse.Namespace) -> Path:
 
 
 def open_store(args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    from kiosk.storage import Store
+    from kiosk.central.store import open_central
 
     folder = data_dir(args)
     url = args.db or f"sqlite:///{folder / 'central.db'}"
-    return folder, Store(url, backups_dir=folder / "backups")
+    return folder, open_central(url, backups_dir=folder / "backups")
 
 
 def emit(args: argparse.Namespace, data: Any, text: str) -> None:
@@ -412,6 +414,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("event", help="events")
     esub = p.add_subparsers(dest="event_command", required=True)
+    # Held by the parser itself: run as ``python -m kiosk.central.cli`` this module is
+    # __main__, and the modules adding commands import another copy of it.
+    sub.groups = {"event": esub}  # type: ignore[attr-defined]
     c = esub.add_parser("create", help="create an event with the six default themes")
     add_common(c)
     for name in ("--code", "--name", "--region", "--venue", "--starts", "--ends"):

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from kiosk.central.devices import approve
 from kiosk.central.keys import create_keys
 from kiosk.central.organiser import BuiltPack, build_pack, create_event, import_roster
+from kiosk.central.store import open_central
 from kiosk.config import assets_dir
 from kiosk.i18n import LANGUAGES
 from kiosk.services.setup import (
@@ -35,7 +36,7 @@ def demo_pack(folder: Path, today: dt.datetime) -> BuiltPack:
     """Create (once) the demo organiser, event and roster in ``folder``; return a pack."""
     folder.mkdir(parents=True, exist_ok=True)
     create_keys(folder)
-    store = Store(f"sqlite:///{folder / 'central.db'}", backups_dir=folder / "backups")
+    store = open_central(f"sqlite:///{folder / 'central.db'}", backups_dir=folder / "backups")
     try:
         with store.uow(readonly=True) as uow:
             exists = uow.session.scalar(select(Event.id).where(Event.code == DEMO_EVENT_CODE))
@@ -71,7 +72,7 @@ def set_up_demo_kiosk(
     setup_from_pack(
         store, pack.data, name=name, role="both", keys_dir=keys_dir, passphrase=pack.passphrase
     )
-    central = Store(f"sqlite:///{folder / 'central.db'}", backups_dir=folder / "backups")
+    central = open_central(f"sqlite:///{folder / 'central.db'}", backups_dir=folder / "backups")
     try:
         approval = approve(
             central, folder, DEMO_EVENT_CODE, request_data=enrolment_request(store, keys_dir)
@@ -82,3 +83,35 @@ def set_up_demo_kiosk(
     with store.uow() as uow:
         uow.set_setting(DEMO_KEY, "1")
         uow.commit()
+
+
+def console_demo(folder: Path, store: Store, roster: Path | None = None) -> tuple[str, str]:
+    """The console's demonstration: keys, the demo event with its roster, and a first
+    admin (made once, with a random password). Returns (user name, password); the
+    password is "" when the admin existed already."""
+    import secrets
+
+    from kiosk.central.accounts import add_user, list_users
+
+    create_keys(folder)
+    with store.uow(readonly=True) as uow:
+        exists = uow.session.scalar(select(Event.id).where(Event.code == DEMO_EVENT_CODE))
+    if exists is None:
+        starts, ends = demo_event_hours(store.clock.now())
+        create_event(
+            store,
+            code=DEMO_EVENT_CODE,
+            name=DEMO_EVENT_NAME,
+            region=DEMO_REGION,
+            venue=DEMO_VENUE,
+            starts=starts,
+            ends=ends,
+            languages=list(LANGUAGES),
+        )
+        data = (roster or assets_dir() / "data" / DEMO_ROSTER).read_bytes()
+        import_roster(store, DEMO_EVENT_CODE, data, folder)
+    if any(u.username == "admin" for u in list_users(store)):
+        return "admin", ""
+    password = secrets.token_urlsafe(12)
+    add_user(store, "admin", password, display_name="Admin", role="admin")
+    return "admin", password

@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from kiosk.central.keys import load_signing_key
+from kiosk.central.models import CentralDevice, EnrolmentRequestRow
 from kiosk.central.organiser import find_event
 from kiosk.domain.errors import KioskError
 from kiosk.enrolment import (
@@ -32,7 +33,7 @@ from kiosk.enrolment import (
 )
 from kiosk.i18n import N_
 from kiosk.ids import new_id
-from kiosk.storage.models import CentralDevice, EnrolmentRequestRow, Event
+from kiosk.storage.models import Event
 from kiosk.storage.store import Store
 from kiosk.sync.bundle import BundleError
 

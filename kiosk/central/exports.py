@@ -114,13 +114,18 @@ class ExportFilter:
     devices: tuple[str, ...] = ()
     text: str = ""  # every word, in title or body, folded as the kiosk's name search
     include_training: bool = False
+    # The console's own criteria (review state, hidden), as the proposals they leave:
+    # None is no restriction. Proposals only; the audit log gets their count.
+    proposal_ids: frozenset[str] | None = None
 
     def describe(self) -> dict[str, Any]:
         """The filter as plain JSON values (for the export's JSON and the audit log)."""
         out: dict[str, Any] = {}
         for field in dataclasses.fields(self):
             value = getattr(self, field.name)
-            if isinstance(value, dt.datetime):
+            if isinstance(value, frozenset):
+                value = len(value)
+            elif isinstance(value, dt.datetime):
                 value = value.isoformat()
             elif isinstance(value, tuple):
                 value = list(value)
@@ -337,6 +342,8 @@ def collect(
         )
         for p in s.execute(query):
             if flt.text and not matches(p.title, p.body):
+                continue
+            if flt.proposal_ids is not None and p.id not in flt.proposal_ids:
                 continue
             names = themes.get((p.event_id, p.theme_code), {})
             row = {

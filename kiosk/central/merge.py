@@ -31,14 +31,13 @@ from sqlalchemy import insert, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from kiosk.central.devices import bundle_authoriser, register_from_certificate
+from kiosk.central.models import CentralDevice, ImportedEntry
 from kiosk.domain.errors import StorageError
 from kiosk.i18n import N_
 from kiosk.storage.models import (
     Attendee,
-    CentralDevice,
     CheckIn,
     Event,
-    ImportedEntry,
     Proposal,
     unknown_walk_in,
     utc_text,

@@ -5,15 +5,18 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from nacl.signing import SigningKey
 from sqlalchemy import select
 
 from kiosk import badges
 from kiosk.central.keys import load_sealing_key, load_signing_key
+from kiosk.central.models import EventSecret
 from kiosk.domain.errors import KioskError, ValidationError
 from kiosk.domain.search import search_key
 from kiosk.domain.text import describe_char, find_control_character
@@ -23,7 +26,7 @@ from kiosk.i18n import LANGUAGES, N_, Msg
 from kiosk.ids import new_id
 from kiosk.services.context import default_themes
 from kiosk.services.setup import event_payload
-from kiosk.storage.models import Attendee, Event, EventSecret, RevokedAttendee, Theme
+from kiosk.storage.models import Attendee, Event, RevokedAttendee, Theme
 from kiosk.storage.store import Store, UnitOfWork
 
 ROSTER_COLUMNS = (
@@ -111,6 +114,7 @@ def create_event(
                     descriptions=theme["descriptions"],
                 )
             )
+        uow.session.flush()  # the event row first: EventSecret's foreign key is the schema's
         uow.session.add(
             EventSecret(
                 event_id=event.id,
@@ -413,3 +417,166 @@ def build_pack(store: Store, event_code: str, data_dir: Path) -> BuiltPack:
         }
         passphrase = secret.pack_passphrase
     return BuiltPack(write_pack(document, organiser), passphrase)
+
+
+THEME_CODE = re.compile(r"^[a-z0-9_]{1,64}$")
+THEME_NAME_MAX = 200
+
+
+def _clean_title(value: str, limit: int) -> str:
+    text = unicodedata.normalize("NFC", value.strip())
+    if len(text) > limit:
+        raise ValidationError(
+            N_("A title is longer than {limit} characters."), code="too_long", limit=limit
+        )
+    bad = find_control_character(text, allowed=frozenset())
+    if bad is not None:
+        raise ValidationError(
+            N_("The field {field} contains a control character ({char})."),
+            code="control_character",
+            field="title",
+            char=describe_char(bad),
+        )
+    return text
+
+
+def update_event(
+    store: Store,
+    code: str,
+    *,
+    name: str,
+    region: str,
+    venue: str,
+    starts: dt.datetime,
+    ends: dt.datetime,
+    languages: list[str],
+) -> None:
+    """Change an event's name, place, times and languages (its code and keys stay)."""
+    bad = [lang for lang in languages if lang not in LANGUAGES]
+    if bad or not languages:
+        raise ValidationError(
+            N_("Unknown language(s): {languages}."),
+            code="unknown_language",
+            languages=", ".join(bad) or "-",
+        )
+    if ends <= starts:
+        raise ValidationError(N_("The event must end after it starts."), code="bad_dates")
+    with store.uow() as uow:
+        event = find_event(uow, code)
+        event.name = _clean_title(name, 300) or event.name
+        event.region = _clean_title(region, 200)
+        event.venue = _clean_title(venue, 200)
+        event.starts_at, event.ends_at = starts, ends
+        event.languages = ",".join(languages)
+        uow.commit()
+    store.forget_cached()
+
+
+def save_themes(store: Store, code: str, themes: list[dict[str, Any]]) -> int:
+    """Set the themes' titles in the four languages, adding new themes (by code) at the
+    end; returns how many themes the event has. A theme needs at least one title."""
+    with store.uow() as uow:
+        event = find_event(uow, code)
+        existing = {
+            t.code: t for t in uow.session.scalars(select(Theme).where(Theme.event_id == event.id))
+        }
+        position = max((t.position for t in existing.values()), default=-1) + 1
+        for theme in themes:
+            theme_code = str(theme.get("code", "")).strip()
+            names = {
+                lang: _clean_title(str(theme.get("names", {}).get(lang, "")), THEME_NAME_MAX)
+                for lang in LANGUAGES
+            }
+            if not theme_code and not any(names.values()):
+                continue  # the blank row of the form
+            if not THEME_CODE.match(theme_code):
+                raise ValidationError(
+                    N_("A theme code has 1 to 64 small letters, digits or _ ({theme})."),
+                    code="bad_theme_code",
+                    theme=theme_code[:64],
+                )
+            if not any(names.values()):
+                raise ValidationError(
+                    N_("The theme {theme} needs a title."), code="no_title", theme=theme_code
+                )
+            row = existing.get(theme_code)
+            if row is None:
+                row = Theme(
+                    event_id=event.id,
+                    code=theme_code,
+                    position=position,
+                    icon="",
+                    names={},
+                    descriptions={},
+                )
+                position += 1
+                uow.session.add(row)
+                existing[theme_code] = row
+            row.names = {lang: title for lang, title in names.items() if title}
+        uow.commit()
+        count = len(existing)
+    store.forget_cached()
+    return count
+
+
+@dataclass(frozen=True)
+class RosterRow:
+    id: str
+    external_id: str
+    kind: str
+    name: str
+    name_latin: str
+    organisation: str
+    category: str
+    province: str
+    revoked: bool
+
+
+def search_roster(
+    store: Store, event_code: str, query: str = "", *, page: int = 1, page_size: int = 50
+) -> tuple[list[RosterRow], int]:
+    """One page of the event's attendees whose name (folded as the kiosk's search folds
+    it) or external id matches ``query``; and how many match in all."""
+    from sqlalchemy import func, or_
+
+    with store.uow(readonly=True) as uow:
+        event = find_event(uow, event_code)
+        where: list[Any] = [Attendee.event_id == event.id]
+        key = search_key(query[:100])
+        if key:
+            escaped = key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            where.append(
+                or_(
+                    Attendee.search_key.like(f"%{escaped}%", escape="\\"),
+                    Attendee.external_id == query.strip()[:64],
+                )
+            )
+        total = int(
+            uow.session.scalar(select(func.count()).select_from(Attendee).where(*where)) or 0
+        )
+        revoked = set(
+            uow.session.scalars(
+                select(RevokedAttendee.attendee_id).where(RevokedAttendee.event_id == event.id)
+            )
+        )
+        rows = [
+            RosterRow(
+                a.id,
+                a.external_id or "",
+                a.kind,
+                a.name,
+                a.name_latin,
+                a.organisation,
+                a.category,
+                a.province,
+                a.id in revoked,
+            )
+            for a in uow.session.scalars(
+                select(Attendee)
+                .where(*where)
+                .order_by(Attendee.search_key, Attendee.id)
+                .limit(page_size)
+                .offset(max(0, page - 1) * page_size)
+            )
+        ]
+        return rows, total

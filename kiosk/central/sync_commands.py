@@ -19,10 +19,23 @@ def register(sub: Any) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_import)
 
-    p = sub.add_parser("serve", help="HTTP API for kiosk sync (OpenAPI at /docs)")
+    p = sub.add_parser(
+        "serve", help="the organiser console (/console/) and the kiosks' sync API (/docs)"
+    )
     add_common(p)
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8080)
+    p.add_argument(
+        "--https-only-cookies",
+        action="store_true",
+        help="session cookies only over HTTPS (behind a TLS reverse proxy)",
+    )
+    p.add_argument(
+        "--demo",
+        action="store_true",
+        help="set up the demo event, its roster and a first admin, and print the log-in",
+    )
+    p.add_argument("--demo-roster", metavar="FILE.csv", help="the demo's roster CSV")
     _serve_limits(p)
     p.set_defaults(handler=cmd_serve)
 
@@ -175,6 +188,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     mib = 1024 * 1024
     folder, store = open_store(args)
+    if args.demo:  # before the app, which loads the keys the demo makes
+        from kiosk.central.demo import console_demo
+
+        roster = Path(args.demo_roster) if args.demo_roster else None
+        username, password = console_demo(folder, store, roster)
     app = server.create_app(
         store,
         folder,
@@ -186,6 +204,23 @@ def cmd_serve(args: argparse.Namespace) -> int:
             device_bytes=args.quarantine_device_mb * mib,
             device_files=server.QUARANTINE_DEVICE_FILES,
         ),
+    )
+    from kiosk.central.web import mount_console
+
+    mount_console(app, store, folder, https_only=args.https_only_cookies)
+    if args.demo:
+        print(
+            _("First admin: {username} / {password}").format(
+                username=username,
+                password=password or _("(set before; 'kiosk-central user passwd admin')"),
+            ),
+            flush=True,
+        )
+    print(
+        _("Organiser console: http://{host}:{port}/console/").format(
+            host=args.host, port=args.port
+        ),
+        flush=True,
     )
     limits = ServeLimits(
         header_timeout=args.header_timeout,

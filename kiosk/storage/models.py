@@ -1,4 +1,5 @@
-"""Typed SQLAlchemy models of the kiosk's local store (and the central store).
+"""Typed SQLAlchemy models of the kiosk's local store: the records every kiosk writes
+and the central platform merges (its own tables are in :mod:`kiosk.central.models`).
 
 Identifiers are UUIDv7 strings, so rows made on many kiosks never collide and
 sort by creation time. Times are UTC, stored as ISO-8601 text so that SQLite
@@ -244,75 +245,3 @@ class RevokedAttendee(Base):
     event_id: Mapped[str] = mapped_column(ForeignKey("event.id"), primary_key=True)
     attendee_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     revoked_at: Mapped[dt.datetime]
-
-
-class EventSecret(Base):
-    """Organiser side only: the event's walk-in signing key and pack passphrase."""
-
-    __tablename__ = "event_secret"
-
-    event_id: Mapped[str] = mapped_column(ForeignKey("event.id"), primary_key=True)
-    walkin_signing_key: Mapped[str] = mapped_column(String(64))  # hex seed
-    pack_passphrase: Mapped[str] = mapped_column(String(64))
-    created_at: Mapped[dt.datetime]
-
-
-class CentralDevice(Base):
-    """Central side: a kiosk the organiser approved (or revoked), with its certificate."""
-
-    __tablename__ = "central_device"
-
-    device_id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    event_id: Mapped[str] = mapped_column(ForeignKey("event.id"))
-    public_key: Mapped[str] = mapped_column(String(64))
-    name: Mapped[str] = mapped_column(String(100), default="")
-    first_seen: Mapped[dt.datetime]
-    clock_flags: Mapped[int] = mapped_column(Integer, default=0)
-    role: Mapped[str] = mapped_column(String(20), default="both")
-    status: Mapped[str] = mapped_column(String(16), default="approved")  # approved | revoked
-    certificate: Mapped[str] = mapped_column(Text, default="")  # base64 of the file
-    serial: Mapped[str] = mapped_column(String(36), default="")
-    software: Mapped[str] = mapped_column(String(40), default="")
-    approved_at: Mapped[dt.datetime | None]
-    revoked_at: Mapped[dt.datetime | None]
-    last_bundle_at: Mapped[dt.datetime | None]
-
-
-class EnrolmentRequestRow(Base):
-    """Central side: an enrolment request waiting for the organiser (by file or HTTP)."""
-
-    __tablename__ = "enrolment_request"
-
-    device_id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    event_id: Mapped[str] = mapped_column(ForeignKey("event.id"))
-    public_key: Mapped[str] = mapped_column(String(64))
-    code: Mapped[str] = mapped_column(String(24), index=True)
-    name: Mapped[str] = mapped_column(String(100))
-    role: Mapped[str] = mapped_column(String(20))
-    request: Mapped[str] = mapped_column(Text)
-    received_at: Mapped[dt.datetime]
-
-
-class ApiToken(Base):
-    """Central side: an organiser's API credential (only its SHA-256 is kept)."""
-
-    __tablename__ = "api_token"
-
-    id: Mapped[str] = id_column()
-    name: Mapped[str] = mapped_column(String(100))
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    created_at: Mapped[dt.datetime]
-    revoked_at: Mapped[dt.datetime | None]
-
-
-class ImportedEntry(Base):
-    """Central side: every journal entry merged, so overlaps and replays are recognised."""
-
-    __tablename__ = "imported_entry"
-
-    device_id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    kind: Mapped[str] = mapped_column(String(40))
-    record_id: Mapped[str] = mapped_column(String(36), index=True)
-    payload: Mapped[str] = mapped_column(Text)
-    hash: Mapped[str] = mapped_column(String(64))

@@ -507,7 +507,7 @@ def test_a_pack_reveals_nothing_and_needs_its_passphrase(venue: Venue, sample_di
     rows = list(csv.DictReader((sample_dir / "roster.csv").open(encoding="utf-8-sig")))
     secrets_seen = []
     with venue.central.uow(readonly=True) as uow:
-        from kiosk.storage.models import EventSecret
+        from kiosk.central.models import EventSecret
 
         secret = uow.session.get(EventSecret, venue.event_id)
         assert secret is not None

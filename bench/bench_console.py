@@ -1,0 +1,330 @@
+"""The organiser console at national scale: 12 events, 100,000 proposals, 150,000
+attendees (and 100,000 check-ins), on SQLite (and PostgreSQL when KIOSK_TEST_PG_URL is
+set). Prints the server time (p50, p95) of the proposals page with a filter and an
+Arabic search, and of the attendance page, measured in-process (FastAPI's test
+client: no network); then the same pages' p95 from ``kiosk-central serve`` over
+HTTP on 127.0.0.1 while 20 kiosks sync their bundles to it at the same time.
+
+    python bench/bench_console.py [--proposals 100000] [--attendees 150000] [--runs 40]
+                                  [--kiosks 20] [--entries 300]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import random
+import re
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sqlalchemy import insert, select, text
+
+from bench._common import percentile, record
+from kiosk.central.accounts import add_user
+from kiosk.central.keys import create_keys
+from kiosk.central.organiser import create_event
+from kiosk.central.review import catch_up
+from kiosk.central.server import create_app
+from kiosk.central.store import open_central
+from kiosk.central.web import mount_console
+from kiosk.domain.search import search_key
+from kiosk.ids import new_id, new_receipt_code
+from kiosk.storage.models import Attendee, CheckIn, Event, Proposal
+
+EVENTS = 12
+# Arabic and French words the proposals are made of (written as \u escapes: ASCII source).
+AR_WORDS = [
+    "\u0625\u0635\u0644\u0627\u062d",  # islah (reform)
+    "\u0627\u0644\u0645\u062f\u0631\u0633\u0629",  # the school
+    "\u0627\u0644\u0631\u0642\u0645\u064a\u0629",  # digital
+    "\u0627\u0644\u0625\u062f\u0627\u0631\u0629",  # the administration
+    "\u0627\u0644\u0634\u0628\u0627\u0628",  # the youth
+    "\u062a\u0643\u0648\u064a\u0646",  # training
+    "\u0627\u0644\u0625\u0646\u062a\u0631\u0646\u062a",  # the internet
+    "\u0627\u0644\u0642\u0631\u0649",  # the villages
+]
+FR_WORDS = [
+    "former",
+    "jeunes",
+    "numerique",
+    "administration",
+    "ecole",
+    "village",
+    "internet",
+    "services",
+]
+THEMES = ["digital_inclusion", "public_services", "digital_economy", "skills", "other"]
+PASSWORD = "bench password 2026"
+BENCH_DB = "kiosk_console_bench"
+
+
+def fill(store, n_proposals: int, n_attendees: int) -> list[str]:  # type: ignore[no-untyped-def]
+    rng = random.Random(7)
+    start = dt.datetime(2026, 11, 23, 8, tzinfo=dt.UTC)
+    codes = []
+    for i in range(EVENTS):
+        code = f"EV-{i:02d}"
+        create_event(
+            store, code=code, name=f"Session {i}", region=f"Region {i}", venue="Hall",
+            starts=start, ends=start + dt.timedelta(hours=10), languages=["ar", "fr", "zgh", "en"],
+        )  # fmt: skip
+        codes.append(code)
+    with store.uow(readonly=True) as uow:
+        event_ids = list(uow.session.scalars(select(Event.id).order_by(Event.code)))
+    devices = [[new_id() for _ in range(8)] for _ in event_ids]
+    attendees: list[tuple[str, str]] = []
+    with store.uow() as uow:
+        rows = []
+        for i in range(n_attendees):
+            e = i % EVENTS
+            aid = new_id()
+            attendees.append((event_ids[e], aid))
+            name = f"Person {i}"
+            rows.append(
+                {
+                    "id": aid, "event_id": event_ids[e], "external_id": f"X{i}",
+                    "kind": "invited" if i % 10 else "walk_in", "name": name, "name_latin": name,
+                    "organisation": "", "category": rng.choice(["citizen", "student", "media"]),
+                    "province": rng.choice(["Tiznit", "Tata", "Taroudant"]), "phone": "",
+                    "email": "", "preferred_language": "ar", "consent": False,
+                    "search_key": search_key(name), "created_at": start, "created_by": None,
+                    "badge_token": None,
+                }
+            )  # fmt: skip
+        uow.session.execute(insert(Attendee), rows)
+        checkins = []
+        for n, (event_id, aid) in enumerate(attendees[: n_attendees * 2 // 3]):
+            e = event_ids.index(event_id)
+            checkins.append(
+                {
+                    "id": new_id(), "event_id": event_id, "attendee_id": aid,
+                    "device_id": devices[e][n % 4], "station": f"door-{n % 4}",
+                    "at": start + dt.timedelta(seconds=rng.randrange(36000)), "method": "scan",
+                    "outcome": "accepted", "detail": "", "undone_at": None, "training": False,
+                }
+            )  # fmt: skip
+        uow.session.execute(insert(CheckIn), checkins)
+        proposals = []
+        for i in range(n_proposals):
+            e = i % EVENTS
+            lang = "ar" if i % 2 else "fr"
+            words = AR_WORDS if lang == "ar" else FR_WORDS
+            proposals.append(
+                {
+                    "id": new_id(), "event_id": event_ids[e], "attendee_id": None,
+                    "device_id": devices[e][4 + i % 4], "theme_code": rng.choice(THEMES),
+                    "language": lang, "title": " ".join(rng.sample(words, 3)),
+                    "body": " ".join(rng.choices(words, k=30)),
+                    "age_band": rng.choice(["18_24", "25_34", "35_49"]), "gender": "",
+                    "province": rng.choice(["Tiznit", "Tata", "Taroudant"]),
+                    "profile": rng.choice(["citizen", "student"]), "consent_publish": True,
+                    "receipt_code": new_receipt_code(),
+                    "created_at": start + dt.timedelta(seconds=rng.randrange(36000)),
+                    "training": False,
+                }
+            )  # fmt: skip
+        uow.session.execute(insert(Proposal), proposals)
+        uow.commit()
+    return codes
+
+
+def timed(client, path: str, runs: int) -> list[float]:  # type: ignore[no-untyped-def]
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        r = client.get(path)
+        times.append((time.perf_counter() - t0) * 1000)
+        assert r.status_code == 200, (path, r.status_code)
+    return times
+
+
+def run(label: str, url: str, folder: Path, args: argparse.Namespace) -> None:
+    from fastapi.testclient import TestClient
+
+    create_keys(folder)
+    store = open_central(url)
+    t0 = time.perf_counter()
+    codes = fill(store, args.proposals, args.attendees)
+    fill_s = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    catch_up(store)
+    index_s = time.perf_counter() - t0
+    if url.startswith("postgresql"):
+        # What autovacuum does on a server soon after a bulk load (visibility map and
+        # statistics): measured without it, the first minutes read the heap.
+        with store.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("VACUUM ANALYZE"))
+    print(f"{label}: data written in {fill_s:.1f} s; review rows and search keys {index_s:.1f} s")
+    add_user(store, "admin", PASSWORD, role="admin")
+    app = create_app(store, folder)
+    mount_console(app, store, folder)
+    client = TestClient(app)
+    page = client.get("/console/login")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
+    r = client.post(
+        "/console/login", data={"username": "admin", "password": PASSWORD, "csrf_token": token}
+    )
+    assert r.status_code == 200, r.status_code
+    event = codes[3]
+    query = AR_WORDS[0].replace("\u0625", "\u0627")  # bare alef: the folding finds it
+    pages = {
+        "proposals page, filter (language) + Arabic search": (
+            f"/console/events/{event}/proposals?language=ar&q={query}"
+        ),
+        "proposals page, Arabic search across all filters off": (
+            f"/console/events/{event}/proposals?q={query}"
+        ),
+        "proposals page, no filter": f"/console/events/{event}/proposals",
+        "attendance page": f"/console/events/{event}/attendance",
+    }
+    for name, path in pages.items():
+        timed(client, path, 3)  # warm
+        times = timed(client, path, args.runs)
+        record(f"console {label}: {name} p50", percentile(times, 50), "ms")
+        target = "< 100 ms" if "attendance" in name else "< 150 ms"
+        record(f"console {label}: {name} p95", percentile(times, 95), "ms", target=target)
+    if args.kiosks:
+        under_load(label, url, folder, store, args, {k: pages[k] for k in list(pages)[::3]})
+    store.close()
+
+
+def under_load(
+    label: str, url: str, folder: Path, store: Any, args: argparse.Namespace,
+    pages: dict[str, str],
+) -> None:  # fmt: skip
+    """The same pages from ``kiosk-central serve`` (its own process) while ``--kiosks``
+    kiosks sync ``--entries`` journal entries each over HTTP at the same time."""
+    import subprocess
+    import threading
+
+    import httpx
+
+    from bench.bench_server_load import free_port
+    from bench.bench_sync import fill_journal
+    from kiosk.central.devices import approve
+    from kiosk.central.organiser import build_pack
+    from kiosk.services.enrol import enrolment_request, install_certificate
+    from kiosk.services.pack_setup import setup_from_pack
+    from kiosk.services.upload import sync
+    from kiosk.storage import Store
+
+    pack = build_pack(store, "EV-00", folder)
+    kiosks = []
+    for i in range(args.kiosks):
+        keys = folder / f"k{i}" / "keys"
+        keys.parent.mkdir(parents=True)
+        kiosk = Store(f"sqlite:///{folder / f'k{i}' / 'kiosk.db'}")
+        setup_from_pack(
+            kiosk, pack.data, name=f"hall-{i}", role="both", keys_dir=keys,
+            passphrase=pack.passphrase,
+        )  # fmt: skip
+        approval = approve(store, folder, "EV-00", request_data=enrolment_request(kiosk, keys))
+        install_certificate(kiosk, approval.certificate)
+        fill_journal(kiosk, args.entries)
+        kiosks.append((kiosk, keys))
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen(
+        [sys.executable, "-m", "kiosk.central.cli", "--data-dir", str(folder), "--db", url,
+         "serve", "--port", str(port)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"{base}/api/v1/health", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
+        client = httpx.Client(base_url=base, timeout=30)
+        token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/console/login").text)
+        assert token is not None
+        client.post(
+            "/console/login",
+            data={"username": "admin", "password": PASSWORD, "csrf_token": token.group(1)},
+        )
+        done: list[float] = []
+        failed: list[str] = []
+
+        def one(kiosk: Any, keys: Path) -> None:
+            t0 = time.perf_counter()
+            try:
+                report = sync(kiosk, keys, base, attempts=3, backoff=0.5, timeout=60)
+                if report.rejected is None:
+                    done.append(time.perf_counter() - t0)
+                else:
+                    failed.append(str(report.rejected.get("code")))
+            except Exception as exc:  # a figure, not a crash
+                failed.append(type(exc).__name__)
+
+        threads = [threading.Thread(target=one, args=k) for k in kiosks]
+        for t in threads:
+            t.start()
+        times: dict[str, list[float]] = {name: [] for name in pages}
+        while any(t.is_alive() for t in threads):
+            for name, path in pages.items():
+                t0 = time.perf_counter()
+                r = client.get(path)
+                times[name].append((time.perf_counter() - t0) * 1000)
+                assert r.status_code == 200, (path, r.status_code)
+        for t in threads:
+            t.join()
+        print(
+            f"{label}: {len(done)} of {len(kiosks)} kiosks synced {args.entries} entries each "
+            f"(slowest {max(done, default=0):.1f} s), failures {failed or '-'}"
+        )
+        for name, values in times.items():
+            record(
+                f"console {label}, {len(kiosks)} kiosks uploading: {name} p95 "
+                f"({len(values)} requests)",
+                percentile(values, 95),
+                "ms",
+                target="< 300 ms",
+            )
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        for kiosk, _keys in kiosks:
+            kiosk.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--proposals", type=int, default=100_000)
+    parser.add_argument("--attendees", type=int, default=150_000)
+    parser.add_argument("--runs", type=int, default=40)
+    parser.add_argument("--kiosks", type=int, default=20, help="uploading at once (0: none)")
+    parser.add_argument("--entries", type=int, default=300, help="journal entries per kiosk")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        run("SQLite", f"sqlite:///{folder / 'central.db'}", folder, args)
+        pg = os.environ.get("KIOSK_TEST_PG_URL")
+        if pg:
+            from sqlalchemy import create_engine
+            from sqlalchemy.engine import make_url
+
+            # A database of its own on that server (the tests' one is shared).
+            engine = create_engine(pg, isolation_level="AUTOCOMMIT")
+            with engine.connect() as conn:
+                conn.execute(text(f"DROP DATABASE IF EXISTS {BENCH_DB}"))
+                conn.execute(text(f"CREATE DATABASE {BENCH_DB}"))
+            engine.dispose()
+            pg = make_url(pg).set(database=BENCH_DB).render_as_string(hide_password=False)
+            pg_folder = folder / "pg"
+            pg_folder.mkdir()
+            run("PostgreSQL", pg, pg_folder, args)
+
+
+if __name__ == "__main__":
+    main()

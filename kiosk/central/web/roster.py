@@ -1,0 +1,153 @@
+"""Roster: CSV upload with each row's outcome, search, revocation, badge sheet."""
+
+from __future__ import annotations
+
+import base64
+import io
+
+from fastapi import APIRouter, Depends, Form, Request, UploadFile
+from fastapi.responses import RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from kiosk.central.accounts import MANAGE, VIEW, audit
+from kiosk.central.organiser import MAX_ROSTER_BYTES, import_roster, revoke, search_roster
+from kiosk.central.web.deps import (
+    ConsoleDep,
+    UserDep,
+    check_csrf,
+    client_address,
+    error_text,
+    event_for,
+    render,
+)
+from kiosk.domain.errors import KioskError, ValidationError
+from kiosk.i18n import N_
+
+router = APIRouter(dependencies=[Depends(check_csrf)], include_in_schema=False)
+PAGE = 50
+
+
+@router.get("/events/{code}/roster")
+def roster_page(
+    request: Request, code: str, console: ConsoleDep, user: UserDep, q: str = "", page: int = 1
+) -> Response:
+    event = event_for(console, user, code, VIEW)
+    rows, total = search_roster(console.store, event.code, q[:100], page=page, page_size=PAGE)
+    return render(
+        request,
+        "roster.html",
+        {
+            "event": event,
+            "rows": rows,
+            "total": total,
+            "q": q[:100],
+            "page": max(1, page),
+            "pages": max(1, -(-total // PAGE)),
+            "results": None,
+            "error": "",
+            "can_manage": user.can(MANAGE, event.id),
+        },
+        user=user,
+    )
+
+
+@router.post("/events/{code}/roster")
+async def upload_roster(
+    request: Request, code: str, console: ConsoleDep, user: UserDep, file: UploadFile
+) -> Response:
+    event = await run_in_threadpool(event_for, console, user, code, MANAGE)
+    results, error = None, ""
+    try:
+        data = await file.read(MAX_ROSTER_BYTES + 1)
+        if len(data) > MAX_ROSTER_BYTES:  # refused whole, nothing stored
+            raise ValidationError(
+                N_("The roster file is larger than {limit} MB."),
+                code="roster_too_large",
+                limit=MAX_ROSTER_BYTES // (1024 * 1024),
+            )
+        results = await run_in_threadpool(
+            import_roster, console.store, event.code, data, console.data_dir
+        )
+        await run_in_threadpool(
+            lambda: audit(
+                console.store,
+                user,
+                "roster_import",
+                event_code=event.code,
+                target=(file.filename or "")[:200],
+                detail={
+                    "accepted": sum(r.accepted for r in results or []),
+                    "rejected": sum(not r.accepted for r in results or []),
+                },
+                address=client_address(request),
+            )
+        )
+    except KioskError as exc:
+        error = error_text(request, exc)
+    rows, total = await run_in_threadpool(search_roster, console.store, event.code, "")
+    return render(
+        request,
+        "roster.html",
+        {
+            "event": event,
+            "rows": rows,
+            "total": total,
+            "q": "",
+            "page": 1,
+            "pages": max(1, -(-total // PAGE)),
+            "results": results,
+            "error": error,
+            "can_manage": True,
+        },
+        status_code=422 if error else 200,
+        user=user,
+    )
+
+
+@router.post("/events/{code}/roster/revoke")
+def revoke_attendee(
+    request: Request,
+    code: str,
+    console: ConsoleDep,
+    user: UserDep,
+    attendee: str = Form(max_length=300),
+) -> Response:
+    event = event_for(console, user, code, MANAGE)
+    attendee_id = revoke(console.store, event.code, attendee)
+    audit(console.store, user, "attendee_revoke", event_code=event.code, target=attendee_id,
+          address=client_address(request))  # fmt: skip
+    return RedirectResponse(f"/console/events/{event.code}/roster", status_code=303)
+
+
+def _qr_svg(token: str) -> str:
+    import qrcode
+    import qrcode.image.svg
+
+    image = qrcode.make(token, image_factory=qrcode.image.svg.SvgPathImage, box_size=10)
+    buf = io.BytesIO()
+    image.save(buf)
+    return "data:image/svg+xml;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+@router.get("/events/{code}/badges")
+def badge_sheet(
+    request: Request, code: str, console: ConsoleDep, user: UserDep, q: str = ""
+) -> Response:
+    """A printable A4 sheet of badges (the browser prints it or saves it as PDF, with the
+    names shaped in their own direction); ``q`` narrows it to matching people."""
+    from kiosk.services.badge_sheet import badge_cards
+
+    event = event_for(console, user, code, MANAGE)
+    ids = None
+    if q:
+        rows, _total = search_roster(console.store, event.code, q[:100], page_size=400)
+        ids = [r.id for r in rows]
+    cards = badge_cards(console.store, ids, event_id=event.id)[:2000]
+    audit(console.store, user, "badge_sheet", event_code=event.code,
+          detail={"badges": len(cards)}, address=client_address(request))  # fmt: skip
+    return render(
+        request,
+        "badges.html",
+        {"event": event, "cards": [(c, _qr_svg(c.token)) for c in cards]},
+        user=user,
+    )
