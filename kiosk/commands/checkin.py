@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.commands.common import command, emit, open_store
+from kiosk.domain.door import REFUSED_TEXT
 from kiosk.domain.errors import KioskError
 from kiosk.i18n import N_, _, current_language, format_time, gettext_for, ngettext
 from kiosk.services.badge_sheet import badge_cards
@@ -18,7 +19,6 @@ from kiosk.services.enrol import (
     enrolment_state,
     install_certificate,
 )
-from kiosk.services.messages import REFUSED_TEXT
 from kiosk.services.pack_setup import setup_from_pack
 from kiosk.services.pin import validate_pin
 from kiosk.services.roster_search import search_attendees

@@ -10,6 +10,7 @@ from nacl.signing import SigningKey
 from sqlalchemy import bindparam, insert, literal, select
 
 from kiosk import badges, crypto
+from kiosk.domain.door import AttendeeInfo
 from kiosk.domain.errors import KioskError, NotSetUp
 from kiosk.i18n import N_
 from kiosk.ids import new_id
@@ -41,16 +42,6 @@ OUTCOMES = (
     "malformed",
     "unknown_attendee",
 )
-
-
-@dataclass(frozen=True)
-class AttendeeInfo:
-    id: str
-    name: str
-    name_latin: str
-    organisation: str
-    category: str
-    kind: str
 
 
 @dataclass(frozen=True)

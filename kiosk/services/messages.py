@@ -11,16 +11,6 @@ from kiosk.services.sync import ExportResult
 from kiosk.services.upload import SyncReport
 from kiosk.storage.journal import VerifyResult
 
-# Why the door refused a badge, by check-in outcome (the door's panel, `kiosk checkin`).
-REFUSED_TEXT = {
-    "revoked": N_("This badge has been revoked."),
-    "wrong_event": N_("This badge is for another event."),
-    "invalid_signature": N_("This badge is not genuine (invalid signature)."),
-    "malformed": N_("This is not a readable badge."),
-    "unknown_attendee": N_("This badge is genuine but the person is not on this kiosk's roster."),
-}
-
-
 ROLE_TEXT = {
     "both": N_("Check-in and proposals"),
     "checkin": N_("Check-in only"),

@@ -7,8 +7,9 @@ from typing import Any
 
 from sqlalchemy import bindparam, case, func, literal, literal_column, select, text
 
+from kiosk.domain.door import AttendeeInfo
 from kiosk.domain.search import rank, search_key
-from kiosk.services.checkin import ACCEPTED, AttendeeInfo
+from kiosk.services.checkin import ACCEPTED
 from kiosk.storage.models import (
     Attendee,
     CheckIn,

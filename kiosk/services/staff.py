@@ -8,11 +8,12 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from kiosk.domain.door import AttendeeInfo
 from kiosk.domain.errors import KioskError, ValidationError
 from kiosk.domain.search import fuzzy_matches, search_key
 from kiosk.domain.text import find_control_character, normalize_text
 from kiosk.i18n import N_
-from kiosk.services.checkin import ACCEPTED, AttendeeInfo
+from kiosk.services.checkin import ACCEPTED
 from kiosk.services.pack_setup import STATION_KEY
 from kiosk.services.pin import PIN_KEY, hash_pin, pin_matches, validate_pin
 from kiosk.services.proposals import TRAINING_KEY

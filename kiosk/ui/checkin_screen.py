@@ -13,13 +13,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from kiosk.domain import door
+from kiosk.domain.door import category_name
 from kiosk.domain.errors import KioskError
 from kiosk.domain.vocab import CATEGORIES, PROVINCES, province_name
-from kiosk.i18n import N_, _, current_language, format_number, format_time, gettext_for
+from kiosk.i18n import N_, _, current_language, format_number, gettext_for
 from kiosk.services.badge_sheet import BadgeCard
 from kiosk.services.checkin import CheckInResult
 from kiosk.services.door import DoorCounters
-from kiosk.services.messages import REFUSED_TEXT
 from kiosk.services.roster_search import SearchHit
 from kiosk.services.walk_in import WalkIn
 from kiosk.ui.attendee import qr_pixmap
@@ -82,10 +83,6 @@ class DoorServices:
     save_badge_pdf: Callable[[BadgeCard], Path]
     print_badge: Callable[[BadgeCard, QWidget], bool] | None = None
     sound: Callable[[str], None] | None = None
-
-
-def category_name(code: str) -> str:
-    return gettext_for(current_language(), CATEGORIES[code]) if code in CATEGORIES else code
 
 
 class ResultPanel(QFrame):
@@ -332,7 +329,7 @@ class CheckInScreen(QWidget):
         self.confirming_checkin: tuple[str, str] | None = None
         self.searched = ""  # the query the list shows the answer to
         self.results: list[SearchHit] = []
-        self._result: tuple[str, Any] = ("idle", None)
+        self.result: door.DoorResult = door.IDLE
         self.scans = 0
 
         self.counters = Counters(self)
@@ -487,18 +484,18 @@ class CheckInScreen(QWidget):
         self.result_timer.stop()
         self.confirming_undo = False
         self.confirming_checkin = None
-        self._result = ("idle", None)
+        self.result = door.IDLE
         self._render_result()
 
-    def _show(self, kind: str, value: Any) -> None:
-        self._result = (kind, value)
+    def _show(self, result: door.DoorResult) -> None:
+        self.result = result
         self._render_result()
         self.result_timer.start()  # restarted by every new result
 
     def _show_result(self, result: CheckInResult) -> None:
         if result.accepted and result.attendee is not None:
             self.last_accepted = (result.checkin_id, result.attendee.name)
-        self._show("result", result)
+        self._show(door.scanned(result))
         if self.services.sound is not None:
             tone = {"accepted": "accepted", "already_checked_in": "already"}
             self.services.sound(tone.get(result.outcome, "refused"))
@@ -507,56 +504,13 @@ class CheckInScreen(QWidget):
             self.search_timer.start()
 
     def _failed(self, error: BaseException) -> None:
-        if isinstance(error, KioskError):
-            self._show("error", error)
-        else:
-            log.exception("check-in failed", exc_info=error)
-            self._show("error", None)
+        if not isinstance(error, KioskError):
+            log.error("check-in failed: %s", type(error).__name__)
+        self._show(door.failed(error))
 
     def _render_result(self) -> None:
-        kind, value = self._result
-        panel = self.panel
-        if kind == "idle":
-            panel.show_state("idle", _("Ready to scan"), "", _("Scan a badge, or search by name."))
-        elif kind == "error":
-            message = (
-                value.message()
-                if isinstance(value, KioskError)
-                else _("The check-in could not be saved. Try again.")
-            )
-            panel.show_state("refused", _("Not checked in"), "", message)
-        elif kind == "walk_in":
-            panel.show_state("accepted", _("Welcome: checked in"), value, _("New badge"))
-        elif kind == "undone":
-            panel.show_state("idle", _("Check-in undone"), value, "")
-        elif kind == "result":
-            r: CheckInResult = value
-            person = r.attendee
-            name = (person.name or person.name_latin) if person else ""
-            if r.accepted:
-                if person is not None and not name:
-                    name = _("Walk-in registered at another kiosk")
-                details = []
-                if person is not None and person.category:
-                    details.append(category_name(person.category))
-                if person is not None and person.organisation:
-                    details.append(person.organisation)
-                panel.show_state(
-                    "accepted", _("Welcome: checked in"), name, " \u00b7 ".join(details)
-                )
-            elif r.outcome == "already_checked_in":
-                when = format_time(r.first_at.astimezone()) if r.first_at else "-"
-                panel.show_state(
-                    "already",
-                    _("Already checked in"),
-                    name,
-                    _("at {time}, station {station}").format(
-                        time=when, station=r.first_station or "-"
-                    ),
-                )
-            else:
-                text = gettext_for(current_language(), REFUSED_TEXT.get(r.outcome, r.outcome))
-                panel.show_state("refused", _("Not checked in"), name, text)
+        shown = door.panel(self.result)
+        self.panel.show_state(shown.style, shown.title, shown.name, shown.detail)
 
     # -- undo ----------------------------------------------------------------------------
     def _undo_asked(self) -> None:
@@ -595,7 +549,7 @@ class CheckInScreen(QWidget):
 
         def done(_id: str) -> None:
             self.last_accepted = None
-            self._show("undone", name)
+            self._show(door.undone(name))
             self.counter_timer.start()
             if self.search_field.text():  # the list's check marks follow
                 self.search_timer.start()
@@ -660,7 +614,7 @@ class CheckInScreen(QWidget):
         name = a.name or a.name_latin
         self.confirming_undo = False
         self.confirming_checkin = (attendee_id, name)
-        self._result = ("idle", None)
+        self.result = door.IDLE
         # The search keyboard makes way for the question (and comes back with a tap).
         self.keyboard_button.setChecked(False)
         self.panel.show_state("confirm", _("Check this person in?"), name, "")
@@ -701,7 +655,7 @@ class CheckInScreen(QWidget):
             self.badge_page.print_button.setEnabled(self.services.print_badge is not None)
             self.pages.setCurrentWidget(self.badge_page)
             self.last_accepted = (walk_in.checkin_id, card.name)
-            self._show("walk_in", card.name)
+            self._show(door.walked_in(card.name))
             self.counter_timer.start()
 
         def failed(error: BaseException) -> None:
