@@ -27,6 +27,9 @@ from kiosk.storage import Store
 from kiosk.storage.models import Attendee, CheckIn, Event, Proposal
 from tests.conftest import central
 
+# Each case builds an event of proposals and check-ins on SQLite (and PostgreSQL).
+pytestmark = pytest.mark.slow
+
 DEVICES = (
     "01a20707-3187-7c24-977d-8fa5b3b1e0a1",
     "01a20707-3187-7c24-977d-8fa5b3b1e0a2",

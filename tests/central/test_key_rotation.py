@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from kiosk.central.keys import load_sealing_key
 from kiosk.config import load_settings
 from kiosk.domain.proposal import ProposalDraft
@@ -88,6 +90,7 @@ def test_a_missing_key_says_which_file_to_restore(organiser, tmp_path: Path) -> 
     assert not (tmp_path / "p.kpack").exists()
 
 
+@pytest.mark.slow  # runs kiosk-central several times
 def test_init_does_not_recreate_keys_that_were_rotated_away(tmp_path: Path) -> None:
     folder = tmp_path / "central"
     assert central_cli(folder, "init").returncode == 0

@@ -145,6 +145,7 @@ def test_a_pin_change_rewraps_the_key(kiosk_dir: Path) -> None:
     assert atrest.organiser_seal_pk(path) is not None
 
 
+@pytest.mark.slow  # encrypts a database and its backups
 def test_a_kiosk_from_before_is_encrypted_on_first_open(tmp_path: Path) -> None:
     from kiosk.domain.proposal import ProposalDraft
     from kiosk.services.proposals import submit_proposal

@@ -85,6 +85,7 @@ def test_kiosk_run_on_a_full_disk_shows_the_problem_page(small_disk: Path, tmp_p
     assert [p for p in backups.iterdir() if p.suffix == ".db" and p.stat().st_size > 0]
 
 
+@pytest.mark.slow  # waits out a lock held by another program
 def test_a_database_that_cannot_be_read_is_left_in_place(settings) -> None:
     """A lock held by another program (or a disk I/O error) says nothing about the
     file: it is not "damaged" and is not moved aside (before: it was)."""
