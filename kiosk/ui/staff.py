@@ -9,13 +9,13 @@ except the system print dialog that staff ask for.
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from kiosk.domain.errors import KioskError
+from kiosk.domain.guard import StaffGuard
 from kiosk.i18n import NATIVE_NAMES, _
 from kiosk.services.dashboard import DashboardFigures
 from kiosk.services.messages import ROLE_TEXT, export_text, journal_text, status_lines, sync_text
@@ -500,13 +500,11 @@ class StaffWindow(QMainWindow):
         self.services = services
         self.runner = runner
         self.language = language
-        self.locked = locked
+        self.guard = StaffGuard(locked, STAFF_IDLE_S)
         self.on_attendee_kiosk = on_attendee_kiosk
         self.on_quit = on_quit
         self.may_close = False
         self.settings: StaffSettings | None = None
-        self._pending: Callable[[], None] | None = None
-        self.last_input = time.monotonic()
 
         central = QWidget()
         self.setCentralWidget(central)
@@ -708,23 +706,29 @@ class StaffWindow(QMainWindow):
         self.kiosk_button.setVisible(role != "checkin" and self.on_attendee_kiosk is not None)
 
     # -- the PIN -------------------------------------------------------------------------
+    @property
+    def locked(self) -> bool:
+        return self.guard.locked
+
+    @locked.setter
+    def locked(self, value: bool) -> None:
+        self.guard.locked = value
+
     def _guarded(self, action: Callable[[], None]) -> None:
         """Run ``action`` now if unlocked, else after the staff PIN."""
-        if not self.locked:
+        if self.guard.request(action):
             action()
-            return
-        self._pending = action
-        self.pin_pad.open_pad()
+        else:
+            self.pin_pad.open_pad()
 
     def _pin_accepted(self) -> None:
-        self.locked = False
-        action, self._pending = self._pending, None
+        action = self.guard.unlock()
         if action is not None:
             action()
 
     def lock(self) -> None:
         """Back to the check-in screen behind the PIN (or to the attendee kiosk)."""
-        self.locked = True
+        self.guard.lock()
         self.pin_pad.close_pad()
         role = self.settings.role if self.settings else "both"
         if role != "checkin" and self.on_attendee_kiosk is not None:
@@ -751,15 +755,14 @@ class StaffWindow(QMainWindow):
             self.close()
 
     def _check_idle(self) -> None:
-        idle = time.monotonic() - self.last_input
-        if self.isVisible() and not self.locked and idle > STAFF_IDLE_S:
+        if self.isVisible() and self.guard.idle_expired():
             self.lock()
 
     # -- events --------------------------------------------------------------------------
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         kind = event.type()
         if kind in (QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin, QEvent.Type.KeyPress):
-            self.last_input = time.monotonic()
+            self.guard.touched()
         if (
             kind == QEvent.Type.FocusIn
             and isinstance(watched, QLineEdit)
