@@ -11,7 +11,7 @@ from kiosk.central.keys import load_sealing_key
 from kiosk.config import load_settings
 from kiosk.domain.proposal import ProposalDraft
 from kiosk.event_pack import read_pack
-from kiosk.services.checkin import setup_from_pack
+from kiosk.services.pack_setup import setup_from_pack
 from kiosk.services.proposals import submit_proposal
 from kiosk.services.sync import export_bundle
 from kiosk.storage import Store
