@@ -441,17 +441,24 @@ def open_or_recover(args: argparse.Namespace, early: Any) -> Opened | None:
     """The store, or the problem screen for a damaged or missing database (None when
     the person there leaves it without putting a backup back)."""
     from kiosk.bootstrap import open_store
+    from kiosk.services.pin import pin_matches
     from kiosk.storage.health import DatabaseDamaged, DatabaseMissing
 
     try:
-        return Opened(*open_store(args.data_dir, pin=lambda: pin_or_none(args)), recovered=False)
+        return Opened(
+            *open_store(args.data_dir, pin=lambda: pin_or_none(args), pin_check=pin_matches),
+            recovered=False,
+        )
     except (DatabaseDamaged, DatabaseMissing) as problem:
         if early is not None:
             early.unlocked = True
             early.close()
         if not database_problem(problem, args):
             return None
-        return Opened(*open_store(args.data_dir, pin=lambda: pin_or_none(args)), recovered=True)
+        return Opened(
+            *open_store(args.data_dir, pin=lambda: pin_or_none(args), pin_check=pin_matches),
+            recovered=True,
+        )
 
 
 def pin_or_none(args: argparse.Namespace) -> str:

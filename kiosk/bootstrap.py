@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 
 
 PinSource = Callable[[], str]
+PinCheck = Callable[[str, str], bool]  # (stored hash, PIN): kiosk.services.pin.pin_matches
+ENV_PIN = "KIOSK_PIN"
 
 
 # The staff PIN for a command that opens encrypted data without asking (scripts).
@@ -33,10 +35,12 @@ def open_store(
     migrate: bool = True,
     pin: PinSource | None = None,
     new_pin: str | None = None,
+    pin_check: PinCheck | None = None,
 ) -> tuple[Settings, Store]:
     """Settings, logging, the data's key, the database guard, then the store
-    (migrated to head). ``pin`` gives the staff PIN when the data is locked under it
-    (see :func:`unlock_data`).
+    (migrated to head). ``pin`` gives the staff PIN when the data is locked under it,
+    ``pin_check`` checks it against the hash of a kiosk from before encryption (see
+    :func:`unlock_data`).
 
     The storage layer is imported here, not at the top: the attendee screen paints
     its welcome screen before SQLAlchemy is loaded (see ``kiosk.app``).
@@ -46,7 +50,7 @@ def open_store(
 
     settings = load_settings(data_dir)
     setup_logging(settings)
-    unlock_data(settings, pin, new_pin)
+    unlock_data(settings, pin, new_pin, pin_check)
     guard_database(settings.db_path, settings.backups_dir, settings.damaged_dir)
     store = Store(
         settings.db_url,
@@ -70,7 +74,10 @@ def no_pin() -> str:
 
 
 def unlock_data(
-    settings: Settings, pin: PinSource | None = None, new_pin: str | None = None
+    settings: Settings,
+    pin: PinSource | None = None,
+    new_pin: str | None = None,
+    pin_check: PinCheck | None = None,
 ) -> bytes:
     """The database key of this data folder, unlocked and registered for its files
     (kiosk.storage.atrest).
@@ -87,7 +94,7 @@ def unlock_data(
     if kind is not None and unlocked is not None and new_pin is None:
         return unlocked  # unlocked already in this process (the kiosk's PIN screen)
     if kind is None and settings.db_path.exists() and atrest.is_plain(settings.db_path):
-        key = _encrypt_plain_kiosk(settings, pin or no_pin)
+        key = _encrypt_plain_kiosk(settings, pin or no_pin, pin_check)
         _finish_encryption(settings, key)
         return key
     if kind is None:
@@ -122,20 +129,19 @@ def _finish_encryption(settings: Settings, key: bytes) -> None:
         logging.getLogger(__name__).info("encrypted %d database files of this kiosk", count)
 
 
-def _encrypt_plain_kiosk(settings: Settings, pin: PinSource) -> bytes:
+def _encrypt_plain_kiosk(settings: Settings, pin: PinSource, pin_check: PinCheck | None) -> bytes:
     """A kiosk from before encryption at rest: its database and backups are encrypted
     now, the key wrapped under its staff PIN (checked against the PIN hash it holds)
     or, for a demo with no PIN, the demo PIN."""
     import sqlite3
 
-    from kiosk.services.pin import PIN_KEY, pin_matches
     from kiosk.storage import atrest
 
     try:
         con = sqlite3.connect(f"file:{settings.db_path}?mode=ro", uri=True, timeout=5)
         try:
             row = con.execute(
-                "SELECT value FROM local_setting WHERE key = ?", (PIN_KEY,)
+                "SELECT value FROM local_setting WHERE key = 'staff_pin_hash'"
             ).fetchone()
         finally:
             con.close()
@@ -146,7 +152,7 @@ def _encrypt_plain_kiosk(settings: Settings, pin: PinSource) -> bytes:
     # The key file first: a cut-short encryption is finished at the next start.
     if row and row[0]:
         given = pin()
-        if not pin_matches(str(row[0]), given):
+        if pin_check is None or not pin_check(str(row[0]), given):
             raise atrest.WrongPin(N_("Wrong PIN: this kiosk's data stays locked."))
         atrest.write_key_file(path, key, given, atrest.WRAPPED_BY_STAFF)
     else:

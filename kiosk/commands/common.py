@@ -74,15 +74,23 @@ def command(
 def open_store(
     args: argparse.Namespace, migrate: bool = True, new_pin: str | None = None
 ) -> tuple[Settings, Store]:
+    from kiosk.services.pin import pin_matches
+
     return bootstrap.open_store(
-        args.data_dir, migrate=migrate, pin=lambda: staff_pin(args), new_pin=new_pin
+        args.data_dir,
+        migrate=migrate,
+        pin=lambda: staff_pin(args),
+        new_pin=new_pin,
+        pin_check=pin_matches,
     )
 
 
 def unlock_data(settings: Settings, args: argparse.Namespace) -> bytes:
     """The data folder's key (backups are encrypted with it), for commands that read
     backups without opening the store."""
-    return bootstrap.unlock_data(settings, lambda: staff_pin(args))
+    from kiosk.services.pin import pin_matches
+
+    return bootstrap.unlock_data(settings, lambda: staff_pin(args), pin_check=pin_matches)
 
 
 def emit(args: argparse.Namespace, data: dict[str, Any], text: str) -> None:
