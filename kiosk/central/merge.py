@@ -32,7 +32,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from kiosk.central.devices import bundle_authoriser, register_from_certificate
 from kiosk.central.models import CentralDevice, ImportedEntry
-from kiosk.domain.errors import StorageError
+from kiosk.domain.errors import StorageError, StorageFull
 from kiosk.i18n import N_
 from kiosk.storage.models import (
     Attendee,
@@ -468,7 +468,15 @@ def import_bundle(
         # hold this frame and the bundle's bytes in a cycle until the next collection
         # (ten 60 MB junk uploads held the server at 639 MB).
         failure = (exc.message(), exc.code, error_seq(exc))
-    except (StorageError, SQLAlchemyError, ValueError, TypeError, KeyError, OverflowError) as exc:
+    except (
+        StorageError,
+        StorageFull,
+        SQLAlchemyError,
+        ValueError,
+        TypeError,
+        KeyError,
+        OverflowError,
+    ) as exc:
         # A check above should have caught it; never a traceback, never lost: quarantined.
         log.error("merge of %s failed: %s", path.name, type(exc).__name__)
         error = BundleError(
