@@ -31,6 +31,7 @@ from typing import Any
 
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import Response
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
 
 from kiosk import __version__
@@ -38,6 +39,7 @@ from kiosk.central.auth import check_token
 from kiosk.central.devices import certificate_for, device_key, receive_request
 from kiosk.central.keys import load_sealing_keys, load_signing_key
 from kiosk.central.merge import QuarantineQuota, high_water, import_bundle
+from kiosk.central.review import catch_up
 from kiosk.central.stats import event_stats
 from kiosk.domain.errors import KioskError
 from kiosk.enrolment import MAX_BYTES as MAX_REQUEST_BYTES
@@ -61,6 +63,18 @@ IMPORTS_AT_ONCE = 2
 
 log = logging.getLogger(__name__)
 CLOSE = {"connection": "close"}  # answered before the body is read: do not wait for it
+
+
+# Work started after an answer (kept referenced until it is done).
+background: set[asyncio.Future[None]] = set()
+
+
+def reviews_after_import(store: Store) -> None:
+    """Review rows for what an import merged; a failure leaves it to the pages."""
+    try:
+        catch_up(store)
+    except (KioskError, SQLAlchemyError) as exc:
+        log.warning("review rows after an import: %s", type(exc).__name__)
 
 
 def create_app(
@@ -222,6 +236,12 @@ def create_app(
                 )
         finally:
             path.unlink(missing_ok=True)  # merged, refused (then moved) or failed
+        if outcome.outcome == "accepted":
+            # The console's review rows of the new proposals, after the answer and off
+            # the event loop: a page never folds the texts of a bundle that just came.
+            later = asyncio.get_running_loop().run_in_executor(None, reviews_after_import, store)
+            background.add(later)
+            later.add_done_callback(background.discard)
         if (
             outcome.outcome == "rejected"
             and not outcome.quarantined
