@@ -102,13 +102,14 @@ def check_badge_and_bundle(tmp: Path) -> str:
     from kiosk.central.keys import create_keys, load_sealing_key
     from kiosk.central.merge import import_bundle
     from kiosk.central.organiser import build_pack, create_event, import_roster, roster_tokens
+    from kiosk.central.store import open_central
     from kiosk.services.checkin import check_in
     from kiosk.services.enrol import enrolment_request, install_certificate
     from kiosk.services.pack_setup import setup_from_pack
     from kiosk.services.sync import export_bundle
     from kiosk.storage import Store
 
-    central = Store(f"sqlite:///{tmp / 'central.db'}")
+    central = open_central(f"sqlite:///{tmp / 'central.db'}")
     create_keys(tmp / "central")
     start = dt.datetime(2026, 1, 1, 8, tzinfo=dt.UTC)
     create_event(
