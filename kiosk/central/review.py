@@ -12,7 +12,8 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
+from sqlalchemy.dialects import postgresql, sqlite
 
 from kiosk.central.accounts import User, record
 from kiosk.central.models import REVIEW_STATES, ProposalReview
@@ -89,7 +90,11 @@ def catch_up(store: Store, *, max_age: float = 0.0) -> int:
     if not rows:
         return 0
     with store.uow() as uow:
-        uow.session.execute(insert(ProposalReview), rows)
+        # Another catch-up (the server's after an upload, a page's) may have added some
+        # of these rows meanwhile: theirs stand, ours are skipped.
+        dialect = uow.session.get_bind().dialect.name
+        add = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(ProposalReview)
+        uow.session.execute(add.on_conflict_do_nothing(index_elements=["proposal_id"]), rows)
         uow.commit()
     return len(missing)
 
