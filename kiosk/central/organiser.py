@@ -63,6 +63,19 @@ def find_event(uow: UnitOfWork, code: str) -> Event:
     return event
 
 
+def _check_event(languages: list[str], starts: dt.datetime, ends: dt.datetime) -> None:
+    """What creating and editing an event both refuse: unknown languages, bad times."""
+    bad = [lang for lang in languages if lang not in LANGUAGES]
+    if bad or not languages:
+        raise ValidationError(
+            N_("Unknown language(s): {languages}."),
+            code="unknown_language",
+            languages=", ".join(bad) or "-",
+        )
+    if ends <= starts:
+        raise ValidationError(N_("The event must end after it starts."), code="bad_dates")
+
+
 def create_event(
     store: Store,
     *,
@@ -74,15 +87,7 @@ def create_event(
     ends: dt.datetime,
     languages: list[str],
 ) -> str:
-    bad = [lang for lang in languages if lang not in LANGUAGES]
-    if bad or not languages:
-        raise ValidationError(
-            N_("Unknown language(s): {languages}."),
-            code="unknown_language",
-            languages=", ".join(bad) or "-",
-        )
-    if ends <= starts:
-        raise ValidationError(N_("The event must end after it starts."), code="bad_dates")
+    _check_event(languages, starts, ends)
     with store.uow() as uow:
         if uow.session.scalar(select(Event).where(Event.code == code)) is not None:
             raise ValidationError(
@@ -452,15 +457,7 @@ def update_event(
     languages: list[str],
 ) -> None:
     """Change an event's name, place, times and languages (its code and keys stay)."""
-    bad = [lang for lang in languages if lang not in LANGUAGES]
-    if bad or not languages:
-        raise ValidationError(
-            N_("Unknown language(s): {languages}."),
-            code="unknown_language",
-            languages=", ".join(bad) or "-",
-        )
-    if ends <= starts:
-        raise ValidationError(N_("The event must end after it starts."), code="bad_dates")
+    _check_event(languages, starts, ends)
     with store.uow() as uow:
         event = find_event(uow, code)
         event.name = _clean_title(name, 300) or event.name
