@@ -16,6 +16,7 @@ computed when reading (stats), so the order of imports cannot change it.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import json
 import logging
@@ -31,8 +32,9 @@ from sqlalchemy import insert, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from kiosk.central.devices import bundle_authoriser, register_from_certificate
-from kiosk.central.models import CentralDevice, ImportedEntry
-from kiosk.domain.errors import StorageError, StorageFull
+from kiosk.central.models import CentralDevice, ImportedEntry, ProposalReview
+from kiosk.central.review import proposal_key, review_row
+from kiosk.domain.errors import StorageBusy, StorageError, StorageFull
 from kiosk.i18n import N_
 from kiosk.storage.models import (
     Attendee,
@@ -57,6 +59,9 @@ from kiosk.sync.bundle import (
 )
 
 log = logging.getLogger(__name__)
+# The outcome code of a file that met a busy database (its lock held past the busy
+# timeout, no free connection): refused for now, never quarantined; send it again.
+BUSY = "busy"
 
 
 @dataclass(frozen=True)
@@ -270,6 +275,7 @@ def _proposal_row(p: dict[str, Any], event_id: str) -> dict[str, Any]:
 _INSERT_ENTRY = Prepared(insert(ImportedEntry))
 _INSERT_PROPOSAL = Prepared(insert(Proposal))
 _INSERT_CHECKIN = Prepared(insert(CheckIn))
+_INSERT_REVIEW = Prepared(insert(ProposalReview))
 
 
 def _apply_all(
@@ -280,8 +286,11 @@ def _apply_all(
     event_id: str,
     device_id: str,
     already: Known,
+    keys: dict[str, str],
 ) -> None:
-    """Apply entries; proposals and check-ins (nearly all of a day) in bulk statements."""
+    """Apply entries; proposals and check-ins (nearly all of a day) in bulk statements;
+    the console's review rows of the new proposals with them (``keys``: their search
+    keys, folded before the transaction)."""
     s = uow.session
     conn = uow.connection
     proposals = [
@@ -311,6 +320,22 @@ def _apply_all(
         rows = [_proposal_row(p, event_id) for p in proposals if p["id"] not in known]
         if rows:
             uow.run_many(_INSERT_PROPOSAL, rows)
+            # The roster's category of their authors (the same rows catch_up joins).
+            named = [r["attendee_id"] for r in rows if r["attendee_id"]]
+            category = {
+                a: c for a, c in _rows_by_id(uow, (Attendee.id, Attendee.category), named).values()
+            }
+            uow.run_many(
+                _INSERT_REVIEW,
+                [
+                    review_row(
+                        r,
+                        category.get(r["attendee_id"]) if r["attendee_id"] else None,
+                        keys.get(r["id"]),
+                    )
+                    for r in rows
+                ],
+            )
     if checkins:
         ids = [c["id"] for c in checkins]
         known = already.checkins
@@ -437,8 +462,36 @@ def import_bundle(
     ``organiser_sign_pk`` lets a bundle's own certificate enrol a kiosk approved on
     another platform of the same organiser; without it only devices approved here merge.
     ``quota`` caps what is kept of refused files (uploads from device ``uploader``);
-    without it every refused file is kept.
+    without it every refused file is kept. A file that meets a busy database is refused
+    with code :data:`BUSY` and left where it is (nothing of it merged: send it again).
     """
+    outcome = merge_file(store, path, sealing_key, organiser_sign_pk)
+    return settle(outcome, path, quarantine, quota, uploader)
+
+
+def settle(
+    outcome: ImportOutcome,
+    path: Path,
+    quarantine: Path,
+    quota: QuarantineQuota | None = None,
+    uploader: str = "",
+) -> ImportOutcome:
+    """A refused file moved to quarantine (within ``quota``), unless it could not be
+    read or met a busy database; the outcome says whether it was kept."""
+    if outcome.outcome != "rejected" or outcome.code in ("unreadable", BUSY):
+        return outcome
+    kept = _quarantine(path, quarantine, quota, uploader)
+    return dataclasses.replace(outcome, quarantined=kept)
+
+
+def merge_file(
+    store: Store,
+    path: Path,
+    sealing_key: PrivateKey | Sequence[PrivateKey],
+    organiser_sign_pk: bytes | None = None,
+) -> ImportOutcome:
+    """:func:`import_bundle` without the quarantine (see :func:`settle`): what the
+    server's import process runs, the quarantine and its caps staying with the server."""
     try:
         if path.stat().st_size > MAX_BUNDLE_BYTES:
             raise BundleError(
@@ -446,8 +499,7 @@ def import_bundle(
             )
         data = path.read_bytes()
     except BundleError as exc:
-        kept = _quarantine(path, quarantine, quota, uploader)
-        return ImportOutcome(str(path), "rejected", exc.message(), exc.code, quarantined=kept)
+        return ImportOutcome(str(path), "rejected", exc.message(), exc.code)
     except OSError as exc:
         return ImportOutcome(
             str(path),
@@ -468,6 +520,14 @@ def import_bundle(
         # hold this frame and the bundle's bytes in a cycle until the next collection
         # (ten 60 MB junk uploads held the server at 639 MB).
         failure = (exc.message(), exc.code, error_seq(exc))
+    except StorageBusy:
+        log.warning("merge of %s waited too long for the database: not merged", path.name)
+        error = BundleError(
+            N_("Bundle rejected: {reason}."),
+            code=BUSY,
+            reason="the database is busy, send it again",
+        )
+        failure = (error.message(), error.code, None)
     except (
         StorageError,
         StorageFull,
@@ -483,12 +543,11 @@ def import_bundle(
             N_("Bundle rejected: {reason}."), code="merge_failed", reason="it could not be merged"
         )
         failure = (error.message(), error.code, None)
-    kept = _quarantine(path, quarantine, quota, uploader)
     device = ""
     with contextlib.suppress(BundleError):
         device = str(read_manifest(data)[0].get("device_id", ""))[:64]
     message, code, seq = failure
-    return ImportOutcome(str(path), "rejected", message, code, device, seq=seq, quarantined=kept)
+    return ImportOutcome(str(path), "rejected", message, code, device, seq=seq)
 
 
 def _merge(
@@ -504,6 +563,12 @@ def _merge(
         known_device = uow.session.get(CentralDevice, device_id) is not None
     if not known_device and organiser_sign_pk:
         register_from_certificate(store, manifest, organiser_sign_pk)
+    # Folded before the write lock is taken (the merge's one long piece of pure CPU).
+    keys = {
+        r.id: proposal_key(r.title, r.body)
+        for r in bundle.typed
+        if isinstance(r, records.ProposalSubmitted)
+    }
     with store.uow() as uow:
         event = uow.session.get(Event, manifest["event_id"])
         device = uow.session.get(CentralDevice, device_id)
@@ -557,6 +622,7 @@ def _merge(
             event.id,
             device_id,
             already,
+            keys,
         )
         missing = gaps(uow, device_id)
         uow.commit()

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import threading
 import time
+import weakref
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,66 +40,115 @@ _RECEIPT = re.compile(f"^[{RECEIPT_ALPHABET}]{{4}}-[{RECEIPT_ALPHABET}]{{4}}$")
 
 
 PAGE_FRESHNESS_S = 2.0  # a page may show proposals merged up to this long ago
+# One catch-up at a time per store in this process (another finds it running and
+# leaves the work to it: a page never waits behind one).
+_CATCHING_UP: weakref.WeakKeyDictionary[Store, threading.Lock] = weakref.WeakKeyDictionary()
+_NEW_LOCK = threading.Lock()
+# The proposal's columns a review row copies (catch_up reads them by these names).
+_REVIEWED = (
+    Proposal.id,
+    Proposal.event_id,
+    Proposal.receipt_code,
+    Proposal.theme_code,
+    Proposal.language,
+    Proposal.province,
+    Proposal.profile,
+    Proposal.age_band,
+    Proposal.device_id,
+    Proposal.created_at,
+    Proposal.training,
+    Proposal.title,
+    Proposal.body,
+)
 
 
-def catch_up(store: Store, *, max_age: float = 0.0) -> int:
+def review_row(
+    p: Mapping[str, Any], category: str | None, key: str | None = None
+) -> dict[str, Any]:
+    """The review row of a merged proposal ``p`` (its columns by name): state received,
+    its search key (``key`` if already folded). ``category`` is the roster's (None when
+    the author was anonymous: then the profile they chose, as the exports filter it)."""
+    return {
+        "proposal_id": p["id"],
+        "event_id": p["event_id"],
+        "receipt_code": p["receipt_code"],
+        "theme_code": p["theme_code"],
+        "language": p["language"],
+        "province": p["province"],
+        "category": category if category is not None else p["profile"],
+        "age_band": p["age_band"],
+        "device_id": p["device_id"],
+        "created_at": p["created_at"],
+        "training": p["training"],
+        "search_key": key if key is not None else proposal_key(p["title"], p["body"]),
+        "state": "received",
+        "hidden": False,
+        "hidden_reason": "",
+        "personal_data": False,
+        "note": "",
+        "assignee": "",
+        "answer": "",
+        "answer_published_at": None,
+        "updated_at": None,
+    }
+
+
+def proposal_key(title: str, body: str) -> str:
+    """What the search matches a proposal on (folded as the kiosk's name search is)."""
+    return search_key(f"{title} {body}")
+
+
+def catch_up(store: Store, *, max_age: float = 0.0, wait: bool = True) -> int:
     """Give every merged proposal its review row (state received, search key); returns
-    how many were added. Cheap when nothing is new (two counts); with ``max_age``, not
-    even those if this store checked less than ``max_age`` seconds ago (pages)."""
+    how many were added. The merge makes the rows of what it merges itself: this is for
+    proposals written otherwise (older data, a bulk load). Cheap when nothing is new (one
+    statement); with ``max_age``, not even that if this store checked less than
+    ``max_age`` seconds ago; without ``wait``, nothing if another catch-up is running."""
     now = time.monotonic()
     if max_age and now - store.cache.get(_CHECKED, -1e9) < max_age:
         return 0
-    store.cache[_CHECKED] = now
+    with _NEW_LOCK:
+        lock = _CATCHING_UP.setdefault(store, threading.Lock())
+    if not lock.acquire(blocking=wait):
+        return 0
+    try:
+        store.cache[_CHECKED] = now
+        return _catch_up(store)
+    finally:
+        lock.release()
+
+
+def _catch_up(store: Store) -> int:
     with store.uow(readonly=True) as uow:
         s = uow.session
-        have = s.scalar(select(func.count()).select_from(ProposalReview)) or 0
-        total = s.scalar(select(func.count()).select_from(Proposal)) or 0
-        if have >= total:
+        # Both counts in one statement: one snapshot on PostgreSQL too.
+        have, total = s.execute(
+            select(
+                select(func.count()).select_from(ProposalReview).scalar_subquery(),
+                select(func.count()).select_from(Proposal).scalar_subquery(),
+            )
+        ).one()
+        if (have or 0) >= (total or 0):
             return 0
-        missing = list(
-            s.execute(
-                select(Proposal, Attendee.category)
+        rows = [
+            review_row(dict(row._mapping), row.category)
+            for row in s.execute(
+                select(*_REVIEWED, Attendee.category)
                 .outerjoin(ProposalReview, ProposalReview.proposal_id == Proposal.id)
                 .outerjoin(Attendee, Attendee.id == Proposal.attendee_id)
                 .where(ProposalReview.proposal_id.is_(None))
             )
-        )
-        rows = [
-            {
-                "proposal_id": p.id,
-                "event_id": p.event_id,
-                "receipt_code": p.receipt_code,
-                "theme_code": p.theme_code,
-                "language": p.language,
-                "province": p.province,
-                # The roster's category; the profile its author chose when anonymous
-                # (as the exports filter it).
-                "category": category if category is not None else p.profile,
-                "age_band": p.age_band,
-                "device_id": p.device_id,
-                "created_at": p.created_at,
-                "training": p.training,
-                "search_key": search_key(f"{p.title} {p.body}"),
-                "state": "received",
-                "hidden": False,
-                "hidden_reason": "",
-                "personal_data": False,
-                "note": "",
-                "assignee": "",
-                "answer": "",
-            }
-            for p, category in missing
         ]
     if not rows:
         return 0
     with store.uow() as uow:
-        # Another catch-up (the server's after an upload, a page's) may have added some
-        # of these rows meanwhile: theirs stand, ours are skipped.
+        # Another process's catch-up (or a merge) may have added some of these rows
+        # meanwhile: theirs stand, ours are skipped.
         dialect = uow.session.get_bind().dialect.name
         add = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(ProposalReview)
         uow.session.execute(add.on_conflict_do_nothing(index_elements=["proposal_id"]), rows)
         uow.commit()
-    return len(missing)
+    return len(rows)
 
 
 @dataclass(frozen=True)
@@ -298,7 +350,7 @@ def list_proposals(
 ) -> ProposalPage:
     """One page of proposals matching ``f``, newest first, within ``event_ids`` (the
     events the reader has a role in; None: all)."""
-    catch_up(store, max_age=PAGE_FRESHNESS_S)
+    catch_up(store, max_age=PAGE_FRESHNESS_S, wait=False)
     with store.uow(readonly=True) as uow:
         s = uow.session
         where = _conditions(uow, f, event_ids)
@@ -352,7 +404,7 @@ def filtered_ids(
 
 
 def get_proposal(store: Store, proposal_id: str) -> ProposalRow:
-    catch_up(store, max_age=PAGE_FRESHNESS_S)
+    catch_up(store, max_age=PAGE_FRESHNESS_S, wait=False)
     with store.uow(readonly=True) as uow:
         found = uow.session.execute(
             select(Proposal, ProposalReview, Event.code)
@@ -498,7 +550,7 @@ def public_followup(store: Store, code: str) -> PublicFollowUp | None:
     receipt = normalise_receipt(code)
     if not _RECEIPT.match(receipt):
         return None
-    catch_up(store, max_age=PAGE_FRESHNESS_S)
+    catch_up(store, max_age=PAGE_FRESHNESS_S, wait=False)
     with store.uow(readonly=True) as uow:
         found = list(
             uow.session.execute(

@@ -31,15 +31,14 @@ from typing import Any
 
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import Response
-from sqlalchemy.exc import SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
 
 from kiosk import __version__
 from kiosk.central.auth import check_token
 from kiosk.central.devices import certificate_for, device_key, receive_request
+from kiosk.central.importer import Importer
 from kiosk.central.keys import load_sealing_keys, load_signing_key
-from kiosk.central.merge import QuarantineQuota, high_water, import_bundle
-from kiosk.central.review import catch_up
+from kiosk.central.merge import BUSY, QuarantineQuota, high_water, merge_file, settle
 from kiosk.central.stats import event_stats
 from kiosk.domain.errors import KioskError
 from kiosk.enrolment import MAX_BYTES as MAX_REQUEST_BYTES
@@ -60,21 +59,15 @@ MIN_UPLOAD_RATE = 16 * 1024  # bytes per second
 # Imports at a time: each reads its bundle into memory (up to MAX_UPLOAD_BYTES, and
 # its entries), and SQLite merges one at a time anyway; the others wait on disk.
 IMPORTS_AT_ONCE = 2
+# Uploads waiting for their turn beyond those; one more is answered 503 before its
+# body is read, with Retry-After (the kiosk tries again: nothing is lost).
+UPLOADS_WAITING = 32
+# Processes that merge uploads under ``kiosk-central serve`` (kiosk.central.importer).
+IMPORT_WORKERS = 1
+RETRY_AFTER_S = 5  # said to a kiosk whose upload met a busy database or a full queue
 
 log = logging.getLogger(__name__)
 CLOSE = {"connection": "close"}  # answered before the body is read: do not wait for it
-
-
-# Work started after an answer (kept referenced until it is done).
-background: set[asyncio.Future[None]] = set()
-
-
-def reviews_after_import(store: Store) -> None:
-    """Review rows for what an import merged; a failure leaves it to the pages."""
-    try:
-        catch_up(store)
-    except (KioskError, SQLAlchemyError) as exc:
-        log.warning("review rows after an import: %s", type(exc).__name__)
 
 
 def create_app(
@@ -84,7 +77,11 @@ def create_app(
     *,
     body_timeout: float | None = None,
     quota: QuarantineQuota | None = None,
+    import_workers: int = 0,
 ) -> FastAPI:
+    """The API; with ``import_workers``, uploads are merged in that many processes of
+    their own (:mod:`kiosk.central.importer`, what ``kiosk-central serve`` does), else on
+    the server's threads. The app's ``state.importer`` is closed by its owner."""
     app = FastAPI(
         title="Listening Kiosk central API",
         version=__version__,
@@ -97,6 +94,11 @@ def create_app(
     incoming.mkdir(parents=True, exist_ok=True)
     idle_timeout = BODY_TIMEOUT_S if body_timeout is None else body_timeout
     importing = asyncio.Semaphore(IMPORTS_AT_ONCE)
+    queued = 0  # uploads between their first byte and the end of their import
+    importer = (
+        Importer(store.url, sealing_key, organiser_pk, import_workers) if import_workers else None
+    )
+    app.state.importer = importer
     if quota is None:  # read here, so that a test or the command line can change them
         quota = QuarantineQuota(
             total_bytes=QUARANTINE_TOTAL_BYTES,
@@ -181,8 +183,19 @@ def create_app(
             raise HTTPException(status_code=403, detail="another device")
         return signed(request, {"device_id": device_id, "seq": high_water(store, device_id)})
 
-    @app.post("/api/v1/bundles", responses={401: {}, 403: {}, 408: {}, 413: {}, 422: {}})
+    @app.post("/api/v1/bundles", responses={401: {}, 403: {}, 408: {}, 413: {}, 422: {}, 503: {}})
     async def upload(request: Request) -> Response:
+        nonlocal queued
+        if queued >= IMPORTS_AT_ONCE + UPLOADS_WAITING:
+            log.warning("uploads queue full: one answered 503")
+            return _busy()
+        queued += 1
+        try:
+            return await _upload(request)
+        finally:
+            queued -= 1
+
+    async def _upload(request: Request) -> Response:
         claimed = http_auth.request_device(request.headers)
         # Refused before the body is read: only enrolled devices may send bundles.
         key = None if claimed is None else await run_in_threadpool(device_key, store, claimed[0])
@@ -224,24 +237,19 @@ def create_app(
             except http_auth.SignatureError as exc:
                 raise HTTPException(status_code=401, detail="bad device signature") from exc
             async with importing:
-                outcome = await run_in_threadpool(
-                    import_bundle,
-                    store,
-                    path,
-                    sealing_key,
-                    data_dir / "quarantine",
-                    organiser_pk,
-                    quota,
-                    device_id,
-                )
+                if importer is not None:
+                    outcome = await importer.merge(path)
+                else:
+                    outcome = await run_in_threadpool(
+                        merge_file, store, path, sealing_key, organiser_pk
+                    )
+            outcome = await run_in_threadpool(
+                settle, outcome, path, data_dir / "quarantine", quota, device_id
+            )
         finally:
             path.unlink(missing_ok=True)  # merged, refused (then moved) or failed
-        if outcome.outcome == "accepted":
-            # The console's review rows of the new proposals, after the answer and off
-            # the event loop: a page never folds the texts of a bundle that just came.
-            later = asyncio.get_running_loop().run_in_executor(None, reviews_after_import, store)
-            background.add(later)
-            later.add_done_callback(background.discard)
+        if outcome.outcome == "rejected" and outcome.code == BUSY:
+            return _busy()  # nothing merged, nothing kept: the kiosk sends it again
         if (
             outcome.outcome == "rejected"
             and not outcome.quarantined
@@ -276,6 +284,15 @@ def create_app(
             raise HTTPException(status_code=404, detail=exc.message()) from exc
 
     return app
+
+
+def _busy() -> Response:
+    return Response(
+        json.dumps({"status": "busy", "code": BUSY}),
+        status_code=503,
+        media_type="application/json",
+        headers={"retry-after": str(RETRY_AFTER_S), **CLOSE},
+    )
 
 
 async def _read_small(request: Request, limit: int, idle_timeout: float) -> bytes:

@@ -176,6 +176,13 @@ def _serve_limits(p: argparse.ArgumentParser) -> None:
         metavar="MB",
         help="refused uploads kept, per device (default %(default)s)",
     )
+    g.add_argument(
+        "--import-workers",
+        type=_positive(int),
+        default=server.IMPORT_WORKERS,
+        metavar="N",
+        help="processes that merge uploads, beside the pages' (default %(default)s)",
+    )
     g.add_argument("--log-level", default="warning",
                    choices=("debug", "info", "warning", "error"))  # fmt: skip
 
@@ -204,6 +211,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             device_bytes=args.quarantine_device_mb * mib,
             device_files=server.QUARANTINE_DEVICE_FILES,
         ),
+        import_workers=args.import_workers,
     )
     from kiosk.central.web import mount_console
 
@@ -228,5 +236,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         max_connections=args.max_connections,
         max_header_bytes=args.max_header_bytes,
     )
-    serve(app, args.host, args.port, limits, args.log_level)
+    try:
+        serve(app, args.host, args.port, limits, args.log_level)
+    finally:
+        app.state.importer.close()
     return 0

@@ -60,6 +60,13 @@ class StorageError(KioskError):
     code = "storage_error"
 
 
+class StorageBusy(StorageError):
+    """The database's lock (or a connection) could not be had in time: nothing was
+    written, and the same work succeeds when tried again."""
+
+    code = "storage_busy"
+
+
 # What an operating system error means, in words a person can act on (the system's
 # own text, strerror, is English whatever the language of the messages).
 _OS_REASONS = {

@@ -30,6 +30,7 @@ from kiosk.storage.store import Store
 from kiosk.sync import http_auth
 
 CHUNK_ENTRIES = 5000
+MAX_RETRY_AFTER_S = 30  # the longest a server's Retry-After makes this kiosk wait
 
 
 class RogueServer(KioskError):
@@ -55,14 +56,19 @@ def _with_retries(
     call: Callable[[], httpx.Response], attempts: int, backoff: float, url: str
 ) -> httpx.Response:
     for attempt in range(attempts):
+        wait = backoff * 2**attempt
         try:
             response = call()
             if response.status_code < 500:
                 return response
+            # A busy server says when to come back (its queue of uploads, its database).
+            said = response.headers.get("retry-after", "")
+            if response.status_code == 503 and said.isdigit():
+                wait = max(wait, min(int(said), MAX_RETRY_AFTER_S))
         except httpx.HTTPError:
             pass
         if attempt + 1 < attempts:
-            time.sleep(backoff * 2**attempt)
+            time.sleep(wait)
     raise Offline(
         N_(
             "The central platform cannot be reached at {url}. Nothing was lost: "

@@ -9,7 +9,9 @@ served from this package and the kiosk's own fonts (no CDN: a venue has no inter
 from __future__ import annotations
 
 import secrets
+import time
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
@@ -34,6 +36,31 @@ def session_secret(data_dir: Path) -> str:
         tmp.chmod(0o600)
         tmp.replace(path)
     return path.read_text(encoding="ascii").strip()
+
+
+class ServerTiming:
+    """Adds ``Server-Timing: app;dur=<ms>`` to every answer: the time from the request's
+    arrival to its answer's head, queueing for a thread or a connection included (what
+    a browser's developer tools show, and what bench/bench_console.py reads)."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        start = time.perf_counter()
+
+        async def timed(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                ms = (time.perf_counter() - start) * 1000
+                headers = list(message.get("headers", []))
+                headers.append((b"server-timing", f"app;dur={ms:.1f}".encode("ascii")))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, timed)
 
 
 def mount_console(
@@ -64,6 +91,7 @@ def mount_console(
         same_site="lax",
         https_only=https_only,
     )
+    app.add_middleware(ServerTiming)  # added last: outermost, so it times the rest too
     here = Path(__file__).resolve().parent
     app.mount("/console/static", StaticFiles(directory=here / "static"), name="static")
     app.mount("/console/fonts", StaticFiles(directory=assets_dir() / "fonts"), name="fonts")

@@ -1,0 +1,94 @@
+"""Uploads while the database is busy (issue 16, the console under load): a bundle that
+cannot have the write lock in time is not refused, it is answered 503 with
+Retry-After, kept nowhere (the kiosk still holds it) and merged when sent again; the
+review rows of an accepted bundle's proposals are made in the merge itself."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from kiosk.central.models import ProposalReview
+from kiosk.central.store import open_central
+from kiosk.storage.models import Proposal
+from tests.sync import forge
+from tests.sync.test_attacks import Venue
+from tests.sync.test_server_abuse import UPLOAD, signed_headers
+
+
+@pytest.fixture
+def venue(organiser, tmp_path: Path) -> Iterator[Venue]:
+    v = Venue(organiser, tmp_path)
+    yield v
+    v.a.close()
+    v.central.close()
+
+
+def _bundle(venue: Venue, device: forge.Device, n: int = 3) -> bytes:
+    items = [
+        ("proposal.submitted", p["id"], p)
+        for p in (
+            forge.proposal(device.id, venue.event_id, title=f"Titre {i}", body="\u00c9cole")
+            for i in range(n)
+        )
+    ]
+    return forge.bundle(
+        device, forge.chain(device.id, items), event_id=venue.event_id, seal_pk=venue.seal_pk
+    )
+
+
+def test_an_upload_that_meets_a_held_write_lock_is_answered_503_not_quarantined(
+    venue: Venue,
+) -> None:
+    from fastapi.testclient import TestClient
+
+    from kiosk.central.server import create_app
+
+    # The server's store waits 0.2 s for the write lock (5 s by default).
+    store = open_central(f"sqlite:///{venue.folder / 'central.db'}", busy_timeout_ms=200)
+    client = TestClient(create_app(store, venue.folder))
+    device = forge.enrolled_device(store, venue.folder, "SM-2026", venue.event_id)
+    body = _bundle(venue, device)
+    holder = sqlite3.connect(venue.folder / "central.db", isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another writer (a command-line import, say)
+    try:
+        answer = client.post(UPLOAD, content=body, headers=signed_headers(device, body))
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert answer.status_code == 503, answer.text
+    assert int(answer.headers["retry-after"]) >= 1
+    quarantine = venue.folder / "quarantine"
+    assert not quarantine.exists() or not list(quarantine.iterdir())
+    assert not list((venue.folder / "incoming").iterdir())
+    # Sent again once the lock is free: merged, with the review rows of its proposals.
+    again = client.post(UPLOAD, content=body, headers=signed_headers(device, body))
+    assert again.status_code == 200 and again.json()["outcome"] == "accepted"
+    with store.uow(readonly=True) as uow:
+        proposals = uow.session.scalar(
+            select(func.count()).select_from(Proposal).where(Proposal.device_id == device.id)
+        )
+        reviews = uow.session.scalar(
+            select(func.count())
+            .select_from(ProposalReview)
+            .where(ProposalReview.device_id == device.id)
+        )
+    assert proposals == reviews == 3
+    store.close()
+
+
+def test_the_merge_makes_the_review_rows_of_its_proposals(venue: Venue) -> None:
+    device = forge.enrolled_device(venue.central, venue.folder, "SM-2026", venue.event_id)
+    outcome = venue.import_(_bundle(venue, device, 4))
+    assert outcome.outcome == "accepted"
+    with venue.central.uow(readonly=True) as uow:
+        rows = list(
+            uow.session.scalars(select(ProposalReview).where(ProposalReview.device_id == device.id))
+        )
+    assert len(rows) == 4
+    assert {r.state for r in rows} == {"received"}
+    assert all("ecole" in r.search_key for r in rows)  # folded as the search is
