@@ -33,16 +33,13 @@ CHUNK_ENTRIES = 5000
 MAX_RETRY_AFTER_S = 30  # the longest a server's Retry-After makes this kiosk wait
 
 
-class RogueServer(KioskError):
-    code = "rogue_server"
+class RogueServer(KioskError, code="rogue_server"): ...
 
 
-class NotEnrolled(KioskError):
-    code = "not_enrolled"
+class NotEnrolled(KioskError, code="not_enrolled"): ...
 
 
-class Offline(KioskError):
-    code = "offline"
+class Offline(KioskError, code="offline"): ...
 
 
 @dataclass
