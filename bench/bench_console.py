@@ -2,11 +2,31 @@
 attendees (and 100,000 check-ins), on SQLite (and PostgreSQL when KIOSK_TEST_PG_URL is
 set). Prints the server time (p50, p95) of the proposals page with a filter and an
 Arabic search, and of the attendance page, measured in-process (FastAPI's test
-client: no network); then the same pages' p95 from ``kiosk-central serve`` over
-HTTP on 127.0.0.1 while 20 kiosks sync their bundles to it at the same time.
+client: no network); then the same pages from ``kiosk-central serve`` over HTTP on
+127.0.0.1 while 20 kiosks sync their bundles to it at the same time.
 
     python bench/bench_console.py [--proposals 100000] [--attendees 150000] [--runs 40]
-                                  [--kiosks 20] [--entries 300]
+                                  [--kiosks 20] [--entries 300] [--db sqlite|postgresql|both]
+                                  [--repeat N] [--server-log FILE]
+
+The figures of issue 16 (acceptance 3), with PostgreSQL from scripts/start_postgres.sh:
+
+    export KIOSK_TEST_PG_URL=$(bash scripts/start_postgres.sh)
+    python bench/bench_console.py --runs 20 --entries 2000 --repeat 3
+
+How to read it. ``console SQLite: ... p95 [target < 150 ms]`` lines are the idle pages
+(``--runs`` requests each, after 3 to warm up). ``..., 20 kiosks uploading: ... p95 (N
+requests) [target < 300 ms]`` is the server's own time of each page while the kiosks
+sync (read from the answer's ``Server-Timing`` header: from the request's arrival to
+its answer, waiting for a thread or a connection included), requested one after the
+other for as long as the kiosks take; ``p95 round trip`` is the same seen by the
+client. The kiosks run in a process of their own (they are other machines: their
+threads must not share the page client's interpreter lock), each sending
+``--entries`` proposals in one bundle; the line before says how many synced, the
+slowest kiosk's time and any failure. With ``--repeat N`` the whole run is made N times
+and a last block gives each figure's median and range (min-max). The machine is
+shared: take the median of 3 to 5 runs, not one run; ``--server-log`` keeps the
+server's log (a refused upload, a busy database) to look at afterwards.
 """
 
 from __future__ import annotations

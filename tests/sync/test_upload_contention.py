@@ -6,8 +6,6 @@ review rows of an accepted bundle's proposals are made in the merge itself."""
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -15,17 +13,11 @@ from sqlalchemy import func, select
 from kiosk.central.models import ProposalReview
 from kiosk.central.store import open_central
 from kiosk.storage.models import Proposal
-from tests.sync import forge
+from tests.sync import forge, test_attacks
 from tests.sync.test_attacks import Venue
 from tests.sync.test_server_abuse import UPLOAD, signed_headers
 
-
-@pytest.fixture
-def venue(organiser, tmp_path: Path) -> Iterator[Venue]:
-    v = Venue(organiser, tmp_path)
-    yield v
-    v.a.close()
-    v.central.close()
+venue = test_attacks.venue  # the fixture: its organiser's folder, store and event
 
 
 def _bundle(venue: Venue, device: forge.Device, n: int = 3) -> bytes:
@@ -92,3 +84,42 @@ def test_the_merge_makes_the_review_rows_of_its_proposals(venue: Venue) -> None:
     assert len(rows) == 4
     assert {r.state for r in rows} == {"received"}
     assert all("ecole" in r.search_key for r in rows)  # folded as the search is
+
+
+def test_an_upload_beyond_the_queue_is_answered_503_before_its_body(
+    venue: Venue, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from fastapi.testclient import TestClient
+
+    from kiosk.central import server
+
+    monkeypatch.setattr(server, "IMPORTS_AT_ONCE", 0)
+    monkeypatch.setattr(server, "UPLOADS_WAITING", 0)  # every upload finds the queue full
+    client = TestClient(server.create_app(venue.central, venue.folder))
+    device = forge.enrolled_device(venue.central, venue.folder, "SM-2026", venue.event_id)
+    body = _bundle(venue, device)
+    answer = client.post(UPLOAD, content=body, headers=signed_headers(device, body))
+    assert answer.status_code == 503
+    assert answer.headers["retry-after"] == str(server.RETRY_AFTER_S)
+    assert answer.headers["connection"] == "close"
+    assert not list((venue.folder / "incoming").iterdir())
+
+
+def test_the_kiosk_waits_as_long_as_a_busy_server_says(monkeypatch: pytest.MonkeyPatch) -> None:
+    import httpx
+
+    from kiosk.services import upload
+
+    waits: list[float] = []
+    monkeypatch.setattr(upload.time, "sleep", waits.append)
+    answers = iter(
+        [
+            httpx.Response(503, headers={"retry-after": "7"}),
+            httpx.Response(503, headers={"retry-after": "3600"}),  # capped
+            httpx.Response(503),  # none said: the backoff
+            httpx.Response(200),
+        ]
+    )
+    response = upload._with_retries(lambda: next(answers), 5, 0.5, "http://central")
+    assert response.status_code == 200
+    assert waits == [7, upload.MAX_RETRY_AFTER_S, 2.0]
