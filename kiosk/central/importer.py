@@ -21,6 +21,8 @@ import contextlib
 import logging
 import multiprocessing
 import os
+import threading
+import time
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
@@ -35,19 +37,32 @@ from kiosk.sync.bundle import BundleError
 log = logging.getLogger(__name__)
 
 NICE = 10  # the workers' scheduling priority below the server's (POSIX)
+PARENT_CHECK_S = 0.5  # how often a worker looks whether its server is still there
 
 _worker: dict[str, Any] = {}  # in a worker process: its store and keys
 
 
-def _start(url: str, sealing_keys: list[bytes], organiser_pk: bytes, nice: int) -> None:
+def _start(
+    url: str, sealing_keys: list[bytes], organiser_pk: bytes, nice: int, server: int
+) -> None:
     from kiosk.storage.store import Store
 
+    # A worker outlives a server that is killed, or stopped by a signal that uvicorn
+    # raises again once it has closed (no clean-up of ours runs then): it leaves when
+    # its server is gone (an import cut short is rolled back with its connection).
+    threading.Thread(target=_leave_with, args=(server,), daemon=True).start()
     if nice and hasattr(os, "nice"):
         with contextlib.suppress(OSError):
             os.nice(nice)
     _worker["store"] = Store(url, migrate=False)
     _worker["keys"] = [PrivateKey(k) for k in sealing_keys]
     _worker["organiser_pk"] = organiser_pk
+
+
+def _leave_with(server: int) -> None:
+    while os.getppid() == server:
+        time.sleep(PARENT_CHECK_S)
+    os._exit(0)
 
 
 def _merge(path: str) -> ImportOutcome:
@@ -71,7 +86,7 @@ class Importer:
     ) -> None:
         if url.startswith("sqlite") and url.removeprefix("sqlite:///") in ("", ":memory:"):
             raise ValueError("an in-memory database cannot be shared with a worker process")
-        self._args = (url, [bytes(k) for k in sealing_keys], organiser_pk, nice)
+        self._args = (url, [bytes(k) for k in sealing_keys], organiser_pk, nice, os.getpid())
         self._workers = workers
         self._pool = self._new_pool()
 

@@ -5,7 +5,10 @@ review rows of an accepted bundle's proposals are made in the merge itself."""
 
 from __future__ import annotations
 
+import signal
 import sqlite3
+import time
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -123,3 +126,53 @@ def test_the_kiosk_waits_as_long_as_a_busy_server_says(monkeypatch: pytest.Monke
     response = upload._with_retries(lambda: next(answers), 5, 0.5, "http://central")
     assert response.status_code == 200
     assert waits == [7, upload.MAX_RETRY_AFTER_S, 2.0]
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rpartition(")")[2].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+@pytest.mark.parametrize("how", [signal.SIGTERM, signal.SIGKILL], ids=["stopped", "killed"])
+def test_the_import_process_ends_with_the_server(
+    venue: Venue, tmp_path: Path, how: signal.Signals
+) -> None:
+    from tests.sync.test_server_abuse import Server
+
+    server = Server(venue.folder, tmp_path / "server.log")
+    deadline = time.monotonic() + 30
+    workers: list[int] = []
+    while not workers and time.monotonic() < deadline:
+        workers = [c for c in _children(server.proc.pid) if "spawn_main" in _cmdline(c)]
+        time.sleep(0.1)
+    assert workers, "no import process"
+    server.proc.send_signal(how)
+    server.proc.wait(timeout=10)
+    server.stop()
+    deadline = time.monotonic() + 10
+    while any(_alive(w) for w in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(_alive(w) for w in workers)
+
+
+def _cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return ""
