@@ -73,6 +73,14 @@ def _ready() -> bool:
     return "store" in _worker
 
 
+def shareable(url: str) -> bool:
+    """Whether another process can open the database at ``url`` (not an in-memory one)."""
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    return parsed.get_backend_name() != "sqlite" or parsed.database not in (None, "", ":memory:")
+
+
 class Importer:
     """``workers`` processes that merge bundle files (one at a time each)."""
 
@@ -84,7 +92,7 @@ class Importer:
         workers: int = 1,
         nice: int = NICE,
     ) -> None:
-        if url.startswith("sqlite") and url.removeprefix("sqlite:///") in ("", ":memory:"):
+        if not shareable(url):
             raise ValueError("an in-memory database cannot be shared with a worker process")
         self._args = (url, [bytes(k) for k in sealing_keys], organiser_pk, nice, os.getpid())
         self._workers = workers

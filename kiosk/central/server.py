@@ -36,7 +36,7 @@ from starlette.concurrency import run_in_threadpool
 from kiosk import __version__
 from kiosk.central.auth import check_token
 from kiosk.central.devices import certificate_for, device_key, receive_request
-from kiosk.central.importer import Importer
+from kiosk.central.importer import Importer, shareable
 from kiosk.central.keys import load_sealing_keys, load_signing_key
 from kiosk.central.merge import BUSY, QuarantineQuota, high_water, merge_file, settle
 from kiosk.central.stats import event_stats
@@ -95,9 +95,8 @@ def create_app(
     idle_timeout = BODY_TIMEOUT_S if body_timeout is None else body_timeout
     importing = asyncio.Semaphore(IMPORTS_AT_ONCE)
     queued = 0  # uploads between their first byte and the end of their import
-    importer = (
-        Importer(store.url, sealing_key, organiser_pk, import_workers) if import_workers else None
-    )
+    shared = import_workers and shareable(store.url)  # an in-memory database: threads
+    importer = Importer(store.url, sealing_key, organiser_pk, import_workers) if shared else None
     app.state.importer = importer
     if quota is None:  # read here, so that a test or the command line can change them
         quota = QuarantineQuota(
