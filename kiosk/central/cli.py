@@ -17,7 +17,7 @@ import platformdirs
 from kiosk import APP_AUTHOR, __version__
 from kiosk.config import make_private, private_files
 from kiosk.domain.errors import KioskError, ValidationError, os_error
-from kiosk.i18n import N_, _, ngettext, set_language
+from kiosk.i18n import LANGUAGES, N_, _, ngettext, set_language
 
 ENV_DATA_DIR = "KIOSK_CENTRAL_DATA_DIR"
 # Sub-command groups added by other modules (each exposes register(sub)).
@@ -164,6 +164,27 @@ def cmd_kiosk_reset_pin(args: argparse.Namespace) -> int:
     return 0
 
 
+def add_event_name_options(parser: argparse.ArgumentParser) -> None:
+    """``--name``, ``--name-ar`` ... ``--name-en`` and ``--followup-url`` (event create
+    and update)."""
+    parser.add_argument("--name", default="", help="the name shown where a language has none")
+    for lang in LANGUAGES:
+        parser.add_argument(f"--name-{lang}", dest=f"name_{lang}", metavar="NAME",
+                            help=f"the event's name in {lang}")  # fmt: skip
+    parser.add_argument(
+        "--followup-url",
+        metavar="URL",
+        help="public follow-up page's address, e.g. https://consultation.gov.ma: "
+        "receipts' QR codes then open URL/r/CODE",
+    )
+
+
+def event_names_of(args: argparse.Namespace) -> dict[str, str]:
+    """The names given on the command line (a language left out is not changed)."""
+    given = {lang: getattr(args, f"name_{lang}") for lang in LANGUAGES}
+    return {lang: name for lang, name in given.items() if name is not None}
+
+
 def cmd_event_create(args: argparse.Namespace) -> int:
     from kiosk.central.organiser import create_event
 
@@ -172,6 +193,8 @@ def cmd_event_create(args: argparse.Namespace) -> int:
         store,
         code=args.code,
         name=args.name,
+        names=event_names_of(args),
+        followup_url=args.followup_url or "",
         region=args.region,
         venue=args.venue,
         starts=parse_time(args.starts),
@@ -419,9 +442,10 @@ def build_parser() -> argparse.ArgumentParser:
     sub.groups = {"event": esub}  # type: ignore[attr-defined]
     c = esub.add_parser("create", help="create an event with the six default themes")
     add_common(c)
-    for name in ("--code", "--name", "--region", "--venue", "--starts", "--ends"):
+    for name in ("--code", "--region", "--venue", "--starts", "--ends"):
         c.add_argument(name, required=True)
     c.add_argument("--languages", default="ar,fr,zgh,en")
+    add_event_name_options(c)
     c.add_argument("--json", action="store_true")
     c.set_defaults(handler=cmd_event_create)
 

@@ -11,15 +11,16 @@ from kiosk.i18n import LANGUAGES, _, ngettext
 
 
 def register(sub: Any) -> None:
-    from kiosk.central.cli import add_common
+    from kiosk.central.cli import add_common, add_event_name_options
 
     event = sub.groups["event"]  # the 'event' group, made by kiosk.central.cli
     u = event.add_parser("update", help="change an event's name, place, times, languages")
     add_common(u)
     u.add_argument("code", metavar="EVENT")
-    for name in ("--name", "--region", "--venue", "--starts", "--ends"):
+    for name in ("--region", "--venue", "--starts", "--ends"):
         u.add_argument(name, required=True)
     u.add_argument("--languages", default="ar,fr,zgh,en")
+    add_event_name_options(u)
     u.add_argument("--json", action="store_true")
     u.set_defaults(handler=cmd_event_update)
     t = event.add_parser("theme", help="set a theme's titles (adds the theme if new)")
@@ -69,12 +70,13 @@ def register(sub: Any) -> None:
 
 def cmd_event_update(args: argparse.Namespace) -> int:
     from kiosk.central.accounts import audit
-    from kiosk.central.cli import emit, open_store, parse_time
+    from kiosk.central.cli import emit, event_names_of, open_store, parse_time
     from kiosk.central.organiser import update_event
 
     _folder, store = open_store(args)
     update_event(
-        store, args.code, name=args.name, region=args.region, venue=args.venue,
+        store, args.code, name=args.name, names=event_names_of(args),
+        followup_url=args.followup_url, region=args.region, venue=args.venue,
         starts=parse_time(args.starts), ends=parse_time(args.ends),
         languages=[x.strip() for x in args.languages.split(",") if x.strip()],
     )  # fmt: skip

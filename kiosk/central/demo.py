@@ -25,6 +25,7 @@ from kiosk.services.setup import (
     DEMO_REGION,
     DEMO_VENUE,
     demo_event_hours,
+    demo_event_names,
 )
 from kiosk.storage import Store
 from kiosk.storage.models import Event
@@ -46,6 +47,7 @@ def demo_pack(folder: Path, today: dt.datetime) -> BuiltPack:
                 store,
                 code=DEMO_EVENT_CODE,
                 name=DEMO_EVENT_NAME,
+                names=demo_event_names(),
                 region=DEMO_REGION,
                 venue=DEMO_VENUE,
                 starts=starts,
@@ -102,6 +104,7 @@ def console_demo(folder: Path, store: Store, roster: Path | None = None) -> tupl
             store,
             code=DEMO_EVENT_CODE,
             name=DEMO_EVENT_NAME,
+            names=demo_event_names(),
             region=DEMO_REGION,
             venue=DEMO_VENUE,
             starts=starts,

@@ -18,6 +18,12 @@ from kiosk import badges
 from kiosk.central.keys import load_sealing_key, load_signing_key
 from kiosk.central.models import EventSecret
 from kiosk.domain.errors import KioskError, ValidationError
+from kiosk.domain.event import (
+    EVENT_NAME_MAX,
+    clean_event_names,
+    clean_followup_url,
+    clean_title,
+)
 from kiosk.domain.search import search_key
 from kiosk.domain.text import describe_char, find_control_character
 from kiosk.domain.vocab import ATTENDEE_LIMITS, CATEGORIES
@@ -76,6 +82,13 @@ def _check_event(languages: list[str], starts: dt.datetime, ends: dt.datetime) -
         raise ValidationError(N_("The event must end after it starts."), code="bad_dates")
 
 
+def _main_name(name: str, names: dict[str, str], languages: list[str]) -> str:
+    """The event's one name, shown where a language has none of its own: the one given,
+    else its name in the first of its languages (then of all four) that has one."""
+    given = clean_title(name, EVENT_NAME_MAX)
+    return given or next((names[lang] for lang in (*languages, *LANGUAGES) if names.get(lang)), "")
+
+
 def create_event(
     store: Store,
     *,
@@ -86,8 +99,18 @@ def create_event(
     starts: dt.datetime,
     ends: dt.datetime,
     languages: list[str],
+    names: dict[str, str] | None = None,
+    followup_url: str = "",
 ) -> str:
+    """A new event with the six default themes and its own keys; ``names`` gives its
+    name per language (``name`` is shown where one is missing), ``followup_url`` the
+    public follow-up page that receipts' QR codes point to."""
     _check_event(languages, starts, ends)
+    names = clean_event_names(names or {})
+    name = _main_name(name, names, languages)
+    if not name:
+        raise ValidationError(N_("The event needs a name."), code="no_event_name")
+    followup_url = clean_followup_url(followup_url)
     with store.uow() as uow:
         if uow.session.scalar(select(Event).where(Event.code == code)) is not None:
             raise ValidationError(
@@ -100,6 +123,8 @@ def create_event(
             id=new_id(),
             code=code,
             name=name,
+            names=names,
+            followup_url=followup_url,
             region=region,
             venue=venue,
             starts_at=starts,
@@ -412,7 +437,11 @@ def build_pack(store: Store, event_code: str, data_dir: Path) -> BuiltPack:
         document = {
             "pack_id": new_id(),
             "issued_at": store.clock.now().isoformat(),
-            "event": {k: v for k, v in shared.items() if k != "themes"},
+            "event": {
+                **{k: v for k, v in shared.items() if k != "themes"},
+                "names": dict(event.names or {}),
+                "followup_url": event.followup_url,
+            },
             "themes": shared["themes"],
             "keys": {
                 "organiser_sign_pk": bytes(organiser.verify_key).hex(),
@@ -428,23 +457,6 @@ THEME_CODE = re.compile(r"^[a-z0-9_]{1,64}$")
 THEME_NAME_MAX = 200
 
 
-def _clean_title(value: str, limit: int) -> str:
-    text = unicodedata.normalize("NFC", value.strip())
-    if len(text) > limit:
-        raise ValidationError(
-            N_("A title is longer than {limit} characters."), code="too_long", limit=limit
-        )
-    bad = find_control_character(text, allowed=frozenset())
-    if bad is not None:
-        raise ValidationError(
-            N_("The field {field} contains a control character ({char})."),
-            code="control_character",
-            field="title",
-            char=describe_char(bad),
-        )
-    return text
-
-
 def update_event(
     store: Store,
     code: str,
@@ -455,14 +467,23 @@ def update_event(
     starts: dt.datetime,
     ends: dt.datetime,
     languages: list[str],
+    names: dict[str, str] | None = None,
+    followup_url: str | None = None,
 ) -> None:
-    """Change an event's name, place, times and languages (its code and keys stay)."""
+    """Change an event's name, place, times and languages (its code and keys stay).
+    ``names`` changes the names in the languages it holds ("" removes one); with
+    ``name`` blank the one name follows them. ``None`` leaves names or the follow-up
+    address as they are."""
     _check_event(languages, starts, ends)
     with store.uow() as uow:
         event = find_event(uow, code)
-        event.name = _clean_title(name, 300) or event.name
-        event.region = _clean_title(region, 200)
-        event.venue = _clean_title(venue, 200)
+        if names is not None:
+            event.names = clean_event_names({**(event.names or {}), **names})
+        if followup_url is not None:
+            event.followup_url = clean_followup_url(followup_url)
+        event.name = _main_name(name, event.names or {}, languages) or event.name
+        event.region = clean_title(region, 200)
+        event.venue = clean_title(venue, 200)
         event.starts_at, event.ends_at = starts, ends
         event.languages = ",".join(languages)
         uow.commit()
@@ -481,7 +502,7 @@ def save_themes(store: Store, code: str, themes: list[dict[str, Any]]) -> int:
         for theme in themes:
             theme_code = str(theme.get("code", "")).strip()
             names = {
-                lang: _clean_title(str(theme.get("names", {}).get(lang, "")), THEME_NAME_MAX)
+                lang: clean_title(str(theme.get("names", {}).get(lang, "")), THEME_NAME_MAX)
                 for lang in LANGUAGES
             }
             if not theme_code and not any(names.values()):

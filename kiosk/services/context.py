@@ -46,9 +46,16 @@ def event_info(uow: UnitOfWork, event_id: str | None = None) -> EventInfo:
 
 # Prepared, so that event_info also works in a lean unit of work (a submit).
 _READ_EVENT = Prepared(
-    select(Event.id, Event.code, Event.name, Event.region, Event.venue, Event.languages).where(
-        Event.id == bindparam("event_id")
-    )
+    select(
+        Event.id,
+        Event.code,
+        Event.name,
+        Event.region,
+        Event.venue,
+        Event.languages,
+        Event.names,
+        Event.followup_url,
+    ).where(Event.id == bindparam("event_id"))
 )
 _READ_THEMES = Prepared(
     select(Theme.code, Theme.icon, Theme.names, Theme.descriptions)
@@ -79,6 +86,8 @@ def _load_event_info(uow: UnitOfWork, event_id: str | None) -> EventInfo:
             ThemeInfo(code, icon, _json_value(names), _json_value(descriptions))
             for code, icon, names, descriptions in themes
         ),
+        names=_json_value(row[6]),
+        followup_url=row[7] or "",
     )
 
 

@@ -58,6 +58,8 @@ def _event_from_pack(pack: EventPack) -> dict[str, Any]:
         "id": e["id"],
         "code": e["code"],
         "name": e["name"],
+        "names": e["names"],  # checked by the reader ({} in a pack without them)
+        "followup_url": e["followup_url"],
         "region": e.get("region", ""),
         "venue": e.get("venue", ""),
         "starts_at": when("starts_at"),

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 from typing import Any
 
+from kiosk.config import assets_dir
 from kiosk.domain.errors import KioskError
+from kiosk.domain.event import clean_event_names
 from kiosk.enrolment import device_id_for
 from kiosk.i18n import N_
 from kiosk.ids import new_id
@@ -21,8 +24,15 @@ DEMO_EVENT_CODE = "DEMO-SOUSS-MASSA"
 # the staff area while no PIN was set.
 DEMO_KEY = "demo_kiosk"
 DEMO_EVENT_NAME = "Listening session: digital transition (demo)"
+DEMO_EVENT_FILE = "demo_event.json"  # the demo event's name in each language
 DEMO_REGION = "Souss-Massa"
 DEMO_VENUE = "Agadir"
+
+
+def demo_event_names() -> dict[str, str]:
+    """The demo event's name in the four languages (a data file: Python stays ASCII)."""
+    data = json.loads((assets_dir() / "data" / DEMO_EVENT_FILE).read_text(encoding="utf-8"))
+    return clean_event_names(data["names"])
 
 
 def demo_event_hours(now: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
@@ -133,6 +143,7 @@ def init_demo(store: Store, device_name: str = "demo-kiosk", role: str = "both")
             id=new_id(),
             code=DEMO_EVENT_CODE,
             name=DEMO_EVENT_NAME,
+            names=demo_event_names(),
             region=DEMO_REGION,
             venue=DEMO_VENUE,
             starts_at=starts,

@@ -142,6 +142,7 @@ class KioskWindow(QMainWindow):
         self.stack = QStackedWidget()
         f = self.flow
         self.welcome = WelcomeScreen(lambda lang: self._apply(f.choose_language(lang)))
+        self.welcome.event_info = event
         self.stack.addWidget(self.welcome)
         self.screens: dict[Step, Screen] = {Step.WELCOME: self.welcome}
         root.addWidget(self.stack, 1)
@@ -200,7 +201,7 @@ class KioskWindow(QMainWindow):
             lambda c: self._apply(f.set_consent(c)), lambda: self._apply(f.finish_consent())
         )
         self.review = ReviewScreen(event, self._submit)
-        self.receipt = ReceiptScreen(lambda: self._apply(f.reset()))
+        self.receipt = ReceiptScreen(event, lambda: self._apply(f.reset()))
         for screen in (
             self.badge,
             self.theme,
@@ -324,7 +325,7 @@ class KioskWindow(QMainWindow):
         if not self.built:
             self._build_screens(event)
         self.theme.set_event(event)
-        self.review.event_info = event
+        self.welcome.event_info = self.review.event_info = self.receipt.event_info = event
         if timeouts is not None:
             self.flow.timeouts = timeouts
         self.read_settings()

@@ -100,7 +100,11 @@ def test_the_organiser_walk(console_server: ConsoleServer, browser: Any, tmp_pat
     # Create an event, then give it a seventh theme in four languages.
     page.click("a[href='/console/events/new']")
     page.fill("input[name=code]", EVENT)
-    page.fill("input[name=name]", "Session Souss-Massa")
+    page.fill("input[name=name_fr]", "Session Souss-Massa")
+    page.fill(
+        "input[name=name_ar]",
+        "\u062c\u0644\u0633\u0629 \u0633\u0648\u0633 \u0645\u0627\u0633\u0629",
+    )
     page.fill("input[name=region]", "Souss-Massa")
     page.fill("input[name=venue]", "Agadir")
     page.fill("input[name=starts]", "2026-11-23T08:00")

@@ -200,6 +200,7 @@ def render(
         "label": label,
         "when_text": when_text,
         "native_name": lambda code: NATIVE_NAMES.get(code, code),
+        "event_name": lambda event: event.name_in(lang),  # in the page's language
         "csrf_token": "" if public else csrf_token(request),
         "csrf_field": CSRF_FIELD,
         "languages": [(code, NATIVE_NAMES[code]) for code in LANGUAGES],

@@ -18,6 +18,7 @@ from kiosk.central.web.deps import (
     client_address,
     error_text,
     event_for,
+    page_language,
     render,
 )
 from kiosk.domain.errors import KioskError, ValidationError
@@ -142,7 +143,7 @@ def badge_sheet(
     if q:
         rows, _total = search_roster(console.store, event.code, q[:100], page_size=400)
         ids = [r.id for r in rows]
-    cards = badge_cards(console.store, ids, event_id=event.id)[:2000]
+    cards = badge_cards(console.store, ids, event_id=event.id, lang=page_language(request))[:2000]
     audit(console.store, user, "badge_sheet", event_code=event.code,
           detail={"badges": len(cards)}, address=client_address(request))  # fmt: skip
     return render(
