@@ -9,7 +9,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NotRequired, TypedDict, Unpack
 
 from nacl.signing import SigningKey
 from sqlalchemy import select
@@ -18,19 +18,14 @@ from kiosk import badges
 from kiosk.central.keys import load_sealing_key, load_signing_key
 from kiosk.central.models import EventSecret
 from kiosk.domain.errors import KioskError, ValidationError
-from kiosk.domain.event import (
-    EVENT_NAME_MAX,
-    clean_event_names,
-    clean_followup_url,
-    clean_title,
-)
+from kiosk.domain.event import EVENT_NAME_MAX, clean_event_names, clean_followup_url
 from kiosk.domain.search import search_key
-from kiosk.domain.text import describe_char, find_control_character
+from kiosk.domain.text import checked_field, describe_char, find_control_character
 from kiosk.domain.vocab import ATTENDEE_LIMITS, CATEGORIES
 from kiosk.event_pack import new_passphrase, seal_secrets, write_pack
 from kiosk.i18n import LANGUAGES, N_, Msg
 from kiosk.ids import new_id
-from kiosk.services.context import default_themes
+from kiosk.services.context import default_theme_rows
 from kiosk.services.setup import event_payload
 from kiosk.storage.models import Attendee, Event, RevokedAttendee, Theme
 from kiosk.storage.store import Store, UnitOfWork
@@ -82,35 +77,48 @@ def _check_event(languages: list[str], starts: dt.datetime, ends: dt.datetime) -
         raise ValidationError(N_("The event must end after it starts."), code="bad_dates")
 
 
+class EventFields(TypedDict):
+    """What the organiser says of an event, when creating it and when editing it."""
+
+    name: str
+    region: str
+    venue: str
+    starts: dt.datetime
+    ends: dt.datetime
+    languages: list[str]
+    # Its name per language: the languages given are set ("" removes one), the others
+    # stay. The public follow-up page's address: None leaves it as it is.
+    names: NotRequired[dict[str, str]]
+    followup_url: NotRequired[str | None]
+
+
 def _main_name(name: str, names: dict[str, str], languages: list[str]) -> str:
     """The event's one name, shown where a language has none of its own: the one given,
     else its name in the first of its languages (then of all four) that has one."""
-    given = clean_title(name, EVENT_NAME_MAX)
+    given = _clean_title(name, EVENT_NAME_MAX)
     return given or next((names[lang] for lang in (*languages, *LANGUAGES) if names.get(lang)), "")
 
 
-def create_event(
-    store: Store,
-    *,
-    code: str,
-    name: str,
-    region: str,
-    venue: str,
-    starts: dt.datetime,
-    ends: dt.datetime,
-    languages: list[str],
-    names: dict[str, str] | None = None,
-    followup_url: str = "",
-) -> str:
-    """A new event with the six default themes and its own keys; ``names`` gives its
-    name per language (``name`` is shown where one is missing), ``followup_url`` the
-    public follow-up page that receipts' QR codes point to."""
-    _check_event(languages, starts, ends)
-    names = clean_event_names(names or {})
-    name = _main_name(name, names, languages)
-    if not name:
+def _set_fields(event: Event, fields: EventFields) -> None:
+    """Check ``fields`` (languages, times, no control characters) and set them."""
+    _check_event(fields["languages"], fields["starts"], fields["ends"])
+    if "names" in fields:
+        event.names = clean_event_names({**(event.names or {}), **fields["names"]})
+    followup_url = fields.get("followup_url")
+    if followup_url is not None:
+        event.followup_url = clean_followup_url(followup_url)
+    event.name = _main_name(fields["name"], event.names or {}, fields["languages"]) or event.name
+    if not event.name:
         raise ValidationError(N_("The event needs a name."), code="no_event_name")
-    followup_url = clean_followup_url(followup_url)
+    event.region = _clean_title(fields["region"], 200)
+    event.venue = _clean_title(fields["venue"], 200)
+    event.starts_at, event.ends_at = fields["starts"], fields["ends"]
+    event.languages = ",".join(fields["languages"])
+
+
+def create_event(store: Store, *, code: str, **fields: Unpack[EventFields]) -> str:
+    event = Event(id=new_id(), code=code, created_at=store.clock.now(), names={})
+    _set_fields(event, fields)
     with store.uow() as uow:
         if uow.session.scalar(select(Event).where(Event.code == code)) is not None:
             raise ValidationError(
@@ -118,39 +126,15 @@ def create_event(
                 code="duplicate_event",
                 event=code,
             )
-        now = store.clock.now()
-        event = Event(
-            id=new_id(),
-            code=code,
-            name=name,
-            names=names,
-            followup_url=followup_url,
-            region=region,
-            venue=venue,
-            starts_at=starts,
-            ends_at=ends,
-            languages=",".join(languages),
-            created_at=now,
-        )
         uow.session.add(event)
-        for i, theme in enumerate(default_themes()):
-            uow.session.add(
-                Theme(
-                    event_id=event.id,
-                    code=theme["code"],
-                    position=i,
-                    icon=theme["icon"],
-                    names=theme["names"],
-                    descriptions=theme["descriptions"],
-                )
-            )
+        uow.session.add_all(default_theme_rows(event.id))
         uow.session.flush()  # the event row first: EventSecret's foreign key is the schema's
         uow.session.add(
             EventSecret(
                 event_id=event.id,
                 walkin_signing_key=bytes(SigningKey.generate()).hex(),
                 pack_passphrase=new_passphrase(),
-                created_at=now,
+                created_at=event.created_at,
             )
         )
         uow.commit()
@@ -440,7 +424,7 @@ def build_pack(store: Store, event_code: str, data_dir: Path) -> BuiltPack:
             "event": {
                 **{k: v for k, v in shared.items() if k != "themes"},
                 "names": dict(event.names or {}),
-                "followup_url": event.followup_url,
+                "followup_url": event.followup_url or "",
             },
             "themes": shared["themes"],
             "keys": {
@@ -457,35 +441,14 @@ THEME_CODE = re.compile(r"^[a-z0-9_]{1,64}$")
 THEME_NAME_MAX = 200
 
 
-def update_event(
-    store: Store,
-    code: str,
-    *,
-    name: str,
-    region: str,
-    venue: str,
-    starts: dt.datetime,
-    ends: dt.datetime,
-    languages: list[str],
-    names: dict[str, str] | None = None,
-    followup_url: str | None = None,
-) -> None:
-    """Change an event's name, place, times and languages (its code and keys stay).
-    ``names`` changes the names in the languages it holds ("" removes one); with
-    ``name`` blank the one name follows them. ``None`` leaves names or the follow-up
-    address as they are."""
-    _check_event(languages, starts, ends)
+def _clean_title(value: str, limit: int) -> str:
+    return checked_field(unicodedata.normalize("NFC", value.strip()), "title", limit)
+
+
+def update_event(store: Store, code: str, **fields: Unpack[EventFields]) -> None:
+    """Change an event's name, place, times and languages (its code and keys stay)."""
     with store.uow() as uow:
-        event = find_event(uow, code)
-        if names is not None:
-            event.names = clean_event_names({**(event.names or {}), **names})
-        if followup_url is not None:
-            event.followup_url = clean_followup_url(followup_url)
-        event.name = _main_name(name, event.names or {}, languages) or event.name
-        event.region = clean_title(region, 200)
-        event.venue = clean_title(venue, 200)
-        event.starts_at, event.ends_at = starts, ends
-        event.languages = ",".join(languages)
+        _set_fields(find_event(uow, code), fields)
         uow.commit()
     store.forget_cached()
 
@@ -502,7 +465,7 @@ def save_themes(store: Store, code: str, themes: list[dict[str, Any]]) -> int:
         for theme in themes:
             theme_code = str(theme.get("code", "")).strip()
             names = {
-                lang: clean_title(str(theme.get("names", {}).get(lang, "")), THEME_NAME_MAX)
+                lang: _clean_title(str(theme.get("names", {}).get(lang, "")), THEME_NAME_MAX)
                 for lang in LANGUAGES
             }
             if not theme_code and not any(names.values()):

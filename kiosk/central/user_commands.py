@@ -8,46 +8,31 @@ import getpass
 import os
 from typing import Any
 
+from kiosk.central.cli_common import command, emit, open_store
 from kiosk.i18n import _
 
 ENV_PASSWORD = "KIOSK_CENTRAL_PASSWORD"
 
 
 def register(sub: Any) -> None:
-    from kiosk.central.cli import add_common
+    from kiosk.central.models import ROLES
 
     p = sub.add_parser("user", help="organiser console accounts and their roles")
     usub = p.add_subparsers(dest="user_command", required=True)
-    a = usub.add_parser("add", help="a new account (password asked, or $KIOSK_CENTRAL_PASSWORD)")
-    add_common(a)
+    a = command(usub, "add", "a new account (password asked, or $KIOSK_CENTRAL_PASSWORD)", cmd_add)
     a.add_argument("username")
     a.add_argument("--name", default="", help="display name")
-    a.add_argument("--role", choices=("admin", "organiser", "moderator", "analyst", "viewer"))
+    a.add_argument("--role", choices=ROLES)
     a.add_argument("--event", help="the role's event (default: every event)")
-    a.add_argument("--json", action="store_true")
-    a.set_defaults(handler=cmd_add)
-    w = usub.add_parser("passwd", help="set an account's password")
-    add_common(w)
-    w.add_argument("username")
-    w.add_argument("--json", action="store_true")
-    w.set_defaults(handler=cmd_passwd)
-    r = usub.add_parser("role", help="give a role in an event (or every event); 'none' removes")
-    add_common(r)
+    command(usub, "passwd", "set an account's password", cmd_passwd).add_argument("username")
+    r = command(usub, "role", "give a role in an event (or every event); 'none' removes", cmd_role)
     r.add_argument("username")
-    r.add_argument("role", choices=("admin", "organiser", "moderator", "analyst", "viewer", "none"))
+    r.add_argument("role", choices=(*ROLES, "none"))
     r.add_argument("--event", help="the event (default: every event)")
-    r.add_argument("--json", action="store_true")
-    r.set_defaults(handler=cmd_role)
-    t = usub.add_parser("totp", help="turn the TOTP second factor on (prints the secret) or off")
-    add_common(t)
+    t = command(usub, "totp", "turn the TOTP second factor on (prints the secret) or off", cmd_totp)
     t.add_argument("username")
     t.add_argument("--off", action="store_true")
-    t.add_argument("--json", action="store_true")
-    t.set_defaults(handler=cmd_totp)
-    lst = usub.add_parser("list", help="accounts and their roles")
-    add_common(lst)
-    lst.add_argument("--json", action="store_true")
-    lst.set_defaults(handler=cmd_list)
+    command(usub, "list", "accounts and their roles", cmd_list)
 
 
 def _password() -> str:
@@ -65,7 +50,6 @@ def _password() -> str:
 
 def cmd_add(args: argparse.Namespace) -> int:
     from kiosk.central.accounts import add_user
-    from kiosk.central.cli import emit, open_store
 
     _folder, store = open_store(args)
     user = add_user(
@@ -79,7 +63,6 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 def cmd_passwd(args: argparse.Namespace) -> int:
     from kiosk.central.accounts import set_password
-    from kiosk.central.cli import emit, open_store
 
     _folder, store = open_store(args)
     set_password(store, args.username, _password())
@@ -89,7 +72,6 @@ def cmd_passwd(args: argparse.Namespace) -> int:
 
 def cmd_role(args: argparse.Namespace) -> int:
     from kiosk.central.accounts import set_role
-    from kiosk.central.cli import emit, open_store
 
     _folder, store = open_store(args)
     set_role(store, args.username, args.role, args.event)
@@ -100,7 +82,6 @@ def cmd_role(args: argparse.Namespace) -> int:
 
 def cmd_totp(args: argparse.Namespace) -> int:
     from kiosk.central.accounts import new_totp_secret, set_totp
-    from kiosk.central.cli import emit, open_store
 
     _folder, store = open_store(args)
     secret = None if args.off else new_totp_secret()
@@ -116,7 +97,6 @@ def cmd_totp(args: argparse.Namespace) -> int:
 
 def cmd_list(args: argparse.Namespace) -> int:
     from kiosk.central.accounts import list_users
-    from kiosk.central.cli import emit, open_store
 
     _folder, store = open_store(args)
     users = list_users(store)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kiosk.domain.errors import ValidationError
-from kiosk.domain.text import describe_char, find_control_character
+from kiosk.domain.text import checked_field
 from kiosk.i18n import LANGUAGES, N_
 
 EVENT_NAME_MAX = 300
@@ -28,33 +28,18 @@ def name_in(names: Mapping[str, str], fallback: str, lang: str) -> str:
     return names.get(lang) or fallback
 
 
-def clean_title(value: str, limit: int, field: str = "title") -> str:
-    """A title or name as typed, checked: NFC, trimmed, at most ``limit`` characters,
-    no control character."""
-    text = unicodedata.normalize("NFC", value.strip())
-    if len(text) > limit:
-        raise ValidationError(
-            N_("A title is longer than {limit} characters."), code="too_long", limit=limit
-        )
-    bad = find_control_character(text, allowed=frozenset())
-    if bad is not None:
-        raise ValidationError(
-            N_("The field {field} contains a control character ({char})."),
-            code="control_character",
-            field=field,
-            char=describe_char(bad),
-        )
-    return text
-
-
 def clean_event_names(names: Any) -> dict[str, str]:
     """An event's names as the organiser (or a pack) gives them, checked: a mapping of
-    the four languages to titles of at most 300 characters; blank ones left out."""
+    the four languages to NFC text of at most 300 characters with no control
+    character; blank ones left out."""
     if not isinstance(names, Mapping) or not all(
         lang in LANGUAGES and isinstance(value, str) for lang, value in names.items()
     ):
         raise ValidationError(N_("The event's names are not valid."), code="bad_event_names")
-    clean = {lang: clean_title(value, EVENT_NAME_MAX, "name") for lang, value in names.items()}
+    clean = {
+        lang: checked_field(unicodedata.normalize("NFC", value.strip()), "name", EVENT_NAME_MAX)
+        for lang, value in names.items()
+    }
     return {lang: text for lang, text in clean.items() if text}
 
 

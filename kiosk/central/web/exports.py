@@ -10,27 +10,18 @@ import tempfile
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import Form
 from fastapi.responses import Response
 
 from kiosk.central import exports as central_exports
-from kiosk.central.accounts import EXPORT, EXPORT_CONTACTS, audit
+from kiosk.central.accounts import EXPORT_CONTACTS
 from kiosk.central.review import ProposalFilter, filtered_ids
-from kiosk.central.web.deps import (
-    Console,
-    ConsoleDep,
-    Forbidden,
-    UserDep,
-    check_csrf,
-    client_address,
-    error_text,
-    event_for,
-    render,
-)
+from kiosk.central.web import deps
+from kiosk.central.web.deps import EventPage
 from kiosk.central.web.events import safe_name
 from kiosk.domain.errors import KioskError
 
-router = APIRouter(dependencies=[Depends(check_csrf)], include_in_schema=False)
+router = deps.console_router()
 FORMATS = {
     "csv": "text/csv",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -42,7 +33,7 @@ FORMATS = {
 
 
 def export_filter(
-    console: Console, f: ProposalFilter, *, whole: bool
+    console: deps.Console, f: ProposalFilter, *, whole: bool
 ) -> central_exports.ExportFilter:
     """The proposals page's filter as the export's (``whole``: the event, unfiltered)."""
     if whole:
@@ -71,84 +62,59 @@ def export_filter(
     )
 
 
-def _filter(request: Request, event_code: str) -> ProposalFilter:
-    f = ProposalFilter.from_params(request.query_params)
-    return ProposalFilter(**{**f.__dict__, "event": event_code})
+def _exports_page(page: EventPage, error: str = "") -> Response:
+    """The export form for the proposals page's filters (in the query); ``error``: why
+    the export was refused (HTTP 422)."""
+    f = ProposalFilter.from_params(page.request.query_params, event=page.event.code)
+    return page.render(
+        "exports.html",
+        {
+            "params": f.params(),
+            "count": len(filtered_ids(page.store, f)),
+            "can_contacts": page.can(EXPORT_CONTACTS),
+        },
+        error=error,
+    )
 
 
 @router.get("/events/{code}/exports")
-def exports_page(request: Request, code: str, console: ConsoleDep, user: UserDep) -> Response:
-    event = event_for(console, user, code, EXPORT)
-    f = _filter(request, event.code)
-    return render(
-        request,
-        "exports.html",
-        {
-            "event": event,
-            "params": f.params(),
-            "count": len(filtered_ids(console.store, f)),
-            "can_contacts": user.can(EXPORT_CONTACTS, event.id),
-            "error": "",
-        },
-        user=user,
-    )
+def exports_page(page: deps.Exporting) -> Response:
+    return _exports_page(page)
 
 
 @router.post("/events/{code}/exports")
 def export_file(
-    request: Request,
-    code: str,
-    console: ConsoleDep,
-    user: UserDep,
+    page: deps.Exporting,
     fmt: Annotated[str, Form(max_length=20)] = "csv",
     what: Annotated[str, Form(max_length=20)] = "filtered",
     contacts: Annotated[str, Form(max_length=5)] = "",
 ) -> Response:
-    event = event_for(console, user, code, EXPORT)
     with_contacts = contacts in ("1", "on") and not fmt.startswith("decidim")
-    if with_contacts and not user.can(EXPORT_CONTACTS, event.id):
-        raise Forbidden()
+    if with_contacts and not page.can(EXPORT_CONTACTS):
+        raise deps.Forbidden()
     if fmt not in FORMATS:
         fmt = "csv"
-    f = _filter(request, event.code)
-    flt = export_filter(console, f, whole=what == "all")
+    f = ProposalFilter.from_params(page.request.query_params, event=page.event.code)
+    flt = export_filter(page.console, f, whole=what == "all")
     kind = "csv" if fmt == "decidim" else fmt.removeprefix("decidim-")
-    name = safe_name(event.code)
+    name = safe_name(page.event.code)
     try:
-        with tempfile.TemporaryDirectory(dir=console.data_dir) as scratch:
+        with tempfile.TemporaryDirectory(dir=page.console.data_dir) as scratch:
             out = (
                 Path(scratch)
                 / f"{name}-{'decidim' if fmt.startswith('decidim') else 'proposals'}.{kind}"
             )
-            result = central_exports.export(
-                console.store, flt, fmt, out, with_contacts=with_contacts
-            )
+            result = central_exports.export(page.store, flt, fmt, out, with_contacts=with_contacts)
             chosen = out
             if what == "attendance" and fmt == "csv" and len(result.files) > 1:
                 chosen = result.files[1]
             body, filename = chosen.read_bytes(), chosen.name
     except KioskError as exc:
-        return render(
-            request,
-            "exports.html",
-            {
-                "event": event,
-                "params": f.params(),
-                "count": len(filtered_ids(console.store, f)),
-                "can_contacts": user.can(EXPORT_CONTACTS, event.id),
-                "error": error_text(request, exc),
-            },
-            status_code=422,
-            user=user,
-        )
-    audit(
-        console.store,
-        user,
+        return _exports_page(page, page.error_text(exc))
+    page.audit(
         "export_contacts" if with_contacts else "export",
-        event_code=event.code,
         target=filename,
         detail={"format": fmt, "what": what, "filter": flt.describe(), "rows": result.proposals},
-        address=client_address(request),
     )
     return Response(
         body,

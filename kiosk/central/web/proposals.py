@@ -5,97 +5,84 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import Form, Query
 from fastapi.responses import RedirectResponse, Response
 
-from kiosk.central.accounts import MANAGE, MODERATE, VIEW
+from kiosk.central.accounts import MANAGE, MODERATE
 from kiosk.central.models import REVIEW_STATES
-from kiosk.central.review import ProposalFilter, get_proposal, list_proposals, update_review
-from kiosk.central.web.deps import (
-    ConsoleDep,
-    Forbidden,
-    UserDep,
-    check_csrf,
-    client_address,
-    error_text,
-    event_for,
-    render,
+from kiosk.central.review import (
+    ProposalFilter,
+    ProposalRow,
+    get_proposal,
+    list_proposals,
+    update_review,
 )
+from kiosk.central.web import deps
+from kiosk.central.web.deps import EventPage
 from kiosk.domain.errors import KioskError
 from kiosk.domain.vocab import AGE_BANDS, PROFILES
 from kiosk.i18n import LANGUAGES, NATIVE_NAMES
 
-router = APIRouter(dependencies=[Depends(check_csrf)], include_in_schema=False)
+router = deps.console_router()
 
 
 @router.get("/events/{code}/proposals")
-def proposals_page(
-    request: Request, code: str, console: ConsoleDep, user: UserDep, page: int = 1
-) -> Response:
-    event = event_for(console, user, code, VIEW)
-    f = ProposalFilter.from_params(request.query_params)
-    f = ProposalFilter(**{**f.__dict__, "event": event.code})
-    result = list_proposals(console.store, f, page=page)
+def proposals_page(page: deps.Viewing, number: Annotated[int, Query(alias="page")] = 1) -> Response:
     from kiosk.central.web.events import _themes
 
-    return render(
-        request,
+    f = ProposalFilter.from_params(page.request.query_params, event=page.event.code)
+    return page.render(
         "proposals.html",
         {
-            "event": event,
-            "result": result,
+            "result": list_proposals(page.store, f, page=number),
             "f": f,
             "params": f.params(),
-            "themes": _themes(console, event.id),
+            "themes": _themes(page.console, page.event.id),
             "states": REVIEW_STATES,
             "languages_all": [(c, NATIVE_NAMES[c]) for c in LANGUAGES],
             "age_bands": AGE_BANDS,
             "profiles": PROFILES,
-            "can_moderate": user.can(MODERATE, event.id),
+            "can_moderate": page.can(MODERATE),
         },
-        user=user,
     )
 
 
-def _proposal_event(console: ConsoleDep, user: UserDep, code: str, proposal_id: str):  # type: ignore[no-untyped-def]
-    event = event_for(console, user, code, VIEW)
-    row = get_proposal(console.store, proposal_id)
-    if row.event_code != event.code:
-        raise Forbidden()
-    return event, row
+def _proposal(page: EventPage, proposal_id: str) -> ProposalRow:
+    """The proposal ``proposal_id`` if it belongs to this page's event (else 403)."""
+    row = get_proposal(page.store, proposal_id)
+    if row.event_code != page.event.code:
+        raise deps.Forbidden()
+    return row
+
+
+def _proposal_page(page: EventPage, row: ProposalRow, error: str = "") -> Response:
+    """One proposal with its review; ``error``: the change just refused (HTTP 422)."""
+    return page.render(
+        "proposal.html",
+        {
+            "p": row,
+            "states": REVIEW_STATES,
+            "can_moderate": page.can(MODERATE),
+            "can_answer": page.can(MANAGE),
+        },
+        error=error,
+    )
 
 
 @router.get("/events/{code}/proposals/{proposal_id}")
-def proposal_page(
-    request: Request, code: str, proposal_id: str, console: ConsoleDep, user: UserDep
-) -> Response:
+def proposal_page(page: deps.Viewing, proposal_id: str) -> Response:
     try:
-        event, row = _proposal_event(console, user, code, proposal_id)
+        row = _proposal(page, proposal_id)
     except KioskError:
-        return render(request, "error.html", {"message_id": "No such proposal."}, status_code=404,
-                      user=user)  # fmt: skip
-    return render(
-        request,
-        "proposal.html",
-        {
-            "event": event,
-            "p": row,
-            "states": REVIEW_STATES,
-            "can_moderate": user.can(MODERATE, event.id),
-            "can_answer": user.can(MANAGE, event.id),
-            "error": "",
-        },
-        user=user,
-    )
+        missing = {"message_id": "No such proposal."}
+        return deps.render(page.request, "error.html", missing, status_code=404, user=page.user)
+    return _proposal_page(page, row)
 
 
 @router.post("/events/{code}/proposals/{proposal_id}")
 def review_proposal(
-    request: Request,
-    code: str,
+    page: deps.Viewing,
     proposal_id: str,
-    console: ConsoleDep,
-    user: UserDep,
     action: Annotated[str, Form(max_length=20)],
     state: Annotated[str, Form(max_length=20)] = "",
     reason: Annotated[str, Form(max_length=600)] = "",
@@ -103,10 +90,9 @@ def review_proposal(
     assignee: Annotated[str, Form(max_length=64)] = "",
     answer: Annotated[str, Form(max_length=12000)] = "",
 ) -> Response:
-    event, row = _proposal_event(console, user, code, proposal_id)
-    needed = MANAGE if action in ("answer", "publish", "unpublish") else MODERATE
-    if not user.can(needed, event.id):
-        raise Forbidden()
+    row = _proposal(page, proposal_id)
+    if not page.can(MANAGE if action in ("answer", "publish", "unpublish") else MODERATE):
+        raise deps.Forbidden()
     changes: dict[str, object] = {}
     if action == "review":
         changes = {"state": state, "note": note, "assignee": assignee}
@@ -125,29 +111,14 @@ def review_proposal(
     error = ""
     try:
         row = update_review(
-            console.store,
+            page.store,
             proposal_id,
-            by=user,
-            address=client_address(request),
+            by=page.user,
+            address=deps.client_address(page.request),
             **changes,  # type: ignore[arg-type]
         )
     except KioskError as exc:
-        error = error_text(request, exc)
+        error = page.error_text(exc)
     if not error:
-        return RedirectResponse(
-            f"/console/events/{event.code}/proposals/{proposal_id}", status_code=303
-        )
-    return render(
-        request,
-        "proposal.html",
-        {
-            "event": event,
-            "p": row,
-            "states": REVIEW_STATES,
-            "can_moderate": user.can(MODERATE, event.id),
-            "can_answer": user.can(MANAGE, event.id),
-            "error": error,
-        },
-        status_code=422,
-        user=user,
-    )
+        return RedirectResponse(page.url(f"/proposals/{proposal_id}"), status_code=303)
+    return _proposal_page(page, row, error=error)
