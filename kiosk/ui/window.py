@@ -183,6 +183,12 @@ class KioskWindow(QMainWindow):
         )
         from kiosk.ui.keyboard import OnScreenKeyboard
         from kiosk.ui.overlay import Overlay, PinPad
+        from kiosk.ui.qt import QSizePolicy
+
+        # A stack is as tall as its tallest page needs; the welcome screen (greeting,
+        # event name, four large buttons) is never shown with the keyboard, so its
+        # height must not push the writing screen's keyboard off a 1280x800 screen.
+        self.welcome.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Ignored)
 
         f = self.flow
         central = self.central
