@@ -26,6 +26,7 @@ from kiosk.services.pack_setup import setup_from_pack
 from kiosk.services.proposals import submit_proposal
 from kiosk.services.status import kiosk_status
 from kiosk.storage import Store
+from kiosk.storage.models import Event
 
 AR_NAME = "\u062c\u0644\u0633\u0629 \u0633\u0648\u0633 \u0645\u0627\u0633\u0629"
 FR_NAME = "S\u00e9ance Souss-Massa"
@@ -174,7 +175,7 @@ def test_console_pages_name_the_event_in_their_language(organiser) -> None:
         accounts.add_user(store, "admin", PASSWORD, role="admin")
         app = create_app(store, organiser.folder)
         mount_console(app, store, organiser.folder)
-        client, _token = logged_in(app, "admin")
+        client, token = logged_in(app, "admin")
         for lang, name in (("ar", AR_NAME), ("fr", FR_NAME), ("zgh", ZGH_NAME)):
             client.get(f"/console/lang/{lang}")
             for path in ("/console/", "/console/events/SM-2026", "/console/national",
@@ -184,6 +185,23 @@ def test_console_pages_name_the_event_in_their_language(organiser) -> None:
         # The edit form shows each language's name in its own field.
         form = client.get("/console/events/SM-2026/edit").text
         assert f'value="{AR_NAME}"' in form and f'value="{FR_NAME}"' in form
+        # Saved from the form: the names and the follow-up address; a hostile address
+        # is one line on the page and changes nothing.
+        fields = {"region": "Souss-Massa", "venue": "Agadir", "starts": "2026-11-23T08:00",
+                  "ends": "2026-11-23T18:00", "lang_ar": "1", "lang_fr": "1",
+                  "name_ar": AR_NAME, "name_fr": "S\u00e9ance d'Agadir",
+                  "csrf_token": token}  # fmt: skip
+        saved = client.post("/console/events/SM-2026/edit", data={**fields, "followup_url": BASE})
+        assert saved.status_code == 200
+        bad = client.post(
+            "/console/events/SM-2026/edit", data={**fields, "followup_url": "javascript:alert(1)"}
+        )
+        assert bad.status_code == 422 and 'role="alert"' in bad.text
+        with store.uow(readonly=True) as uow:
+            event = uow.session.query(Event).one()
+            assert event.followup_url == BASE
+            # A field the form leaves blank (here: not sent) removes that language's name.
+            assert event.names == {"ar": AR_NAME, "fr": "S\u00e9ance d'Agadir"}
     finally:
         store.close()
 
