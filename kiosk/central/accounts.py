@@ -220,14 +220,17 @@ def set_role(
         uow.commit()
 
 
-def set_totp(store: Store, username: str, secret: str | None) -> None:
+def set_totp(
+    store: Store, username: str, secret: str | None, *, by: User | None = None, address: str = ""
+) -> None:
     """Turn on a TOTP second factor (a base32 secret from :func:`new_totp_secret`) or off."""
     with store.uow() as uow:
         row = uow.session.scalar(select(ConsoleUser).where(ConsoleUser.username == username))
         if row is None:
             raise KioskError(N_("No user {username}."), code="unknown_user", username=username)
         row.totp_secret = secret
-        record(uow, store, None, "user_totp", target=username, detail={"on": bool(secret)})
+        record(uow, store, by, "user_totp", target=username, detail={"on": bool(secret)},
+               address=address)  # fmt: skip
         uow.commit()
 
 

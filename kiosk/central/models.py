@@ -49,6 +49,8 @@ ACTIONS = {
     "user_add": N_("account added"),
     "user_password": N_("password changed"),
     "user_totp": N_("second factor changed"),
+    "user_disable": N_("account disabled"),
+    "user_enable": N_("account enabled again"),
     "role_change": N_("role changed"),
     "event_create": N_("event created"),
     "event_edit": N_("event changed"),

@@ -4,10 +4,12 @@ assignee per theme, translated import reasons, the exports page's wording. HTTP 
 
 from __future__ import annotations
 
+import json
+import re
 from typing import Any
 
-from kiosk.central import exports
-from tests.central.test_console_http import logged_in, site
+from kiosk.central import accounts, exports
+from tests.central.test_console_http import PASSWORD, logged_in, site
 
 __all__ = ["site"]
 
@@ -33,3 +35,139 @@ def test_exports_page_says_what_a_pseudonymised_export_leaves_out(site) -> None:
         assert column not in plain and column in full, column
     french = in_language(client, "fr", "/console/events/SM-2026/exports")
     assert "HMAC" in french and "Pseudonymised" not in french
+
+
+def log_in(app: Any, username: str, password: str, totp: str = "") -> int:
+    from fastapi.testclient import TestClient
+
+    from tests.central.test_console_http import token_of
+
+    client = TestClient(app)
+    token = token_of(client.get("/console/login").text)
+    form = {"username": username, "password": password, "totp": totp, "csrf_token": token}
+    return client.post("/console/login", data=form, follow_redirects=False).status_code
+
+
+ACCOUNT_POSTS = (
+    ("/console/accounts/add", {"username": "mallory", "role": "admin"}),
+    ("/console/accounts/role", {"username": "viewer", "role": "admin"}),
+    ("/console/accounts/password", {"username": "admin", "password": "x" * 12}),
+    ("/console/accounts/switch", {"username": "admin", "action": "disable"}),
+    ("/console/accounts/switch", {"username": "admin", "action": "totp_on"}),
+)
+
+
+def test_only_an_admin_of_every_event_manages_accounts(site) -> None:
+    from kiosk.central.accounts import add_user, authenticate, get_user
+
+    store, app = site
+    add_user(store, "local", PASSWORD, role="admin", event_code="SM-2026")
+    for name in ("viewer", "mod", "local"):
+        client, token = logged_in(app, name)
+        assert client.get("/console/accounts").status_code == 403, name
+        assert "/console/accounts" not in client.get("/console/").text
+        for path, data in ACCOUNT_POSTS:
+            assert client.post(path, data={**data, "csrf_token": token}).status_code == 403, path
+    # An admin's request without the session's token changes nothing either.
+    client, token = logged_in(app, "admin")
+    assert "/console/accounts" in client.get("/console/").text
+    for path, data in ACCOUNT_POSTS:
+        assert client.post(path, data=data).status_code == 403, path
+        assert client.post(path, data={**data, "csrf_token": "x" * 43}).status_code == 403
+    assert get_user(store, "viewer").roles == {"*": "viewer"}
+    assert authenticate(store, "admin", PASSWORD).username == "admin"
+    assert [a.username for a in accounts.list_users(store)] == ["admin", "local", "mod", "viewer"]
+
+
+def test_an_admin_adds_a_user_with_a_one_time_password_and_manages_it(site) -> None:
+    import pyotp
+
+    from kiosk.central.accounts import audit_log, get_user
+
+    store, app = site
+    client, token = logged_in(app, "admin")
+    page = in_language(client, "en", "/console/accounts")
+    assert 'id="account-viewer"' in page
+    r = client.post("/console/accounts/add", data={
+        "username": "nadia", "display_name": "Nadia", "role": "moderator",
+        "event": "SM-2026", "csrf_token": token})  # fmt: skip
+    assert r.status_code == 200 and "shown this once" in r.text
+    password = re.search(r'id="one-time-password">([^<]+)<', r.text).group(1)
+    assert len(password) == 23 and log_in(app, "nadia", password) == 303
+    assert password not in client.get("/console/accounts").text  # shown once only
+    event_id = next(iter(get_user(store, "nadia").roles))
+    assert get_user(store, "nadia").roles == {event_id: "moderator"}
+    # A role for every event, then the event's role taken away.
+    post = lambda path, **data: client.post(path, data={**data, "csrf_token": token})  # noqa: E731
+    assert post("/console/accounts/role", username="nadia", role="analyst").status_code == 200
+    post("/console/accounts/role", username="nadia", role="none", event="SM-2026")
+    assert get_user(store, "nadia").roles == {"*": "analyst"}
+    # A password the admin sets.
+    post("/console/accounts/password", username="nadia", password="the admin's choice")
+    assert log_in(app, "nadia", password) == 401
+    assert log_in(app, "nadia", "the admin's choice") == 303
+    # A TOTP secret shown once; then the log-in needs its code; then off again.
+    r = post("/console/accounts/switch", username="nadia", action="totp_on")
+    secret = re.search(r'id="totp-secret">([A-Z2-7]+)<', r.text).group(1)
+    assert "otpauth://totp/" in r.text
+    assert log_in(app, "nadia", "the admin's choice") == 401
+    assert log_in(app, "nadia", "the admin's choice", pyotp.TOTP(secret).now()) == 303
+    post("/console/accounts/switch", username="nadia", action="totp_off")
+    assert log_in(app, "nadia", "the admin's choice") == 303
+    # Disabled: no log-in, and a session already open ends; enabled again.
+    session, _t = logged_in(app, "viewer")
+    assert post("/console/accounts/switch", username="viewer", action="disable").status_code == 200
+    assert "disabled" in client.get("/console/accounts").text
+    assert session.get("/console/", follow_redirects=False).status_code == 303
+    assert log_in(app, "viewer", PASSWORD) == 401
+    post("/console/accounts/switch", username="viewer", action="enable")
+    assert log_in(app, "viewer", PASSWORD) == 303
+    actions = [(r.action, r.target) for r in audit_log(store) if r.username == "admin"]
+    for expected in (("user_add", "nadia"), ("role_change", "nadia"), ("user_password", "nadia"),
+                     ("user_totp", "nadia"), ("user_disable", "viewer"),
+                     ("user_enable", "viewer")):  # fmt: skip
+        assert expected in actions, expected
+
+
+def test_account_changes_that_are_refused_say_why_in_the_page_language(site) -> None:
+    from kiosk.central.accounts import get_user
+
+    store, app = site
+    client, token = logged_in(app, "admin")
+    in_language(client, "fr", "/console/accounts")
+    post = lambda path, **data: client.post(path, data={**data, "csrf_token": token})  # noqa: E731
+    cases = (
+        ("/console/accounts/switch", {"username": "admin", "action": "disable"}),  # oneself
+        ("/console/accounts/role", {"username": "admin", "role": "viewer"}),  # own admin
+        ("/console/accounts/add", {"username": "viewer"}),  # exists
+        ("/console/accounts/add", {"username": "bad name!"}),
+        ("/console/accounts/add", {"username": "short", "password": "short"}),
+        ("/console/accounts/add", {"username": "x2", "role": "king"}),
+        ("/console/accounts/add", {"username": "x3", "role": "viewer", "event": "NOPE"}),
+        ("/console/accounts/role", {"username": "nobody", "role": "viewer"}),
+    )
+    for path, data in cases:
+        r = post(path, **data)
+        assert r.status_code == 422, (path, data)
+        error = re.search(r'<p class="error" role="alert">([^<]+)</p>', r.text).group(1)
+        assert error and "Traceback" not in r.text, (path, data)
+        if data.get("action") == "disable":
+            assert error == "Vous ne pouvez pas d\u00e9sactiver votre propre compte."
+    assert [a.username for a in accounts.list_users(store)] == ["admin", "mod", "viewer"]
+    assert get_user(store, "admin").roles == {"*": "admin"}
+
+
+def test_user_commands_disable_and_one_time_password(organiser) -> None:
+    printed = json.loads(organiser("user", "add", "omar", "--role", "viewer",
+                                   "--generate-password", "--json"))  # fmt: skip
+    password = printed["password"]
+    assert len(password) == 23
+    text = organiser("user", "passwd", "omar", "--generate-password")
+    assert "shown once" in text and password not in text
+    organiser("user", "disable", "omar")
+    listed = json.loads(organiser("user", "list", "--json"))
+    assert listed == [{"username": "omar", "roles": {"*": "viewer"}, "totp": False,
+                       "disabled": True}]  # fmt: skip
+    assert "disabled" in organiser("user", "list")
+    organiser("user", "enable", "omar")
+    assert json.loads(organiser("user", "list", "--json"))[0]["disabled"] is False

@@ -97,6 +97,18 @@ def test_the_organiser_walk(console_server: ConsoleServer, browser: Any, tmp_pat
     assert refused.status == 403
     log_in(page, url, "admin", ADMIN_PASSWORD)
 
+    # The viewer used below is made on the Accounts page (a password the admin sets),
+    # a second account with a one-time password shown once.
+    page.click("a[href='/console/accounts']")
+    for username, password in (("viewer", VIEWER_PASSWORD), ("helper", "")):
+        page.fill("#add-account input[name=username]", username)
+        page.fill("#add-account input[name=password]", password)
+        page.select_option("#add-account select[name=role]", "viewer")
+        page.click("#add-account button[type=submit]")
+    assert len(page.locator("#one-time-password").inner_text()) == 23
+    assert page.locator("#account-viewer .tag").first.inner_text().startswith("lecteur")
+    page.goto(f"{url}/console/")
+
     # Create an event, then give it a seventh theme in four languages.
     page.click("a[href='/console/events/new']")
     page.fill("input[name=code]", EVENT)
@@ -249,6 +261,7 @@ def test_the_organiser_walk(console_server: ConsoleServer, browser: Any, tmp_pat
     assert {
         "login", "event_create", "event_edit", "roster_import", "device_approve",
         "bundle_import", "hide", "review_state", "note", "export", "answer_publish",
+        "user_add", "role_change",
     } <= actions  # fmt: skip
     assert "proposition masqu\u00e9e" in page.locator("#audit").inner_text()  # in French
 
@@ -273,6 +286,7 @@ def test_the_organiser_walk(console_server: ConsoleServer, browser: Any, tmp_pat
         ("proposal", f"/console/events/{EVENT}/proposals/{proposal_id}"),
         ("exports", f"/console/events/{EVENT}/exports"),
         ("audit", "/console/audit"),
+        ("accounts", "/console/accounts"),
     ):
         shoot(page, name, ("ar", "fr"), url, path)
     context.close()

@@ -41,6 +41,7 @@ def mount_console(
 ) -> Console:
     """Add the console's pages, the public follow-up page and their middleware."""
     from kiosk.central.web import (
+        accounts,
         attendance,
         audit,
         auth,
@@ -69,6 +70,7 @@ def mount_console(
     app.mount("/console/fonts", StaticFiles(directory=assets_dir() / "fonts"), name="fonts")
     for module in (auth, events, roster, devices, bundles, attendance, proposals, exports, audit):
         app.include_router(module.router, prefix="/console")
+    app.include_router(accounts.router, prefix="/console")
     app.include_router(public.router)
 
     @app.exception_handler(LoginNeeded)
