@@ -438,6 +438,7 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("event", metavar="EVENT")
     t.add_argument("--json", action="store_true")
     t.set_defaults(handler=cmd_roster_tokens)
+    importlib.import_module("kiosk.central.badge_commands").register_roster(rsub)
 
     p = sub.add_parser("pack", help="write the signed event pack for the kiosks")
     add_common(p)

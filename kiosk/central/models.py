@@ -57,6 +57,7 @@ ACTIONS = {
     "pack_download": N_("pack downloaded"),
     "roster_import": N_("roster imported"),
     "attendee_revoke": N_("attendee revoked"),
+    "badge_reissue": N_("badge re-issued"),
     "badge_sheet": N_("badge sheet printed"),
     "device_approve": N_("kiosk approved"),
     "device_revoke": N_("kiosk revoked"),

@@ -171,3 +171,41 @@ def test_user_commands_disable_and_one_time_password(organiser) -> None:
     assert "disabled" in organiser("user", "list")
     organiser("user", "enable", "omar")
     assert json.loads(organiser("user", "list", "--json"))[0]["disabled"] is False
+
+
+def test_the_roster_page_reissues_a_badge_and_prints_that_one(site) -> None:
+    from kiosk.central.accounts import audit_log
+    from kiosk.central.organiser import roster_tokens, search_roster
+    from kiosk.storage.models import Attendee
+
+    store, app = site
+    person = search_roster(store, "SM-2026", "INV-7-000002")[0][0]
+    form = {"attendee": person.id}
+    for name in ("viewer", "mod"):
+        client, token = logged_in(app, name)
+        path = "/console/events/SM-2026/roster/reissue"
+        assert client.post(path, data={**form, "csrf_token": token}).status_code == 403
+    client, token = logged_in(app, "admin")
+    path = "/console/events/SM-2026/roster/reissue"
+    assert client.post(path, data=form).status_code == 403  # no CSRF token
+    roster = in_language(client, "en", "/console/events/SM-2026/roster?q=INV-7-000002")
+    assert 'action="/console/events/SM-2026/roster/reissue"' in roster
+    r = client.post(path, data={**form, "csrf_token": token}, follow_redirects=False)
+    assert r.status_code == 303
+    new_id = r.headers["location"].split("attendee=")[1].split("&")[0]
+    sheet = client.get(r.headers["location"])
+    assert sheet.text.count('class="badge"') == 1 and 'id="reissued"' in sheet.text
+    assert person.name in sheet.text
+    tokens = {t.external_id: t.token for t in roster_tokens(store, "SM-2026")}
+    with store.uow(readonly=True) as uow:
+        new = uow.session.get(Attendee, new_id)
+        assert new.external_id == person.external_id and new.name == person.name
+        assert tokens[person.external_id] == new.badge_token
+    assert client.get("/console/events/SM-2026/badges").text.count('class="badge"') == 300
+    entry = audit_log(store, action="badge_reissue")[0]
+    assert entry.detail == {"old": person.id, "new": new_id} and entry.username == "admin"
+    # The old row is revoked: no second re-issue of it, said in the page's language.
+    in_language(client, "fr", "/console/events/SM-2026/roster")
+    again = client.post(path, data={**form, "csrf_token": token})
+    assert again.status_code == 422 and 'role="alert"' in again.text
+    assert "re-issue" not in again.text.split('role="alert"')[1]

@@ -147,6 +147,12 @@ def test_the_organiser_walk(console_server: ConsoleServer, browser: Any, tmp_pat
     page.fill("input[name=q]", "Salma Idrissi")
     page.click(".filters button")
     assert "Salma Idrissi" in page.locator("table").last.inner_text()
+    # She lost her badge: a new one, printed alone; the lost one is revoked.
+    page.click("form[action$='/roster/reissue'] button")
+    page.wait_for_selector("#reissued")
+    assert page.locator(".badge").count() == 1
+    assert "Salma Idrissi" in page.locator(".badge").inner_text()
+    reissued_url = page.url.removeprefix(url)
 
     # Two kiosks ask to enrol; the organiser approves each by the code it shows.
     kiosk_a, cfg_a, code_a = make_kiosk(tmp_path, "door-A", server)
@@ -160,7 +166,8 @@ def test_the_organiser_walk(console_server: ConsoleServer, browser: Any, tmp_pat
     assert page.locator("input[name=device]").count() == 2
 
     # They work the day: check-ins on both, proposals in Arabic and in French.
-    tokens = roster_tokens(server.store, EVENT)
+    # (The lost badge's row has no external id any more: it is left out.)
+    tokens = [t for t in roster_tokens(server.store, EVENT) if t.external_id]
     for row in tokens[:40]:
         check_in(kiosk_a, row.token)
     for row in tokens[30:50]:
@@ -261,7 +268,7 @@ def test_the_organiser_walk(console_server: ConsoleServer, browser: Any, tmp_pat
     assert {
         "login", "event_create", "event_edit", "roster_import", "device_approve",
         "bundle_import", "hide", "review_state", "note", "export", "answer_publish",
-        "user_add", "role_change",
+        "user_add", "role_change", "badge_reissue",
     } <= actions  # fmt: skip
     assert "proposition masqu\u00e9e" in page.locator("#audit").inner_text()  # in French
 
@@ -287,6 +294,7 @@ def test_the_organiser_walk(console_server: ConsoleServer, browser: Any, tmp_pat
         ("exports", f"/console/events/{EVENT}/exports"),
         ("audit", "/console/audit"),
         ("accounts", "/console/accounts"),
+        ("badge-reissued", reissued_url),
     ):
         shoot(page, name, ("ar", "fr"), url, path)
     context.close()

@@ -45,6 +45,7 @@ def mount_console(
         attendance,
         audit,
         auth,
+        badges,
         bundles,
         devices,
         events,
@@ -71,6 +72,7 @@ def mount_console(
     for module in (auth, events, roster, devices, bundles, attendance, proposals, exports, audit):
         app.include_router(module.router, prefix="/console")
     app.include_router(accounts.router, prefix="/console")
+    app.include_router(badges.router, prefix="/console")
     app.include_router(public.router)
 
     @app.exception_handler(LoginNeeded)

@@ -131,15 +131,19 @@ def _qr_svg(token: str) -> str:
 
 @router.get("/events/{code}/badges")
 def badge_sheet(
-    request: Request, code: str, console: ConsoleDep, user: UserDep, q: str = ""
-) -> Response:
+    request: Request, code: str, console: ConsoleDep, user: UserDep, q: str = "",
+    attendee: str = "", reissued: str = "",
+) -> Response:  # fmt: skip
     """A printable A4 sheet of badges (the browser prints it or saves it as PDF, with the
-    names shaped in their own direction); ``q`` narrows it to matching people."""
+    names shaped in their own direction); ``q`` narrows it to matching people,
+    ``attendee`` to one person (a re-issued badge)."""
     from kiosk.services.badge_sheet import badge_cards
 
     event = event_for(console, user, code, MANAGE)
     ids = None
-    if q:
+    if attendee:
+        ids = [attendee[:36]]
+    elif q:
         rows, _total = search_roster(console.store, event.code, q[:100], page_size=400)
         ids = [r.id for r in rows]
     cards = badge_cards(console.store, ids, event_id=event.id)[:2000]
@@ -148,6 +152,6 @@ def badge_sheet(
     return render(
         request,
         "badges.html",
-        {"event": event, "cards": [(c, _qr_svg(c.token)) for c in cards]},
+        {"event": event, "cards": [(c, _qr_svg(c.token)) for c in cards], "reissued": reissued},
         user=user,
     )
