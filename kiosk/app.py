@@ -86,7 +86,7 @@ def staff_services(store: Any, settings: Any, sound: Any = None) -> Any:
     )
     from kiosk.services.status import kiosk_status, station_notices, verify_journal
     from kiosk.services.sync import export_bundle
-    from kiosk.ui.printing import write_event_report
+    from kiosk.ui.printing import draw_event_report, read_event_report
     from kiosk.ui.staff import StaffServices
 
     with store.uow(readonly=True) as uow:
@@ -101,9 +101,8 @@ def staff_services(store: Any, settings: Any, sound: Any = None) -> Any:
         export_to=lambda folder: export_bundle(store, settings.keys_dir, folder),
         export_all=lambda folder: export_bundle(store, settings.keys_dir, folder, everything=True),
         sync_now=lambda progress: sync_to_central(store, settings, progress),
-        write_report=lambda lang, folder, training: write_event_report(
-            store, lang, folder, training
-        ),
+        read_report=lambda training: read_event_report(store, training),
+        draw_report=draw_event_report,
         verify_journal=lambda: verify_journal(store),
         load_settings=lambda: load_staff_settings(store, settings.idle_timeout_s),
         save_settings=lambda new: save_staff_settings(store, new),

@@ -41,8 +41,7 @@ ROLES = ("checkin", "proposals", "both")
 _CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 
 
-class EnrolmentError(KioskError):
-    code = "bad_enrolment"
+class EnrolmentError(KioskError, code="bad_enrolment"): ...
 
 
 def _bad(reason: str, code: str = "bad_enrolment") -> EnrolmentError:

@@ -59,8 +59,7 @@ PASSPHRASE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 PASSPHRASE_SYMBOLS = 16
 
 
-class PackError(KioskError):
-    code = "bad_pack"
+class PackError(KioskError, code="bad_pack"): ...
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ import time
 import unicodedata
 from collections import deque
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -277,8 +277,7 @@ LOGIN_FAILURES_PER_USER = RateLimiter(5, 15 * 60)
 LOGIN_FAILURES_PER_ADDRESS = RateLimiter(20, 15 * 60)
 
 
-class LoginRefused(KioskError):
-    code = "login_refused"
+class LoginRefused(KioskError, code="login_refused"): ...
 
 
 def authenticate(
@@ -325,73 +324,48 @@ def authenticate(
     return user
 
 
-def _audit_login(store: Store, user_id: str | None, name: str, action: str, address: str) -> None:
-    with store.uow() as uow:
-        uow.session.add(
-            AuditEntry(
-                id=new_id(),
-                at=store.clock.now(),
-                user_id=user_id,
-                username=name,
-                action=action,
-                event_code="",
-                target="",
-                detail={},
-                address=address[:64],
-            )
-        )
-        uow.commit()
+class Where(TypedDict, total=False):
+    """Where an audited action took place: its event, what it acted on, its details,
+    and the address it came from."""
+
+    event_code: str
+    target: str
+    detail: dict[str, Any]
+    address: str
 
 
-def record(
-    uow: Any,
-    store: Store,
-    by: User | None,
-    action: str,
-    *,
-    event_code: str = "",
-    target: str = "",
-    detail: dict[str, Any] | None = None,
-    address: str = "",
-) -> None:
-    """Add one audit entry inside the caller's unit of work (kept with its change)."""
-    uow.session.add(
-        AuditEntry(
-            id=new_id(),
-            at=store.clock.now(),
-            user_id=by.id if by else None,
-            username=by.username if by else "(command line)",
-            action=action,
-            event_code=event_code[:64],
-            target=target[:200],
-            detail=detail or {},
-            address=address[:64],
-        )
+def _entry(
+    store: Store, user_id: str | None, username: str, action: str, **where: Unpack[Where]
+) -> AuditEntry:
+    return AuditEntry(
+        id=new_id(),
+        at=store.clock.now(),
+        user_id=user_id,
+        username=username,
+        action=action,
+        event_code=where.get("event_code", "")[:64],
+        target=where.get("target", "")[:200],
+        detail=where.get("detail") or {},
+        address=where.get("address", "")[:64],
     )
 
 
-def audit(
-    store: Store,
-    by: User | None,
-    action: str,
-    *,
-    event_code: str = "",
-    target: str = "",
-    detail: dict[str, Any] | None = None,
-    address: str = "",
-) -> None:
+def _audit_login(store: Store, user_id: str | None, name: str, action: str, address: str) -> None:
+    with store.uow() as uow:
+        uow.session.add(_entry(store, user_id, name, action, address=address))
+        uow.commit()
+
+
+def record(uow: Any, store: Store, by: User | None, action: str, **where: Unpack[Where]) -> None:
+    """Add one audit entry inside the caller's unit of work (kept with its change)."""
+    name = by.username if by else "(command line)"
+    uow.session.add(_entry(store, by.id if by else None, name, action, **where))
+
+
+def audit(store: Store, by: User | None, action: str, **where: Unpack[Where]) -> None:
     """One audit entry in its own unit of work (for actions of other services)."""
     with store.uow() as uow:
-        record(
-            uow,
-            store,
-            by,
-            action,
-            event_code=event_code,
-            target=target,
-            detail=detail,
-            address=address,
-        )
+        record(uow, store, by, action, **where)
         uow.commit()
 
 

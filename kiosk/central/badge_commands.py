@@ -5,26 +5,19 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from kiosk.central.cli_common import command, emit, open_store
 from kiosk.i18n import _
 
 
-def register_roster(rsub: Any) -> None:
+def register_roster(roster: Any) -> None:
     """Add ``reissue`` to the ``roster`` sub-commands."""
-    from kiosk.central.cli import add_common
-
-    r = rsub.add_parser(
-        "reissue", help="a new badge for a lost one; the old one is refused with the next pack"
-    )
-    add_common(r)
-    for name, metavar in (("event", "EVENT"), ("ref", "TOKEN|ATTENDEE|EXTERNAL_ID")):
-        r.add_argument(name, metavar=metavar)
-    r.add_argument("--json", action="store_true")
-    r.set_defaults(handler=cmd_reissue)
+    r = command(roster, "reissue", "a new badge for a lost one; the old one is refused with "
+                "the next pack", cmd_reissue, event=True)  # fmt: skip
+    r.add_argument("ref", metavar="TOKEN|ATTENDEE|EXTERNAL_ID")
 
 
 def cmd_reissue(args: argparse.Namespace) -> int:
     from kiosk.central.badge_reissue import reissue_badge
-    from kiosk.central.cli import emit, open_store
 
     folder, store = open_store(args)
     done = reissue_badge(store, args.event, args.ref, folder, by=None)

@@ -3,23 +3,26 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import importlib
 import json
-import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import platformdirs
-
-from kiosk import APP_AUTHOR, __version__
-from kiosk.config import make_private, private_files
+from kiosk import __version__
+from kiosk.central.cli_common import (
+    add_common,
+    command,
+    data_dir,
+    emit,
+    open_store,
+    parse_time,
+)
+from kiosk.config import private_files
 from kiosk.domain.errors import KioskError, ValidationError, os_error
 from kiosk.i18n import N_, _, ngettext, set_language
 
-ENV_DATA_DIR = "KIOSK_CENTRAL_DATA_DIR"
 # Sub-command groups added by other modules (each exposes register(sub)).
 EXTRA_COMMAND_MODULES: tuple[str, ...] = (
     "kiosk.central.sync_commands",
@@ -27,63 +30,6 @@ EXTRA_COMMAND_MODULES: tuple[str, ...] = (
     "kiosk.central.user_commands",
     "kiosk.central.console_commands",
 )
-
-
-def data_dir(args: argparse.Namespace) -> Path:
-    value = args.data_dir or os.environ.get(ENV_DATA_DIR)
-    path = (
-        Path(value)
-        if value
-        else Path(platformdirs.user_data_dir("ListeningKioskCentral", APP_AUTHOR))
-    )
-    path.mkdir(parents=True, exist_ok=True, mode=0o700)
-    make_private(path)  # keys, roster with contacts, every proposal
-    return path
-
-
-def open_store(args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    from kiosk.central.store import open_central
-
-    folder = data_dir(args)
-    url = args.db or f"sqlite:///{folder / 'central.db'}"
-    return folder, open_central(url, backups_dir=folder / "backups")
-
-
-def emit(args: argparse.Namespace, data: Any, text: str) -> None:
-    if getattr(args, "json", False):
-        print(json.dumps(data, ensure_ascii=False), flush=True)
-    else:
-        print(text, flush=True)
-
-
-def add_common(p: argparse.ArgumentParser, top: bool = False) -> None:
-    p.add_argument(
-        "--data-dir",
-        default=None if top else argparse.SUPPRESS,
-        help=f"organiser data folder (default: ${ENV_DATA_DIR} or the platform's)",
-    )
-    p.add_argument(
-        "--db",
-        default=None if top else argparse.SUPPRESS,
-        metavar="URL",
-        help="database URL (default: SQLite file in the data folder; "
-        "postgresql+psycopg://... in production)",
-    )
-    p.add_argument(
-        "--ui-language",
-        default=os.environ.get("KIOSK_LANGUAGE", "en") if top else argparse.SUPPRESS,
-        metavar="LANG",
-    )
-
-
-def parse_time(value: str) -> dt.datetime:
-    try:
-        when = dt.datetime.fromisoformat(value)
-    except ValueError as exc:
-        raise ValidationError(
-            N_("Not a date and time: {value} (use ISO 8601)."), code="bad_time", value=value
-        ) from exc
-    return when if when.tzinfo else when.replace(tzinfo=dt.UTC)
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -238,16 +184,11 @@ def cmd_roster_tokens(args: argparse.Namespace) -> int:
 
     _folder, store = open_store(args)
     rows = roster_tokens(store, args.event)
-    if args.json:
-        print(
-            json.dumps(
-                [{"external_id": r.external_id, "name": r.name, "token": r.token} for r in rows],
-                ensure_ascii=False,
-            )
-        )
-    else:
-        for r in rows:
-            print(f"{r.external_id or '-'}\t{r.name}\t{r.token}")
+    emit(
+        args,
+        [{"external_id": r.external_id, "name": r.name, "token": r.token} for r in rows],
+        "\n".join(f"{r.external_id or '-'}\t{r.name}\t{r.token}" for r in rows),
+    )
     return 0
 
 
@@ -387,111 +328,79 @@ def build_parser() -> argparse.ArgumentParser:
     add_common(parser, top=True)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
-    p = sub.add_parser("init", help="create the organiser's keys and the central database")
-    add_common(p)
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(handler=cmd_init)
+    def group(name: str, help: str) -> Any:
+        return sub.add_parser(name, help=help).add_subparsers(dest=f"{name}_command", required=True)
 
-    p = sub.add_parser("keys", help="the organiser's keys")
-    ksub = p.add_subparsers(dest="keys_command", required=True)
-    k = ksub.add_parser(
-        "rotate", help="replace the organiser's keys by new ones (the old ones are kept)"
+    command(sub, "init", "create the organiser's keys and the central database", cmd_init)
+    keys = group("keys", "the organiser's keys")
+    command(
+        keys,
+        "rotate",
+        "replace the organiser's keys by new ones (the old ones are kept)",
+        cmd_keys_rotate,
     )
-    add_common(k)
-    k.add_argument("--json", action="store_true")
-    k.set_defaults(handler=cmd_keys_rotate)
 
-    p = sub.add_parser("kiosk", help="a kiosk's data folder, in the organiser's hands")
-    ksub = p.add_subparsers(dest="kiosk_command", required=True)
-    k = ksub.add_parser(
-        "reset-pin", help="a lost staff PIN: open the kiosk's data with the organiser's key"
+    kiosk = group("kiosk", "a kiosk's data folder, in the organiser's hands")
+    k = command(
+        kiosk,
+        "reset-pin",
+        "a lost staff PIN: open the kiosk's data with the organiser's key",
+        cmd_kiosk_reset_pin,
     )
-    add_common(k)
     k.add_argument("kiosk_dir", metavar="KIOSK_DATA_DIR")
     k.add_argument("--pin", required=True, help="the new staff PIN, 6 to 12 digits")
-    k.add_argument("--json", action="store_true")
-    k.set_defaults(handler=cmd_kiosk_reset_pin)
 
-    p = sub.add_parser("event", help="events")
-    esub = p.add_subparsers(dest="event_command", required=True)
+    events = group("event", "events")
     # Held by the parser itself: run as ``python -m kiosk.central.cli`` this module is
     # __main__, and the modules adding commands import another copy of it.
-    sub.groups = {"event": esub}  # type: ignore[attr-defined]
-    c = esub.add_parser("create", help="create an event with the six default themes")
-    add_common(c)
+    sub.groups = {"event": events}  # type: ignore[attr-defined]
+    c = command(events, "create", "create an event with the six default themes", cmd_event_create)
     for name in ("--code", "--name", "--region", "--venue", "--starts", "--ends"):
         c.add_argument(name, required=True)
     c.add_argument("--languages", default="ar,fr,zgh,en")
-    c.add_argument("--json", action="store_true")
-    c.set_defaults(handler=cmd_event_create)
 
-    p = sub.add_parser("roster", help="the event's invitees")
-    rsub = p.add_subparsers(dest="roster_command", required=True)
-    r = rsub.add_parser("import", help="import a roster CSV")
-    add_common(r)
-    r.add_argument("event", metavar="EVENT")
+    roster = group("roster", "the event's invitees")
+    r = command(roster, "import", "import a roster CSV", cmd_roster_import, event=True)
     r.add_argument("file", metavar="FILE.csv")
-    r.add_argument("--json", action="store_true")
-    r.set_defaults(handler=cmd_roster_import)
-    t = rsub.add_parser("tokens", help="badge tokens of every invitee")
-    add_common(t)
-    t.add_argument("event", metavar="EVENT")
-    t.add_argument("--json", action="store_true")
-    t.set_defaults(handler=cmd_roster_tokens)
-    importlib.import_module("kiosk.central.badge_commands").register_roster(rsub)
+    command(roster, "tokens", "badge tokens of every invitee", cmd_roster_tokens, event=True)
+    importlib.import_module("kiosk.central.badge_commands").register_roster(roster)
 
-    p = sub.add_parser("pack", help="write the signed event pack for the kiosks")
-    add_common(p)
-    p.add_argument("event", metavar="EVENT")
+    p = command(sub, "pack", "write the signed event pack for the kiosks", cmd_pack, event=True)
     p.add_argument("--out", required=True, metavar="FILE.kpack")
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(handler=cmd_pack)
-
-    p = sub.add_parser(
-        "revoke", help="revoke an attendee (by badge token, id or external id; next pack)"
+    p = command(
+        sub,
+        "revoke",
+        "revoke an attendee (by badge token, id or external id; next pack)",
+        cmd_revoke,
+        event=True,
     )
-    add_common(p)
-    p.add_argument("event", metavar="EVENT")
     p.add_argument("token", metavar="TOKEN|ATTENDEE")
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(handler=cmd_revoke)
 
-    p = sub.add_parser("device", help="kiosks: approve enrolment requests, list, revoke")
-    dsub = p.add_subparsers(dest="device_command", required=True)
-    d = dsub.add_parser("approve", help="sign a kiosk's certificate")
-    add_common(d)
-    d.add_argument("event", metavar="EVENT")
+    devices = group("device", "kiosks: approve enrolment requests, list, revoke")
+    d = command(devices, "approve", "sign a kiosk's certificate", cmd_device_approve, event=True)
     d.add_argument("--request", metavar="FILE.kreq", help="the kiosk's request file")
     d.add_argument("--code", help="the code the kiosk shows (request received over HTTP)")
     d.add_argument("--name", help="station name (default: the kiosk's own)")
     d.add_argument("--role", choices=("checkin", "proposals", "both"))
     d.add_argument("--out", metavar="FILE.kcert")
-    d.add_argument("--json", action="store_true")
-    d.set_defaults(handler=cmd_device_approve)
-    d = dsub.add_parser("list", help="pending requests, approved and revoked kiosks")
-    add_common(d)
-    d.add_argument("event", metavar="EVENT")
-    d.add_argument("--json", action="store_true")
-    d.set_defaults(handler=cmd_device_list)
-    d = dsub.add_parser("revoke", help="revoke kiosks (their later bundles are quarantined)")
-    add_common(d)
-    d.add_argument("event", metavar="EVENT")
+    command(
+        devices, "list", "pending requests, approved and revoked kiosks", cmd_device_list,
+        event=True,
+    )  # fmt: skip
+    d = command(
+        devices,
+        "revoke",
+        "revoke kiosks (their later bundles are quarantined)",
+        cmd_device_revoke,
+        event=True,
+    )
     d.add_argument("devices", nargs="+", metavar="DEVICE_ID")
-    d.add_argument("--json", action="store_true")
-    d.set_defaults(handler=cmd_device_revoke)
 
-    p = sub.add_parser("token", help="organiser API tokens")
-    tsub = p.add_subparsers(dest="token_command", required=True)
-    t = tsub.add_parser("create", help="a new API token (shown once)")
-    add_common(t)
+    tokens = group("token", "organiser API tokens")
+    t = command(tokens, "create", "a new API token (shown once)", cmd_token_create)
     t.add_argument("--name", required=True)
-    t.add_argument("--json", action="store_true")
-    t.set_defaults(handler=cmd_token_create)
-    t = tsub.add_parser("revoke", help="revoke an API token by its id")
-    add_common(t)
+    t = command(tokens, "revoke", "revoke an API token by its id", cmd_token_revoke)
     t.add_argument("id", metavar="TOKEN_ID")
-    t.add_argument("--json", action="store_true")
-    t.set_defaults(handler=cmd_token_revoke)
 
     for name in EXTRA_COMMAND_MODULES:
         importlib.import_module(name).register(sub)

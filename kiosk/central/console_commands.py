@@ -7,47 +7,42 @@ import argparse
 import json
 from typing import Any
 
+from kiosk.central.cli_common import command, emit, open_store, parse_time
 from kiosk.i18n import LANGUAGES, _, ngettext
 
 
 def register(sub: Any) -> None:
-    from kiosk.central.cli import add_common
+    from kiosk.central.models import REVIEW_STATES
 
     event = sub.groups["event"]  # the 'event' group, made by kiosk.central.cli
-    u = event.add_parser("update", help="change an event's name, place, times, languages")
-    add_common(u)
+    u = command(
+        event, "update", "change an event's name, place, times, languages", cmd_event_update
+    )
     u.add_argument("code", metavar="EVENT")
     for name in ("--name", "--region", "--venue", "--starts", "--ends"):
         u.add_argument(name, required=True)
     u.add_argument("--languages", default="ar,fr,zgh,en")
-    u.add_argument("--json", action="store_true")
-    u.set_defaults(handler=cmd_event_update)
-    t = event.add_parser("theme", help="set a theme's titles (adds the theme if new)")
-    add_common(t)
+    t = command(event, "theme", "set a theme's titles (adds the theme if new)", cmd_event_theme)
     t.add_argument("code", metavar="EVENT")
     t.add_argument("theme", metavar="THEME")
     for lang in LANGUAGES:
         t.add_argument(f"--{lang}", default="", metavar="TITLE", help=f"title in {lang}")
-    t.add_argument("--json", action="store_true")
-    t.set_defaults(handler=cmd_event_theme)
 
     p = sub.add_parser("proposals", help="read, filter, moderate and answer proposals")
     psub = p.add_subparsers(dest="proposals_command", required=True)
-    lst = psub.add_parser("list", help="proposals matching filters (as the console's page)")
-    add_common(lst)
-    lst.add_argument("event", metavar="EVENT")
+    lst = command(
+        psub, "list", "proposals matching filters (as the console's page)", cmd_list, event=True
+    )
     for name in ("theme", "language", "province", "category", "age_band", "date_from",
                  "date_to", "device", "state", "q"):  # fmt: skip
         lst.add_argument(f"--{name.replace('_', '-')}", dest=name, default="")
     lst.add_argument("--hidden", choices=("visible", "hidden", "all"), default="visible")
     lst.add_argument("--page", type=int, default=1)
-    lst.add_argument("--json", action="store_true")
-    lst.set_defaults(handler=cmd_list)
-    r = psub.add_parser("review", help="change a proposal's review (journaled in the audit log)")
-    add_common(r)
+    r = command(
+        psub, "review", "change a proposal's review (journaled in the audit log)", cmd_review
+    )
     r.add_argument("proposal", metavar="PROPOSAL_ID")
-    r.add_argument("--state", choices=("received", "under_review", "accepted", "rejected",
-                                       "merged"))  # fmt: skip
+    r.add_argument("--state", choices=REVIEW_STATES)
     r.add_argument("--hide", metavar="REASON")
     r.add_argument("--restore", action="store_true")
     r.add_argument("--personal-data", choices=("yes", "no"))
@@ -56,20 +51,14 @@ def register(sub: Any) -> None:
     r.add_argument("--answer")
     r.add_argument("--publish", action="store_true")
     r.add_argument("--unpublish", action="store_true")
-    r.add_argument("--json", action="store_true")
-    r.set_defaults(handler=cmd_review)
 
-    a = sub.add_parser("audit", help="the audit log, newest first")
-    add_common(a)
+    a = command(sub, "audit", "the audit log, newest first", cmd_audit)
     a.add_argument("--action", default="")
     a.add_argument("--limit", type=int, default=100)
-    a.add_argument("--json", action="store_true")
-    a.set_defaults(handler=cmd_audit)
 
 
 def cmd_event_update(args: argparse.Namespace) -> int:
     from kiosk.central.accounts import audit
-    from kiosk.central.cli import emit, open_store, parse_time
     from kiosk.central.organiser import update_event
 
     _folder, store = open_store(args)
@@ -85,7 +74,6 @@ def cmd_event_update(args: argparse.Namespace) -> int:
 
 def cmd_event_theme(args: argparse.Namespace) -> int:
     from kiosk.central.accounts import audit
-    from kiosk.central.cli import emit, open_store
     from kiosk.central.organiser import save_themes
 
     _folder, store = open_store(args)
@@ -101,7 +89,6 @@ def cmd_event_theme(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from kiosk.central.cli import open_store
     from kiosk.central.review import ProposalFilter, list_proposals
 
     _folder, store = open_store(args)
@@ -132,7 +119,6 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_review(args: argparse.Namespace) -> int:
-    from kiosk.central.cli import emit, open_store
     from kiosk.central.review import update_review
 
     _folder, store = open_store(args)
@@ -159,7 +145,6 @@ def cmd_review(args: argparse.Namespace) -> int:
 
 def cmd_audit(args: argparse.Namespace) -> int:
     from kiosk.central.accounts import audit_log
-    from kiosk.central.cli import open_store
 
     _folder, store = open_store(args)
     rows = audit_log(store, limit=max(1, min(args.limit, 10000)), action=args.action)

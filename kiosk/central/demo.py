@@ -32,28 +32,36 @@ from kiosk.storage.models import Event
 DEMO_ROSTER = "demo_roster.csv"
 
 
+def ensure_demo_event(
+    store: Store, folder: Path, today: dt.datetime, roster: Path | None = None
+) -> None:
+    """The demo event (today's hours) with its roster, made once in the central store."""
+    with store.uow(readonly=True) as uow:
+        exists = uow.session.scalar(select(Event.id).where(Event.code == DEMO_EVENT_CODE))
+    if exists is not None:
+        return
+    starts, ends = demo_event_hours(today)
+    create_event(
+        store,
+        code=DEMO_EVENT_CODE,
+        name=DEMO_EVENT_NAME,
+        region=DEMO_REGION,
+        venue=DEMO_VENUE,
+        starts=starts,
+        ends=ends,
+        languages=list(LANGUAGES),
+    )
+    data = (roster or assets_dir() / "data" / DEMO_ROSTER).read_bytes()
+    import_roster(store, DEMO_EVENT_CODE, data, folder)
+
+
 def demo_pack(folder: Path, today: dt.datetime) -> BuiltPack:
     """Create (once) the demo organiser, event and roster in ``folder``; return a pack."""
     folder.mkdir(parents=True, exist_ok=True)
     create_keys(folder)
     store = open_central(f"sqlite:///{folder / 'central.db'}", backups_dir=folder / "backups")
     try:
-        with store.uow(readonly=True) as uow:
-            exists = uow.session.scalar(select(Event.id).where(Event.code == DEMO_EVENT_CODE))
-        if exists is None:
-            starts, ends = demo_event_hours(today)
-            create_event(
-                store,
-                code=DEMO_EVENT_CODE,
-                name=DEMO_EVENT_NAME,
-                region=DEMO_REGION,
-                venue=DEMO_VENUE,
-                starts=starts,
-                ends=ends,
-                languages=list(LANGUAGES),
-            )
-            roster = (assets_dir() / "data" / DEMO_ROSTER).read_bytes()
-            import_roster(store, DEMO_EVENT_CODE, roster, folder)
+        ensure_demo_event(store, folder, today)
         return build_pack(store, DEMO_EVENT_CODE, folder)
     finally:
         store.close()
@@ -94,22 +102,7 @@ def console_demo(folder: Path, store: Store, roster: Path | None = None) -> tupl
     from kiosk.central.accounts import add_user, list_users
 
     create_keys(folder)
-    with store.uow(readonly=True) as uow:
-        exists = uow.session.scalar(select(Event.id).where(Event.code == DEMO_EVENT_CODE))
-    if exists is None:
-        starts, ends = demo_event_hours(store.clock.now())
-        create_event(
-            store,
-            code=DEMO_EVENT_CODE,
-            name=DEMO_EVENT_NAME,
-            region=DEMO_REGION,
-            venue=DEMO_VENUE,
-            starts=starts,
-            ends=ends,
-            languages=list(LANGUAGES),
-        )
-        data = (roster or assets_dir() / "data" / DEMO_ROSTER).read_bytes()
-        import_roster(store, DEMO_EVENT_CODE, data, folder)
+    ensure_demo_event(store, folder, store.clock.now(), roster)
     if any(u.username == "admin" for u in list_users(store)):
         return "admin", ""
     password = secrets.token_urlsafe(12)

@@ -9,6 +9,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from kiosk.central.cli_common import command, data_dir, open_store, parse_time
 from kiosk.domain.errors import KioskError
 from kiosk.i18n import N_, _, ngettext
 
@@ -18,17 +19,17 @@ def _words(text: str) -> list[str]:
 
 
 def register(sub: Any) -> None:
-    from kiosk.central.cli import add_common
     from kiosk.central.decidim import CSV_SEPARATORS, DEFAULT_CSV_SEPARATOR
     from kiosk.central.exports import FORMATS
     from kiosk.central.models import REVIEW_STATES
 
-    p = sub.add_parser(
+    p = command(
+        sub,
         "export",
-        help="proposals and attendance for spreadsheets or Decidim "
+        "proposals and attendance for spreadsheets or Decidim "
         "(filtered; pseudonymised unless --with-contacts)",
+        cmd_export,
     )
-    add_common(p)
     p.add_argument("event", metavar="EVENT", nargs="?", help="event code")
     p.add_argument("--all-events", action="store_true", help="every event (no EVENT)")
     p.add_argument("--format", choices=FORMATS, required=True, help="decidim = decidim-csv")
@@ -83,20 +84,14 @@ def register(sub: Any) -> None:
         default=DEFAULT_CSV_SEPARATOR,
         help="the platform's default_csv_col_sep (default %(default)s)",
     )
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(handler=cmd_export)
 
-    p = sub.add_parser("decidim-map", help="check and keep the Decidim platform's map")
-    add_common(p)
+    p = command(sub, "decidim-map", "check and keep the Decidim platform's map", cmd_decidim_map)
     p.add_argument("file", metavar="FILE.json")
     p.add_argument("--check", action="store_true", help="check only, keep nothing")
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(handler=cmd_decidim_map)
 
 
 def cmd_export(args: argparse.Namespace) -> int:
     from kiosk.central import decidim
-    from kiosk.central.cli import open_store, parse_time
     from kiosk.central.exports import ExportFilter, export
     from kiosk.central.review import ProposalFilter, filtered_ids
 
@@ -180,7 +175,6 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_decidim_map(args: argparse.Namespace) -> int:
     from kiosk.central import decidim
-    from kiosk.central.cli import data_dir
 
     path = Path(args.file)
     data = decidim.read_map_file(path)

@@ -25,8 +25,7 @@ RETIRED_DIR = "retired"
 NEXT_DIR = "next"
 
 
-class NotInitialised(KioskError):
-    code = "not_initialised"
+class NotInitialised(KioskError, code="not_initialised"): ...
 
 
 def keys_dir(data_dir: Path) -> Path:

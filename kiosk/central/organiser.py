@@ -9,7 +9,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from nacl.signing import SigningKey
 from sqlalchemy import select
@@ -19,12 +19,12 @@ from kiosk.central.keys import load_sealing_key, load_signing_key
 from kiosk.central.models import EventSecret
 from kiosk.domain.errors import KioskError, ValidationError
 from kiosk.domain.search import search_key
-from kiosk.domain.text import describe_char, find_control_character
+from kiosk.domain.text import checked_field, describe_char, find_control_character
 from kiosk.domain.vocab import ATTENDEE_LIMITS, CATEGORIES
 from kiosk.event_pack import new_passphrase, seal_secrets, write_pack
 from kiosk.i18n import LANGUAGES, N_, Msg
 from kiosk.ids import new_id
-from kiosk.services.context import default_themes
+from kiosk.services.context import default_theme_rows
 from kiosk.services.setup import event_payload
 from kiosk.storage.models import Attendee, Event, RevokedAttendee, Theme
 from kiosk.storage.store import Store, UnitOfWork
@@ -76,18 +76,30 @@ def _check_event(languages: list[str], starts: dt.datetime, ends: dt.datetime) -
         raise ValidationError(N_("The event must end after it starts."), code="bad_dates")
 
 
-def create_event(
-    store: Store,
-    *,
-    code: str,
-    name: str,
-    region: str,
-    venue: str,
-    starts: dt.datetime,
-    ends: dt.datetime,
-    languages: list[str],
-) -> str:
-    _check_event(languages, starts, ends)
+class EventFields(TypedDict):
+    """What the organiser says of an event, when creating it and when editing it."""
+
+    name: str
+    region: str
+    venue: str
+    starts: dt.datetime
+    ends: dt.datetime
+    languages: list[str]
+
+
+def _set_fields(event: Event, fields: EventFields) -> None:
+    """Check ``fields`` (languages, times, no control characters) and set them."""
+    _check_event(fields["languages"], fields["starts"], fields["ends"])
+    event.name = _clean_title(fields["name"], 300) or event.name or ""
+    event.region = _clean_title(fields["region"], 200)
+    event.venue = _clean_title(fields["venue"], 200)
+    event.starts_at, event.ends_at = fields["starts"], fields["ends"]
+    event.languages = ",".join(fields["languages"])
+
+
+def create_event(store: Store, *, code: str, **fields: Unpack[EventFields]) -> str:
+    event = Event(id=new_id(), code=code, created_at=store.clock.now())
+    _set_fields(event, fields)
     with store.uow() as uow:
         if uow.session.scalar(select(Event).where(Event.code == code)) is not None:
             raise ValidationError(
@@ -95,37 +107,15 @@ def create_event(
                 code="duplicate_event",
                 event=code,
             )
-        now = store.clock.now()
-        event = Event(
-            id=new_id(),
-            code=code,
-            name=name,
-            region=region,
-            venue=venue,
-            starts_at=starts,
-            ends_at=ends,
-            languages=",".join(languages),
-            created_at=now,
-        )
         uow.session.add(event)
-        for i, theme in enumerate(default_themes()):
-            uow.session.add(
-                Theme(
-                    event_id=event.id,
-                    code=theme["code"],
-                    position=i,
-                    icon=theme["icon"],
-                    names=theme["names"],
-                    descriptions=theme["descriptions"],
-                )
-            )
+        uow.session.add_all(default_theme_rows(event.id))
         uow.session.flush()  # the event row first: EventSecret's foreign key is the schema's
         uow.session.add(
             EventSecret(
                 event_id=event.id,
                 walkin_signing_key=bytes(SigningKey.generate()).hex(),
                 pack_passphrase=new_passphrase(),
-                created_at=now,
+                created_at=event.created_at,
             )
         )
         uow.commit()
@@ -429,42 +419,13 @@ THEME_NAME_MAX = 200
 
 
 def _clean_title(value: str, limit: int) -> str:
-    text = unicodedata.normalize("NFC", value.strip())
-    if len(text) > limit:
-        raise ValidationError(
-            N_("A title is longer than {limit} characters."), code="too_long", limit=limit
-        )
-    bad = find_control_character(text, allowed=frozenset())
-    if bad is not None:
-        raise ValidationError(
-            N_("The field {field} contains a control character ({char})."),
-            code="control_character",
-            field="title",
-            char=describe_char(bad),
-        )
-    return text
+    return checked_field(unicodedata.normalize("NFC", value.strip()), "title", limit)
 
 
-def update_event(
-    store: Store,
-    code: str,
-    *,
-    name: str,
-    region: str,
-    venue: str,
-    starts: dt.datetime,
-    ends: dt.datetime,
-    languages: list[str],
-) -> None:
+def update_event(store: Store, code: str, **fields: Unpack[EventFields]) -> None:
     """Change an event's name, place, times and languages (its code and keys stay)."""
-    _check_event(languages, starts, ends)
     with store.uow() as uow:
-        event = find_event(uow, code)
-        event.name = _clean_title(name, 300) or event.name
-        event.region = _clean_title(region, 200)
-        event.venue = _clean_title(venue, 200)
-        event.starts_at, event.ends_at = starts, ends
-        event.languages = ",".join(languages)
+        _set_fields(find_event(uow, code), fields)
         uow.commit()
     store.forget_cached()
 

@@ -118,8 +118,9 @@ class ProposalFilter:
     personal_data: bool = False
 
     @classmethod
-    def from_params(cls, params: Any) -> ProposalFilter:
-        """From query parameters (hostile text: cut to size, unknown values dropped)."""
+    def from_params(cls, params: Any, event: str | None = None) -> ProposalFilter:
+        """From query parameters (hostile text: cut to size, unknown values dropped);
+        ``event``: this event's code, whatever the parameters say."""
 
         def get(name: str, limit: int = 100) -> str:
             value = params.get(name, "")
@@ -127,7 +128,7 @@ class ProposalFilter:
 
         hidden = get("hidden")
         return cls(
-            event=get("event", 64),
+            event=get("event", 64) if event is None else event,
             theme=get("theme", 64),
             language=get("language", 8),
             province=get("province"),
@@ -373,19 +374,9 @@ def event_of_proposal(store: Store, proposal_id: str) -> str | None:
 
 
 def _clean(text: str, limit: int, what: str) -> str:
-    from kiosk.domain.text import find_control_character
+    from kiosk.domain.text import checked_field
 
-    value = text.strip()
-    if len(value) > limit:
-        raise ValidationError(
-            N_("The {what} is longer than {limit} characters."),
-            code="too_long",
-            what=what,
-            limit=limit,
-        )
-    if find_control_character(value, allowed=frozenset("\n\r\t")) is not None:
-        raise ValidationError(N_("The text contains a control character."), code="control")
-    return value
+    return checked_field(text.strip(), what, limit, allowed=frozenset("\n\r\t"))
 
 
 def update_review(
@@ -429,6 +420,15 @@ def update_review(
                 address=address,
             )
 
+        def set_text(field: str, value: str | None, limit: int) -> None:
+            """The private note or the answer, journaled as the field's name."""
+            if value is None:
+                return
+            text = _clean(value, limit, field)
+            if text != getattr(review, field):
+                setattr(review, field, text)
+                log(field)
+
         if state is not None and state != review.state:
             log("review_state", old=review.state, new=state)
             review.state = state
@@ -444,21 +444,13 @@ def update_review(
         if personal_data is not None and personal_data != review.personal_data:
             review.personal_data = personal_data
             log("flag_personal_data", on=personal_data)
-        if note is not None:
-            text = _clean(note, MAX_NOTE, "note")
-            if text != review.note:
-                review.note = text
-                log("note")
+        set_text("note", note, MAX_NOTE)
         if assignee is not None:
             who = assignee.strip()[:64]
             if who != review.assignee:
                 review.assignee = who
                 log("assign", assignee=who)
-        if answer is not None:
-            text = _clean(answer, MAX_ANSWER, "answer")
-            if text != review.answer:
-                review.answer = text
-                log("answer")
+        set_text("answer", answer, MAX_ANSWER)
         if publish is not None:
             if publish and not review.answer:
                 raise ValidationError(

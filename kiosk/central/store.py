@@ -17,12 +17,9 @@ VERSION_TABLE = "central_alembic_version"
 
 
 def central_config(engine: Engine) -> Config:
-    from alembic.config import Config
+    from kiosk.storage.migrate import alembic_config
 
-    cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
-    cfg.attributes["engine"] = engine
-    return cfg
+    return alembic_config(engine, MIGRATIONS_DIR)
 
 
 def central_revision(engine: Engine) -> str | None:

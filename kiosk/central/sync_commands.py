@@ -7,22 +7,22 @@ import json
 from pathlib import Path
 from typing import Any
 
+from kiosk.central.cli_common import command, open_store
 from kiosk.i18n import _
 
 
 def register(sub: Any) -> None:
-    from kiosk.central.cli import add_common
 
-    p = sub.add_parser("import", help="verify and merge kiosk bundles")
-    add_common(p)
+    p = command(sub, "import", "verify and merge kiosk bundles", cmd_import)
     p.add_argument("files", nargs="+", metavar="FILE")
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(handler=cmd_import)
 
-    p = sub.add_parser(
-        "serve", help="the organiser console (/console/) and the kiosks' sync API (/docs)"
+    p = command(
+        sub,
+        "serve",
+        "the organiser console (/console/) and the kiosks' sync API (/docs)",
+        cmd_serve,
+        json=False,
     )
-    add_common(p)
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8080)
     p.add_argument(
@@ -37,17 +37,11 @@ def register(sub: Any) -> None:
     )
     p.add_argument("--demo-roster", metavar="FILE.csv", help="the demo's roster CSV")
     _serve_limits(p)
-    p.set_defaults(handler=cmd_serve)
 
-    p = sub.add_parser("stats", help="figures of an event")
-    add_common(p)
-    p.add_argument("event", metavar="EVENT")
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(handler=cmd_stats)
+    command(sub, "stats", "figures of an event", cmd_stats, event=True)
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from kiosk.central.cli import open_store
     from kiosk.central.keys import load_sealing_keys, load_signing_key
     from kiosk.central.merge import import_files
 
@@ -75,7 +69,6 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    from kiosk.central.cli import open_store
     from kiosk.central.stats import event_stats
 
     _folder, store = open_store(args)
@@ -120,69 +113,36 @@ def _serve_limits(p: argparse.ArgumentParser) -> None:
 
     mib = 1024 * 1024
     g = p.add_argument_group("limits (docs/deploy.md)")
-    g.add_argument(
-        "--header-timeout",
-        type=_positive(float),
-        default=serving.HEADER_TIMEOUT_S,
-        metavar="S",
-        help="seconds for a request's headers (default %(default)s)",
-    )
-    g.add_argument(
-        "--body-timeout",
-        type=_positive(float),
-        default=server.BODY_TIMEOUT_S,
-        metavar="S",
-        help="seconds between two pieces of an upload (default %(default)s)",
-    )
-    g.add_argument(
-        "--keep-alive",
-        type=_positive(float),
-        default=serving.KEEP_ALIVE_S,
-        metavar="S",
-        help="seconds an idle connection stays open (default %(default)s)",
-    )
-    g.add_argument(
-        "--max-connections",
-        type=_positive(int),
-        default=serving.MAX_CONNECTIONS,
-        metavar="N",
-        help="open connections (default %(default)s)",
-    )
-    g.add_argument(
-        "--max-header-bytes",
-        type=_positive(int),
-        default=serving.MAX_HEADER_BYTES,
-        metavar="N",
-        help="size of a request's headers (default %(default)s)",
-    )
-    g.add_argument(
-        "--max-upload-mb",
-        type=_positive(int),
-        default=server.MAX_UPLOAD_BYTES // mib,
-        metavar="MB",
-        help="size of one upload (default %(default)s)",
-    )
-    g.add_argument(
-        "--quarantine-mb",
-        type=_positive(int),
-        default=server.QUARANTINE_TOTAL_BYTES // mib,
-        metavar="MB",
-        help="refused uploads kept, in all (default %(default)s)",
-    )
-    g.add_argument(
-        "--quarantine-device-mb",
-        type=_positive(int),
-        default=server.QUARANTINE_DEVICE_BYTES // mib,
-        metavar="MB",
-        help="refused uploads kept, per device (default %(default)s)",
-    )
+    limits: tuple[tuple[str, type[float] | type[int], float | int, str, str], ...] = (
+        ("--header-timeout", float, serving.HEADER_TIMEOUT_S, "S",
+         "seconds for a request's headers"),
+        ("--body-timeout", float, server.BODY_TIMEOUT_S, "S",
+         "seconds between two pieces of an upload"),
+        ("--keep-alive", float, serving.KEEP_ALIVE_S, "S",
+         "seconds an idle connection stays open"),
+        ("--max-connections", int, serving.MAX_CONNECTIONS, "N", "open connections"),
+        ("--max-header-bytes", int, serving.MAX_HEADER_BYTES, "N",
+         "size of a request's headers"),
+        ("--max-upload-mb", int, server.MAX_UPLOAD_BYTES // mib, "MB", "size of one upload"),
+        ("--quarantine-mb", int, server.QUARANTINE_TOTAL_BYTES // mib, "MB",
+         "refused uploads kept, in all"),
+        ("--quarantine-device-mb", int, server.QUARANTINE_DEVICE_BYTES // mib, "MB",
+         "refused uploads kept, per device"),
+    )  # fmt: skip
+    for flag, kind, default, metavar, help in limits:
+        g.add_argument(
+            flag,
+            type=_positive(kind),
+            default=default,
+            metavar=metavar,
+            help=f"{help} (default %(default)s)",
+        )
     g.add_argument("--log-level", default="warning",
                    choices=("debug", "info", "warning", "error"))  # fmt: skip
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
     from kiosk.central import server
-    from kiosk.central.cli import open_store
     from kiosk.central.merge import QuarantineQuota
     from kiosk.central.serving import ServeLimits, serve
 

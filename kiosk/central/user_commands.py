@@ -1,5 +1,5 @@
-"""``kiosk-central user add|passwd|role|list|totp|disable|enable``: the console's accounts (the same
-services as its pages)."""
+"""``kiosk-central user add|passwd|role|list|totp|disable|enable``: the console's
+accounts (the same services as its Accounts page)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import getpass
 import os
 from typing import Any
 
+from kiosk.central.cli_common import command, emit, open_store
 from kiosk.i18n import _
 
 ENV_PASSWORD = "KIOSK_CENTRAL_PASSWORD"
@@ -15,53 +16,36 @@ GENERATE_HELP = "make a one-time password and print it once (to hand over)"
 
 
 def register(sub: Any) -> None:
-    from kiosk.central.cli import add_common
+    from kiosk.central.models import ROLES
 
     p = sub.add_parser("user", help="organiser console accounts and their roles")
     usub = p.add_subparsers(dest="user_command", required=True)
-    a = usub.add_parser("add", help="a new account (password asked, or $KIOSK_CENTRAL_PASSWORD)")
-    add_common(a)
+    a = command(usub, "add", "a new account (password asked, or $KIOSK_CENTRAL_PASSWORD)", cmd_add)
     a.add_argument("username")
     a.add_argument("--name", default="", help="display name")
-    a.add_argument("--role", choices=("admin", "organiser", "moderator", "analyst", "viewer"))
+    a.add_argument("--role", choices=ROLES)
     a.add_argument("--event", help="the role's event (default: every event)")
     a.add_argument("--generate-password", action="store_true", help=GENERATE_HELP)
-    a.add_argument("--json", action="store_true")
-    a.set_defaults(handler=cmd_add)
-    w = usub.add_parser("passwd", help="set an account's password")
-    add_common(w)
+    w = command(usub, "passwd", "set an account's password", cmd_passwd)
     w.add_argument("username")
     w.add_argument("--generate-password", action="store_true", help=GENERATE_HELP)
-    w.add_argument("--json", action="store_true")
-    w.set_defaults(handler=cmd_passwd)
-    r = usub.add_parser("role", help="give a role in an event (or every event); 'none' removes")
-    add_common(r)
+    r = command(usub, "role", "give a role in an event (or every event); 'none' removes", cmd_role)
     r.add_argument("username")
-    r.add_argument("role", choices=("admin", "organiser", "moderator", "analyst", "viewer", "none"))
+    r.add_argument("role", choices=(*ROLES, "none"))
     r.add_argument("--event", help="the event (default: every event)")
-    r.add_argument("--json", action="store_true")
-    r.set_defaults(handler=cmd_role)
-    t = usub.add_parser("totp", help="turn the TOTP second factor on (prints the secret) or off")
-    add_common(t)
+    t = command(usub, "totp", "turn the TOTP second factor on (prints the secret) or off", cmd_totp)
     t.add_argument("username")
     t.add_argument("--off", action="store_true")
-    t.add_argument("--json", action="store_true")
-    t.set_defaults(handler=cmd_totp)
+    command(usub, "list", "accounts and their roles", cmd_list)
     for name, text in (("disable", "disable an account (it can no longer log in)"),
                        ("enable", "enable a disabled account again")):  # fmt: skip
-        d = usub.add_parser(name, help=text)
-        add_common(d)
+        d = command(usub, name, text, cmd_disable)
         d.add_argument("username")
-        d.add_argument("--json", action="store_true")
-        d.set_defaults(handler=cmd_disable, disable=name == "disable")
-    lst = usub.add_parser("list", help="accounts and their roles")
-    add_common(lst)
-    lst.add_argument("--json", action="store_true")
-    lst.set_defaults(handler=cmd_list)
+        d.set_defaults(disable=name == "disable")
 
 
-def _password(args: argparse.Namespace | None = None) -> str:
-    if args is not None and getattr(args, "generate_password", False):
+def _password(args: argparse.Namespace) -> str:
+    if getattr(args, "generate_password", False):
         from kiosk.central.account_admin import one_time_password
 
         return one_time_password()
@@ -77,9 +61,15 @@ def _password(args: argparse.Namespace | None = None) -> str:
     return first
 
 
+def _shown_once(args: argparse.Namespace, password: str) -> str:
+    """The generated password, printed this once (it is kept only as its hash)."""
+    if not getattr(args, "generate_password", False):
+        return ""
+    return "\n" + _("One-time password (shown once): {password}").format(password=password)
+
+
 def cmd_add(args: argparse.Namespace) -> int:
     from kiosk.central.accounts import add_user
-    from kiosk.central.cli import emit, open_store
 
     _folder, store = open_store(args)
     password = _password(args)
@@ -94,16 +84,8 @@ def cmd_add(args: argparse.Namespace) -> int:
     return 0
 
 
-def _shown_once(args: argparse.Namespace, password: str) -> str:
-    """The generated password, printed this once (it is kept only as its hash)."""
-    if not getattr(args, "generate_password", False):
-        return ""
-    return "\n" + _("One-time password (shown once): {password}").format(password=password)
-
-
 def cmd_passwd(args: argparse.Namespace) -> int:
     from kiosk.central.accounts import set_password
-    from kiosk.central.cli import emit, open_store
 
     _folder, store = open_store(args)
     password = _password(args)
@@ -116,7 +98,6 @@ def cmd_passwd(args: argparse.Namespace) -> int:
 
 def cmd_role(args: argparse.Namespace) -> int:
     from kiosk.central.account_admin import change_role
-    from kiosk.central.cli import emit, open_store
 
     _folder, store = open_store(args)
     change_role(store, args.username, args.role, args.event, by=None)
@@ -127,7 +108,6 @@ def cmd_role(args: argparse.Namespace) -> int:
 
 def cmd_totp(args: argparse.Namespace) -> int:
     from kiosk.central.account_admin import reset_totp
-    from kiosk.central.cli import emit, open_store
 
     _folder, store = open_store(args)
     secret = reset_totp(store, args.username, turn_on=not args.off, by=None)
@@ -142,7 +122,6 @@ def cmd_totp(args: argparse.Namespace) -> int:
 
 def cmd_list(args: argparse.Namespace) -> int:
     from kiosk.central.account_admin import list_accounts
-    from kiosk.central.cli import emit, open_store
 
     _folder, store = open_store(args)
     users = list_accounts(store)
@@ -169,7 +148,6 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 def cmd_disable(args: argparse.Namespace) -> int:
     from kiosk.central.account_admin import set_disabled
-    from kiosk.central.cli import emit, open_store
 
     _folder, store = open_store(args)
     set_disabled(store, args.username, args.disable, by=None)

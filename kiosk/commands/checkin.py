@@ -238,34 +238,18 @@ def cmd_search(args: argparse.Namespace) -> int:
 
     _settings, store = open_store(args)
     hits = search_attendees(store, args.query)
-    if args.json:
-        import json
-
-        print(
-            json.dumps(
-                [
-                    {
-                        "attendee_id": h.attendee.id,
-                        "name": h.attendee.name,
-                        "name_latin": h.attendee.name_latin,
-                        "organisation": h.attendee.organisation,
-                        "category": h.attendee.category,
-                        "checked_in": h.checked_in,
-                    }
-                    for h in hits
-                ],
-                ensure_ascii=False,
-            )
-        )
-        return 0
-    for h in hits:
-        mark = "*" if h.checked_in else " "
-        emit(
-            args,
-            {},
-            f"{mark} {h.attendee.id}  {h.attendee.name}  {h.attendee.name_latin}  "
-            f"{h.attendee.organisation}",
-        )
+    fields = ("id", "name", "name_latin", "organisation", "category")
+    data = [
+        {("attendee_id" if f == "id" else f): getattr(h.attendee, f) for f in fields}
+        | {"checked_in": h.checked_in}
+        for h in hits
+    ]
+    lines = (
+        f"{'*' if h.checked_in else ' '} {h.attendee.id}  {h.attendee.name}  "
+        f"{h.attendee.name_latin}  {h.attendee.organisation}"
+        for h in hits
+    )
+    emit(args, data, "\n".join(lines))
     return 0
 
 

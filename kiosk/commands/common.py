@@ -6,17 +6,17 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from kiosk import bootstrap
+from kiosk.cliparts import Handler, subcommand
+from kiosk.cliparts import emit as emit  # the commands print through this module
 from kiosk.config import Settings
 from kiosk.domain.errors import KioskError
 
 if TYPE_CHECKING:
     from kiosk.storage import Store
 
-Handler = Callable[[argparse.Namespace], int]
 ENV_PIN = bootstrap.ENV_PIN
 
 
@@ -63,12 +63,7 @@ def command(
     sub: Any, name: str, help: str, handler: Handler, json: bool = True
 ) -> argparse.ArgumentParser:
     """A sub-command with the common options (and ``--json``) that runs ``handler``."""
-    parser: argparse.ArgumentParser = sub.add_parser(name, help=help)
-    add_common(parser)
-    if json:
-        parser.add_argument("--json", action="store_true")
-    parser.set_defaults(handler=handler)
-    return parser
+    return subcommand(sub, name, help, handler, add_common, json=json)
 
 
 def open_store(
@@ -91,14 +86,6 @@ def unlock_data(settings: Settings, args: argparse.Namespace) -> bytes:
     from kiosk.services.pin import pin_matches
 
     return bootstrap.unlock_data(settings, lambda: staff_pin(args), pin_check=pin_matches)
-
-
-def emit(args: argparse.Namespace, data: dict[str, Any], text: str) -> None:
-    """Print one result line: JSON with ``--json``, text otherwise; flushed at once."""
-    if getattr(args, "json", False):
-        print(json.dumps(data, ensure_ascii=False), flush=True)
-    else:
-        print(text, flush=True)
 
 
 def emit_error(args: argparse.Namespace, error: KioskError, **extra: Any) -> None:

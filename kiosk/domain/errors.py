@@ -19,6 +19,12 @@ class KioskError(Exception):
 
     code = "error"
 
+    def __init_subclass__(cls, code: str | None = None, **kwargs: Any) -> None:
+        """``class StorageFull(KioskError, code="storage_full")``: a kind and its code."""
+        super().__init_subclass__(**kwargs)
+        if code is not None:
+            cls.code = code
+
     def __init__(self, msgid: str, code: str | None = None, **params: Any) -> None:
         super().__init__(msgid)
         self.msgid = msgid
@@ -44,20 +50,16 @@ class KioskError(Exception):
         return self.message()
 
 
-class ValidationError(KioskError):
-    code = "invalid"
+class ValidationError(KioskError, code="invalid"): ...
 
 
-class NotSetUp(KioskError):
-    code = "not_set_up"
+class NotSetUp(KioskError, code="not_set_up"): ...
 
 
-class StorageFull(KioskError):
-    code = "storage_full"
+class StorageFull(KioskError, code="storage_full"): ...
 
 
-class StorageError(KioskError):
-    code = "storage_error"
+class StorageError(KioskError, code="storage_error"): ...
 
 
 # What an operating system error means, in words a person can act on (the system's

@@ -36,3 +36,27 @@ def find_control_character(value: str, allowed: frozenset[str] = ALLOWED_CONTROL
 
 def describe_char(char: str) -> str:
     return f"U+{ord(char):04X}"
+
+
+def checked_field(text: str, field: str, limit: int, allowed: frozenset[str] = frozenset()) -> str:
+    """``text`` itself when it holds no control character (but ``allowed``) and at most
+    ``limit`` characters; else a translated :class:`ValidationError` naming ``field``."""
+    from kiosk.domain.errors import ValidationError
+    from kiosk.i18n import N_
+
+    bad = find_control_character(text, allowed=allowed)
+    if bad is not None:
+        raise ValidationError(
+            N_("The {field} contains a control character ({char})."),
+            code="control_character",
+            field=field,
+            char=describe_char(bad),
+        )
+    if len(text) > limit:
+        raise ValidationError(
+            N_("The {field} is longer than {limit} characters."),
+            code="too_long",
+            field=field,
+            limit=limit,
+        )
+    return text

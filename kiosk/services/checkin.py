@@ -366,10 +366,8 @@ def undo_check_in(store: Store, checkin_id: str) -> str:
             raise KioskError(N_("This check-in was already undone."), code="already_undone")
         row.undone_at = store.clock.now()
         uow.session.flush()
-        uow.record(
-            records.CheckInUndone.KIND,
-            row.id,
-            records.build(records.CheckInUndone, id=row.id, undone_at=row.undone_at.isoformat()),
+        records.journal(
+            uow, records.CheckInUndone, row.id, id=row.id, undone_at=row.undone_at.isoformat()
         )
         uow.commit()
         return row.id

@@ -89,4 +89,26 @@ def default_themes() -> list[dict[str, Any]]:
     return data
 
 
-__all__ = ["EventInfo", "ThemeInfo", "current_event", "default_themes", "event_info"]
+def default_theme_rows(event_id: str) -> list[Theme]:
+    """The six default themes as the rows of a new event ``event_id``."""
+    return [
+        Theme(
+            event_id=event_id,
+            code=t["code"],
+            position=i,
+            icon=t["icon"],
+            names=t["names"],
+            descriptions=t["descriptions"],
+        )
+        for i, t in enumerate(default_themes())
+    ]
+
+
+__all__ = [
+    "EventInfo",
+    "ThemeInfo",
+    "current_event",
+    "default_theme_rows",
+    "default_themes",
+    "event_info",
+]

@@ -108,18 +108,16 @@ def install_certificate(store: Store, data: bytes) -> DeviceCertificate:
         )
     with store.uow() as uow:
         uow.set_setting(crypto.DEVICE_CERTIFICATE, cert.as_text())
-        uow.record(
-            records.DeviceEnrolled.KIND,
+        records.journal(
+            uow,
+            records.DeviceEnrolled,
             cert.device_id,
-            records.build(
-                records.DeviceEnrolled,
-                device_id=cert.device_id,
-                event_id=cert.event_id,
-                serial=cert.serial,
-                name=cert.name,
-                role=cert.role,
-                not_after=cert.not_after.isoformat(),
-            ),
+            device_id=cert.device_id,
+            event_id=cert.event_id,
+            serial=cert.serial,
+            name=cert.name,
+            role=cert.role,
+            not_after=cert.not_after.isoformat(),
         )
         uow.commit()
     return cert

@@ -147,20 +147,18 @@ def setup_from_pack(
         if pin:
             uow.set_setting(PIN_KEY, hash_pin(pin))
         uow.session.flush()
-        uow.record(
-            records.PackImported.KIND,
+        records.journal(
+            uow,
+            records.PackImported,
             event.id,
-            records.build(
-                records.PackImported,
-                event_id=event.id,
-                pack_id=pack.pack_id,
-                issued_at=pack.issued_at,
-                attendees=len(pack.attendees),
-                revoked=len(pack.revoked_attendees),
-                device_public_key=device.public_key,
-                device_name=name,
-                role=role,
-            ),
+            event_id=event.id,
+            pack_id=pack.pack_id,
+            issued_at=pack.issued_at,
+            attendees=len(pack.attendees),
+            revoked=len(pack.revoked_attendees),
+            device_public_key=device.public_key,
+            device_name=name,
+            role=role,
         )
         uow.commit()
         store.forget_cached()

@@ -10,7 +10,7 @@ from kiosk.domain.errors import KioskError
 from kiosk.enrolment import device_id_for
 from kiosk.i18n import N_
 from kiosk.ids import new_id
-from kiosk.services.context import default_themes
+from kiosk.services.context import default_theme_rows
 from kiosk.storage.canonical import GENESIS_HASH
 from kiosk.storage.models import Device, Event, Theme
 from kiosk.storage.store import DEVICE_KEY, EVENT_KEY, Store, UnitOfWork
@@ -141,25 +141,11 @@ def init_demo(store: Store, device_name: str = "demo-kiosk", role: str = "both")
             created_at=now,
         )
         uow.session.add(event)
-        themes = [
-            Theme(
-                event_id=event.id,
-                code=t["code"],
-                position=i,
-                icon=t["icon"],
-                names=t["names"],
-                descriptions=t["descriptions"],
-            )
-            for i, t in enumerate(default_themes())
-        ]
+        themes = default_theme_rows(event.id)
         uow.session.add_all(themes)
         uow.set_setting(EVENT_KEY, event.id)
         uow.set_setting(DEMO_KEY, "1")
         uow.session.flush()
-        uow.record(
-            records.EventSetUp.KIND,
-            event.id,
-            records.build(records.EventSetUp, **event_payload(event, themes)),
-        )
+        records.journal(uow, records.EventSetUp, event.id, **event_payload(event, themes))
         uow.commit()
         return SetupResult(device.id, event.id, event.code, created=True)

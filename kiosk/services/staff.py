@@ -34,8 +34,7 @@ ROLES = ("both", "checkin", "proposals")
 IDLE_RANGE = (30, 900)
 
 
-class PinLocked(KioskError):
-    code = "locked"
+class PinLocked(KioskError, code="locked"): ...
 
 
 def set_pin(store: Store, pin: str) -> None:

@@ -32,16 +32,13 @@ from kiosk.sync import http_auth
 CHUNK_ENTRIES = 5000
 
 
-class RogueServer(KioskError):
-    code = "rogue_server"
+class RogueServer(KioskError, code="rogue_server"): ...
 
 
-class NotEnrolled(KioskError):
-    code = "not_enrolled"
+class NotEnrolled(KioskError, code="not_enrolled"): ...
 
 
-class Offline(KioskError):
-    code = "offline"
+class Offline(KioskError, code="offline"): ...
 
 
 @dataclass

@@ -9,7 +9,7 @@ from sqlalchemy import insert
 from kiosk import badges
 from kiosk.domain.errors import KioskError, ValidationError
 from kiosk.domain.search import search_key
-from kiosk.domain.text import describe_char, find_control_character, normalize_text
+from kiosk.domain.text import checked_field, normalize_text
 from kiosk.domain.vocab import CATEGORIES
 from kiosk.i18n import N_
 from kiosk.ids import new_id
@@ -27,24 +27,9 @@ class WalkIn:
 
 
 def _field(value: str, label: str, maximum: int, required: bool = False) -> str:
-    text = normalize_text(value or "")
-    bad = find_control_character(text, allowed=frozenset())
-    if bad is not None:
-        raise ValidationError(
-            N_("The {field} contains a control character ({char})."),
-            code="control_character",
-            field=label,
-            char=describe_char(bad),
-        )
+    text = checked_field(normalize_text(value or ""), label, maximum)
     if required and not text:
         raise ValidationError(N_("The name is blank."), code="blank_name")
-    if len(text) > maximum:
-        raise ValidationError(
-            N_("The {field} is longer than {limit} characters."),
-            code="too_long",
-            field=label,
-            limit=maximum,
-        )
     return text
 
 
@@ -99,10 +84,9 @@ def register_walk_in(
             **values,
         }
         uow.connection.execute(insert(Attendee), row)
-        payload = records.build(
-            records.AttendeeRegistered, **{**row, "created_at": now.isoformat()}
+        records.journal(
+            uow, records.AttendeeRegistered, attendee_id, **{**row, "created_at": now.isoformat()}
         )
-        uow.record(records.AttendeeRegistered.KIND, attendee_id, payload)
         cid = record_checkin(
             uow, keys, attendee_id, "walk_in", ACCEPTED, "", uow.get_setting(TRAINING_KEY) == "1"
         )

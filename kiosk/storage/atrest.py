@@ -82,12 +82,10 @@ else:  # pragma: no cover
     )
 
 
-class KeyFileError(KioskError):
-    code = "key_file"
+class KeyFileError(KioskError, code="key_file"): ...
 
 
-class WrongPin(KioskError):
-    code = "wrong_pin"
+class WrongPin(KioskError, code="wrong_pin"): ...
 
 
 def key_path(keys_dir: Path) -> Path:
@@ -329,7 +327,6 @@ def encrypt_file(path: Path, key: bytes) -> None:
     """Encrypt a plain SQLite file (WAL included) in place with SQLCipher's
     ``sqlcipher_export``. Written whole under a temporary name, then renamed: a power
     cut leaves the plain file or the encrypted one, never a part."""
-    import os
 
     if sqlcipher is None:  # pragma: no cover
         raise KeyFileError(N_("This build cannot open an encrypted database (no SQLCipher)."))
@@ -345,14 +342,18 @@ def encrypt_file(path: Path, key: bytes) -> None:
         con.execute("DETACH DATABASE encrypted")
     finally:
         con.close()
-    fd = os.open(tmp, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    for suffix in ("-wal", "-shm"):  # checkpointed above: the WAL holds nothing more
+    replace_database(tmp, path)  # checkpointed above: the WAL holds nothing more
+
+
+def replace_database(tmp: Path, path: Path) -> None:
+    """Put the whole database file ``tmp`` in the place of ``path``: the old WAL and
+    shared-memory files are removed first (they belong to the old file), then ``tmp``
+    is renamed over it durably (fsync, rename, fsync of the folder)."""
+    from kiosk.atomic import replace_durably
+
+    for suffix in ("-wal", "-shm"):
         Path(str(path) + suffix).unlink(missing_ok=True)
-    os.replace(tmp, path)
+    replace_durably(tmp, path)
 
 
 def encrypt_folder(db_path: Path, backups_dir: Path, key: bytes) -> int:

@@ -54,7 +54,7 @@ def chain_hash(prev_hash: str, document: dict[str, Any]) -> str:
     return digest.hexdigest()
 
 
-def _text(value: str) -> str:
+def json_text(value: str) -> str:
     """A JSON string literal, as ``json.dumps(value, ensure_ascii=False)`` writes it.
 
     For a str that is ``encode_basestring`` (the C escaper json.dumps itself calls),
@@ -77,10 +77,10 @@ def document_text(
     payload text, without parsing it again (the hot path of journals and bundles).
     Keys in sorted order, exactly as :func:`canonical_json` writes them."""
     return (
-        f'{{"device_id":{_text(device_id)},"kind":{_text(kind)},'
+        f'{{"device_id":{json_text(device_id)},"kind":{json_text(kind)},'
         f'"mono_ns":{int(mono_ns)},"payload":{payload_text},'
-        f'"record_id":{_text(record_id)},"seq":{int(seq)},'
-        f'"wall_time":{_text(wall_time)}}}'
+        f'"record_id":{json_text(record_id)},"seq":{int(seq)},'
+        f'"wall_time":{json_text(wall_time)}}}'
     )
 
 
@@ -89,26 +89,6 @@ def chain_hash_text(prev_hash: str, document: str) -> str:
     digest.update(bytes.fromhex(prev_hash))
     digest.update(document.encode("utf-8"))
     return digest.hexdigest()
-
-
-def bundle_line(
-    device_id: str,
-    seq: int,
-    kind: str,
-    record_id: str,
-    payload_text: str,
-    wall_time: str,
-    mono_ns: int,
-    prev_hash: str,
-    hash_: str,
-) -> str:
-    """One entry as a canonical JSON line of a bundle (payload spliced in as is)."""
-    return (
-        f'{{"device_id":{_text(device_id)},"hash":{_text(hash_)},"kind":{_text(kind)},'
-        f'"mono_ns":{int(mono_ns)},"payload":{payload_text},'
-        f'"prev_hash":{_text(prev_hash)},"record_id":{_text(record_id)},'
-        f'"seq":{int(seq)},"wall_time":{_text(wall_time)}}}'
-    )
 
 
 class EnvelopeError(ValueError):

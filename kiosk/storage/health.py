@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-import os
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -24,16 +23,13 @@ MARKER_SUFFIX = ".expected"
 KEEP_BACKUPS = 10
 
 
-class DatabaseDamaged(KioskError):
-    code = "database_damaged"
+class DatabaseDamaged(KioskError, code="database_damaged"): ...
 
 
-class DatabaseMissing(KioskError):
-    code = "database_missing"
+class DatabaseMissing(KioskError, code="database_missing"): ...
 
 
-class BackupUnusable(KioskError):
-    code = "backup_unusable"
+class BackupUnusable(KioskError, code="backup_unusable"): ...
 
 
 class DatabaseUnreadable(KioskError):
@@ -276,14 +272,7 @@ def _finish_restore(db_path: Path, backup: Path) -> None:
             dst.close()
     finally:
         src.close()
-    fd = os.open(tmp, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    for suffix in ("-wal", "-shm"):
-        Path(str(db_path) + suffix).unlink(missing_ok=True)
-    os.replace(tmp, db_path)
+    atrest.replace_database(tmp, db_path)
     marker_path(db_path).touch()
     _pending_path(db_path).unlink(missing_ok=True)
 

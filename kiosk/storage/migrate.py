@@ -23,11 +23,13 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 HEAD_REVISION = "0007"
 
 
-def alembic_config(engine: Engine) -> Config:
+def alembic_config(engine: Engine, scripts: Path = MIGRATIONS_DIR) -> Config:
+    """Alembic's configuration for ``engine`` and the migration ``scripts`` (the
+    kiosk's, or the central application's own chain)."""
     from alembic.config import Config
 
     cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    cfg.set_main_option("script_location", str(scripts))
     cfg.attributes["engine"] = engine
     return cfg
 

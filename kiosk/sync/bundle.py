@@ -37,7 +37,7 @@ from nacl.signing import SigningKey
 from kiosk import crypto
 from kiosk.domain.errors import KioskError
 from kiosk.i18n import N_
-from kiosk.storage.canonical import bundle_line, canonical_json, chain_hash, entry_document
+from kiosk.storage.canonical import canonical_json, chain_hash, entry_document, json_text
 from kiosk.storage.journal import verify_entries
 from kiosk.sync import records
 
@@ -106,8 +106,7 @@ def _chain_holds(
     return True
 
 
-class BundleError(KioskError):
-    code = "bad_bundle"
+class BundleError(KioskError, code="bad_bundle"): ...
 
 
 def _bad(code: str, reason: str, seq: int | None = None) -> BundleError:
@@ -137,6 +136,16 @@ class Entry(NamedTuple):
     mono_ns: int
     prev_hash: str
     hash: str
+
+    def text(self) -> str:
+        """This entry as a canonical JSON line of a bundle (payload spliced in as is)."""
+        return (
+            f'{{"device_id":{json_text(self.device_id)},"hash":{json_text(self.hash)},'
+            f'"kind":{json_text(self.kind)},"mono_ns":{int(self.mono_ns)},'
+            f'"payload":{self.payload},"prev_hash":{json_text(self.prev_hash)},'
+            f'"record_id":{json_text(self.record_id)},"seq":{int(self.seq)},'
+            f'"wall_time":{json_text(self.wall_time)}}}'
+        )
 
     def line(self) -> dict[str, Any]:
         return {
@@ -199,20 +208,7 @@ def write_bundle(
         raise ValueError("a bundle holds at least one entry")
     device_id = entries[0].device_id
     device_pk = bytes(device_key.verify_key)
-    lines = [
-        bundle_line(
-            e.device_id,
-            e.seq,
-            e.kind,
-            e.record_id,
-            e.payload,
-            e.wall_time,
-            e.mono_ns,
-            e.prev_hash,
-            e.hash,
-        )
-        for e in entries
-    ]
+    lines = [e.text() for e in entries]
     lines.append("")  # every line ends with a newline, with no extra copy of the body
     body = "\n".join(lines).encode("utf-8")
     del lines

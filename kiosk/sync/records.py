@@ -14,11 +14,14 @@ reason code, so the merge can quarantine a bundle instead of failing on it.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any, ClassVar, Literal, get_args
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, get_args
 
 import msgspec
 
 from kiosk.domain.vocab import CATEGORIES
+
+if TYPE_CHECKING:
+    from kiosk.storage.store import UnitOfWork
 
 # Patterns are searched (re.search): anchored at both ends, \Z so no newline may follow.
 _UUID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\Z"
@@ -318,3 +321,9 @@ def build(cls: type[Record], **values: Any) -> dict[str, Any]:
     payload = cls(**values).to_payload()
     parse(cls.KIND, payload)
     return payload
+
+
+def journal(uow: UnitOfWork, cls: type[Record], record_id: str, **values: Any) -> None:
+    """Journal a record of kind ``cls`` about ``record_id`` in ``uow``, with the change
+    it describes (its payload checked as the merge will check it)."""
+    uow.record(cls.KIND, record_id, build(cls, **values))

@@ -48,11 +48,18 @@ def print_badge(card: BadgeCard, parent: QWidget) -> bool:
     return True
 
 
-def write_event_report(store: Any, lang: str, folder: Path, include_training: bool) -> Path:
-    from kiosk.services.report import report_data
+def read_event_report(store: Any, include_training: bool) -> Any:
+    """The report's figures, read from the database (a background operation)."""
+    from kiosk.services import report
+
+    return report.report_data(store, include_training=include_training)
+
+
+def draw_event_report(data: Any, lang: str, folder: Path) -> Path:
+    """The report of ``data`` (already read) as a PDF in ``folder``: drawn with Qt's
+    painter, on the UI thread."""
     from kiosk.ui.report_pdf import write_report_pdf
 
-    data = report_data(store, include_training=include_training)
     folder.mkdir(parents=True, exist_ok=True)
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M")
     out = folder / f"report-{data.event.code}-{lang}-{stamp}.pdf"

@@ -17,7 +17,28 @@ from kiosk.ui.qt import QHBoxLayout, QLineEdit, QMainWindow, Qt, QVBoxLayout, QW
 from kiosk.ui.welcome import button, label
 
 
-class ProblemWindow(QMainWindow):
+class _StartWindow(QMainWindow):
+    """A window shown before the kiosk starts, on a screen with no window manager's
+    close button to trust: it closes only once its question is answered. It fills
+    the screen with a ``problemScreen`` page, which the subclass fills in."""
+
+    def __init__(self, on_done: Callable[[], None]) -> None:
+        super().__init__()
+        self.setWindowTitle("Listening Kiosk")
+        self.may_close = False
+        self.on_done = on_done
+        self.page = QWidget()
+        self.page.setObjectName("problemScreen")
+        self.setCentralWidget(self.page)
+
+    def closeEvent(self, event: object) -> None:
+        if self.may_close:
+            event.accept()  # type: ignore[attr-defined]
+        else:
+            event.ignore()  # type: ignore[attr-defined]
+
+
+class ProblemWindow(_StartWindow):
     """The problem, the latest backup, and "restore and start" behind the PIN."""
 
     def __init__(
@@ -29,16 +50,10 @@ class ProblemWindow(QMainWindow):
         on_done: Callable[[], None] = lambda: None,
         restorable: bool = True,
     ) -> None:
-        super().__init__()
-        self.setWindowTitle("Listening Kiosk")
+        super().__init__(on_done)
         self.restored = False
-        self.may_close = False
         self.pin_ok = pin_ok
         self.restore = restore
-        self.on_done = on_done
-        central = QWidget()
-        central.setObjectName("problemScreen")
-        self.setCentralWidget(central)
         self.title = label(_("This kiosk cannot start: call a staff member."), "title")
         self.detail = label(problem.message())
         self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -64,7 +79,7 @@ class ProblemWindow(QMainWindow):
         row.addWidget(self.pin, 1)
         row.addWidget(self.restore_button)
         row.addWidget(self.quit_button)
-        layout = QVBoxLayout(central)
+        layout = QVBoxLayout(self.page)
         layout.setContentsMargins(48, 48, 48, 48)
         layout.addWidget(self.title)
         layout.addWidget(self.detail)
@@ -90,14 +105,8 @@ class ProblemWindow(QMainWindow):
         self.close()
         self.on_done()
 
-    def closeEvent(self, event: object) -> None:
-        if self.may_close:
-            event.accept()  # type: ignore[attr-defined]
-        else:
-            event.ignore()  # type: ignore[attr-defined]
 
-
-class UnlockWindow(QMainWindow):
+class UnlockWindow(_StartWindow):
     """At start, a kiosk whose data is encrypted under the staff PIN asks for it (the
     on-screen PIN pad); ``unlock(pin)`` runs in the background and is True when the
     PIN opens the data. ``pin`` is then the PIN typed; Cancel leaves it None."""
@@ -110,21 +119,15 @@ class UnlockWindow(QMainWindow):
     ) -> None:
         from kiosk.ui.overlay import PinPad
 
-        super().__init__()
-        self.setWindowTitle("Listening Kiosk")
-        self.may_close = False
+        super().__init__(on_done)
         self.pin: str | None = None
-        self.on_done = on_done
-        central = QWidget()
-        central.setObjectName("problemScreen")
-        self.setCentralWidget(central)
         self.typed = ""
 
         def check(pin: str) -> bool:
             self.typed = pin
             return unlock(pin)
 
-        self.pad = PinPad(central, check, runner, self._unlocked)
+        self.pad = PinPad(self.page, check, runner, self._unlocked)
         self.pad.cancel.clicked.disconnect()
         self.pad.cancel.clicked.connect(self._cancel)
         self.pad.open_pad()
@@ -144,9 +147,3 @@ class UnlockWindow(QMainWindow):
     def _cancel(self) -> None:
         self.may_close = True
         self.on_done()
-
-    def closeEvent(self, event: object) -> None:
-        if self.may_close:
-            event.accept()  # type: ignore[attr-defined]
-        else:
-            event.ignore()  # type: ignore[attr-defined]

@@ -64,7 +64,10 @@ class StaffServices:
     export_to: Callable[[Path], Any]
     # Uploads to the central address of the settings, reporting (done, total) as it goes.
     sync_now: Callable[[Callable[[int, int], None]], Any]
-    write_report: Callable[[str, Path, bool], Path]
+    # The event report: its figures read (in the background; with training records or
+    # not), then the PDF of those figures drawn in a language into a folder.
+    read_report: Callable[[bool], Any]
+    draw_report: Callable[[Any, str, Path], Path]
     verify_journal: Callable[[], Any]
     load_settings: Callable[[], StaffSettings]
     save_settings: Callable[[StaffSettings], StaffSettings]
@@ -284,12 +287,19 @@ class DataPage(QWidget):
             return
         lang = self.report_language.currentData()
         training = self.report_training.isChecked()
-        try:  # drawn on the UI thread (Qt's painter); a few hundred ms
-            path = self.services.write_report(lang, target, training)
-        except Exception as exc:  # shown to staff and logged
+
+        def failed(exc: BaseException) -> None:  # shown to staff and logged
             self.result.setText(error_text(exc, _("The report could not be written.")))
-            return
-        self.result.setText(_("Report saved: {path}").format(path=ltr(str(path))))
+
+        def draw(data: Any) -> None:  # Qt's painter, on the UI thread: a few hundred ms
+            try:
+                path = self.services.draw_report(data, lang, target)
+            except Exception as exc:
+                failed(exc)
+                return
+            self.result.setText(_("Report saved: {path}").format(path=ltr(str(path))))
+
+        self.runner(lambda: self.services.read_report(training), draw, failed)
 
     def verify(self) -> None:
         def done(result: Any) -> None:

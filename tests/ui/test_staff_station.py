@@ -399,3 +399,44 @@ def test_export_to_a_folder_chosen_by_staff(
     qtbot.mouseClick(window.data.export_button, Qt.MouseButton.LeftButton)
     written = list(chosen.glob("*.kbundle"))
     assert len(written) == 1 and str(written[0]) in window.data.result.text()
+
+
+def test_event_report_reads_the_database_off_the_ui_thread(
+    qtbot, qapp, door, settings, tmp_path, monkeypatch
+) -> None:
+    """The report's figures are read by the background runner's operation, not by the
+    tap's handler; the PDF is drawn when that operation is done."""
+    import kiosk.services.report as report_module
+    from kiosk.app import build_staff_window
+
+    store, _tokens = door
+    out = tmp_path / "reports"
+    out.mkdir()
+    monkeypatch.setenv("KIOSK_USB_DIRS", str(out))
+    reads: list[str] = []
+    real = report_module.report_data
+
+    def spy(*args: object, **kwargs: object) -> object:
+        reads.append("read")
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(report_module, "report_data", spy)
+    pending: list[tuple[object, object]] = []
+
+    def deferred(op: object, on_done: object, on_error: object = None) -> None:
+        pending.append((op, on_done))
+
+    window = build_staff_window(store, settings, deferred, language="fr", locked=False)
+    qtbot.addWidget(window)
+    window.request_page("data")
+    page = window.data
+    page.destination.setCurrentIndex(page.destination.findData(str(out)))
+    qtbot.mouseClick(page.report_button, Qt.MouseButton.LeftButton)
+    assert reads == [] and not list(out.glob("*.pdf"))  # nothing read on the UI thread
+    report_ops = [(op, done) for op, done in pending]
+    assert report_ops
+    op, done = report_ops[-1]
+    done(op())  # type: ignore[operator]
+    assert reads == ["read"]
+    assert len(list(out.glob("report-*.pdf"))) == 1, page.result.text()
+    window.may_close = True

@@ -8,13 +8,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kiosk.storage.canonical import (
-    bundle_line,
     canonical_json,
     chain_hash,
     chain_hash_text,
     document_text,
     entry_document,
 )
+from kiosk.sync.bundle import Entry
 
 payloads = st.dictionaries(
     st.text(max_size=10),
@@ -42,6 +42,6 @@ def test_document_text_is_canonical_json(
     assert chain_hash_text(
         prev, document_text(device, seq, kind, record, text, wall, mono)
     ) == chain_hash(prev, document)
-    line = bundle_line(device, seq, kind, record, text, wall, mono, prev, "cd" * 32)
+    line = Entry(device, seq, kind, record, text, wall, mono, prev, "cd" * 32).text()
     assert line == canonical_json({**document, "prev_hash": prev, "hash": "cd" * 32})
     assert json.loads(line)["payload"] == payload

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi import Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
 from kiosk.central import account_admin as admin
@@ -17,7 +17,7 @@ from kiosk.central.models import ROLES
 from kiosk.central.web import deps
 from kiosk.domain.errors import KioskError
 
-router = APIRouter(dependencies=[Depends(deps.check_csrf)], include_in_schema=False)
+router = deps.console_router()
 Text = Annotated[str, Form(max_length=300)]
 Role = Annotated[str, Form(max_length=16)]
 EventCode = Annotated[str, Form(max_length=64)]

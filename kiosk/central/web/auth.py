@@ -5,26 +5,20 @@ from __future__ import annotations
 import secrets
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from kiosk.central.accounts import LoginRefused, authenticate
-from kiosk.central.web.deps import (
-    CSRF_FIELD,
-    ConsoleDep,
-    check_csrf,
-    client_address,
-    error_text,
-    render,
-)
+from kiosk.central.web import deps
+from kiosk.central.web.deps import CSRF_FIELD, ConsoleDep
 from kiosk.i18n import LANGUAGES
 
-router = APIRouter(dependencies=[Depends(check_csrf)], include_in_schema=False)
+router = deps.console_router()
 
 
 @router.get("/login")
 def login_page(request: Request) -> Response:
-    return render(request, "login.html", {"error": ""})
+    return deps.render(request, "login.html", {"error": ""})
 
 
 @router.post("/login")
@@ -37,12 +31,12 @@ def login(
 ) -> Response:
     try:
         user = authenticate(
-            console.store, username, password, totp, address=client_address(request)
+            console.store, username, password, totp, address=deps.client_address(request)
         )
     except LoginRefused as exc:
         status = 429 if exc.code == "login_rate_limited" else 401
-        return render(
-            request, "login.html", {"error": error_text(request, exc)}, status_code=status
+        return deps.render(
+            request, "login.html", {"error": deps.error_text(request, exc)}, status_code=status
         )
     lang = request.session.get("lang")
     request.session.clear()  # a new session at log-in (no fixation)

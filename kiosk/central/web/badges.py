@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from kiosk.central.accounts import MANAGE
@@ -15,7 +15,7 @@ from kiosk.domain.errors import KioskError
 from kiosk.i18n import N_, gettext_for
 
 REFUSED = N_("The badge was not re-issued")
-router = APIRouter(dependencies=[Depends(deps.check_csrf)], include_in_schema=False)
+router = deps.console_router()
 
 
 @router.post("/events/{code}/roster/reissue")

@@ -15,7 +15,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from fastapi import APIRouter, Depends, Form, Request, UploadFile
+from fastapi import Form, Request, UploadFile
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
@@ -25,26 +25,19 @@ from kiosk.central.keys import load_sealing_key, load_signing_key
 from kiosk.central.merge import ImportOutcome, import_bundle
 from kiosk.central.models import BundleImport
 from kiosk.central.review import catch_up
-from kiosk.central.web.deps import (
-    Console,
-    ConsoleDep,
-    UserDep,
-    check_csrf,
-    client_address,
-    event_for,
-    render,
-)
+from kiosk.central.web import deps
+from kiosk.central.web.deps import ConsoleDep, UserDep
 from kiosk.i18n import N_, gettext_for
 from kiosk.ids import new_id
 from kiosk.storage.models import Event
 from kiosk.sync.bundle import MAX_BUNDLE_BYTES, BundleError, read_manifest
 
-router = APIRouter(dependencies=[Depends(check_csrf)], include_in_schema=False)
+router = deps.console_router()
 MAX_FILES = 200
 CHUNK = 1024 * 1024
 
 
-def _log(console: Console, event: Event, limit: int = 200) -> list[BundleImport]:
+def _log(console: deps.Console, event: Event, limit: int = 200) -> list[BundleImport]:
     with console.store.uow(readonly=True) as uow:
         rows = list(
             uow.session.scalars(
@@ -59,10 +52,12 @@ def _log(console: Console, event: Event, limit: int = 200) -> list[BundleImport]
     return rows
 
 
-def _page(request: Request, console: Console, user: Any, event: Event, **extra: Any) -> Response:
+def _page(
+    request: Request, console: deps.Console, user: Any, event: Event, **extra: Any
+) -> Response:
     log = _log(console, event)
     quarantine = console.data_dir / "quarantine"
-    return render(
+    return deps.render(
         request,
         "bundles.html",
         {
@@ -81,12 +76,12 @@ def _page(request: Request, console: Console, user: Any, event: Event, **extra: 
 
 @router.get("/events/{code}/bundles")
 def bundles_page(request: Request, code: str, console: ConsoleDep, user: UserDep) -> Response:
-    event = event_for(console, user, code, VIEW)
+    event = deps.event_for(console, user, code, VIEW)
     return _page(request, console, user, event)
 
 
 def _import_one(
-    console: Console,
+    console: deps.Console,
     event: Event,
     path: Path,
     original: str,
@@ -145,7 +140,7 @@ def _import_one(
 async def upload_bundles(
     request: Request, code: str, console: ConsoleDep, user: UserDep, files: list[UploadFile]
 ) -> Response:
-    event = await run_in_threadpool(event_for, console, user, code, MANAGE)
+    event = await run_in_threadpool(deps.event_for, console, user, code, MANAGE)
     incoming = console.data_dir / "incoming"
     incoming.mkdir(parents=True, exist_ok=True)
     outcomes = []
@@ -186,7 +181,7 @@ async def upload_bundles(
                 "accepted": sum(o.outcome == "accepted" for o in outcomes),
                 "rejected": sum(o.outcome == "rejected" for o in outcomes),
             },
-            address=client_address(request),
+            address=deps.client_address(request),
         )
     )
     if "application/json" in request.headers.get("accept", ""):
@@ -208,7 +203,7 @@ def reimport(
     user: UserDep,
     import_id: str = Form(max_length=36),
 ) -> Response:
-    event = event_for(console, user, code, MANAGE)
+    event = deps.event_for(console, user, code, MANAGE)
     with console.store.uow(readonly=True) as uow:
         row = uow.session.get(BundleImport, import_id)
         stored = row.stored_name if row and row.event_id == event.id else ""
@@ -240,5 +235,5 @@ def reimport(
         catch_up(console.store)
         audit(console.store, user, "bundle_reimport", event_code=event.code, target=original,
               detail={"outcome": again.outcome, "code": again.code},
-              address=client_address(request))  # fmt: skip
+              address=deps.client_address(request))  # fmt: skip
     return RedirectResponse(f"/console/events/{event.code}/bundles", status_code=303)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import Depends, HTTPException, Request
+from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
@@ -103,6 +103,12 @@ async def check_csrf(request: Request) -> None:
         and secrets.compare_digest(expected.encode(), sent.encode())
     ):
         raise HTTPException(status_code=403, detail="CSRF token missing or wrong")
+
+
+def console_router() -> APIRouter:
+    """A router of console pages: every request it serves passes the CSRF check first,
+    and none of them is part of the (kiosk) API schema."""
+    return APIRouter(dependencies=[Depends(check_csrf)], include_in_schema=False)
 
 
 def current_user(request: Request, console: ConsoleDep) -> User:

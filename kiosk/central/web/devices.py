@@ -6,33 +6,27 @@ from __future__ import annotations
 from functools import partial
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import Form, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from kiosk.central.accounts import MANAGE, VIEW, User, audit
 from kiosk.central.devices import approve, list_devices, revoke_devices
 from kiosk.central.stats import event_stats
-from kiosk.central.web.deps import (
-    Console,
-    ConsoleDep,
-    UserDep,
-    check_csrf,
-    client_address,
-    error_text,
-    event_for,
-    render,
-)
+from kiosk.central.web import deps
+from kiosk.central.web.deps import ConsoleDep, UserDep
 from kiosk.domain.errors import KioskError
 from kiosk.storage.models import Event
 
-router = APIRouter(dependencies=[Depends(check_csrf)], include_in_schema=False)
+router = deps.console_router()
 
 
-def _page(request: Request, console: Console, user: User, event: Event, **extra: Any) -> Response:
+def _page(
+    request: Request, console: deps.Console, user: User, event: Event, **extra: Any
+) -> Response:
     rows = list_devices(console.store, event.code)
     marks = {d["device_id"]: d for d in event_stats(console.store, event.code)["devices"]}
-    return render(
+    return deps.render(
         request,
         "devices.html",
         {
@@ -52,7 +46,7 @@ def _page(request: Request, console: Console, user: User, event: Event, **extra:
 
 @router.get("/events/{code}/devices")
 def devices_page(request: Request, code: str, console: ConsoleDep, user: UserDep) -> Response:
-    event = event_for(console, user, code, VIEW)
+    event = deps.event_for(console, user, code, VIEW)
     return _page(request, console, user, event)
 
 
@@ -66,7 +60,7 @@ def approve_device(
     name: Annotated[str, Form(max_length=100)] = "",
     role: Annotated[str, Form(max_length=20)] = "",
 ) -> Response:
-    event = event_for(console, user, code, MANAGE)
+    event = deps.event_for(console, user, code, MANAGE)
     try:
         approval = approve(
             console.store,
@@ -77,10 +71,10 @@ def approve_device(
             role=role if role in ("checkin", "proposals", "both") else None,
         )
     except KioskError as exc:
-        return _page(request, console, user, event, error=error_text(request, exc))
+        return _page(request, console, user, event, error=deps.error_text(request, exc))
     audit(console.store, user, "device_approve", event_code=event.code,
           target=approval.device_id, detail={"name": approval.name, "role": approval.role},
-          address=client_address(request))  # fmt: skip
+          address=deps.client_address(request))  # fmt: skip
     return _page(request, console, user, event, approved=approval)
 
 
@@ -88,15 +82,15 @@ def approve_device(
 async def revoke_device(
     request: Request, code: str, console: ConsoleDep, user: UserDep
 ) -> Response:
-    event = await run_in_threadpool(event_for, console, user, code, MANAGE)
+    event = await run_in_threadpool(deps.event_for, console, user, code, MANAGE)
     form = await request.form()
     chosen = [str(v)[:64] for v in form.getlist("device")][:500]
     try:
         done = await run_in_threadpool(revoke_devices, console.store, event.code, chosen)
     except KioskError as exc:
-        message = error_text(request, exc)
+        message = deps.error_text(request, exc)
         return await run_in_threadpool(lambda: _page(request, console, user, event, error=message))
-    address = client_address(request)
+    address = deps.client_address(request)
     for device_id in done:
         await run_in_threadpool(
             partial(

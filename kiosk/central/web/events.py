@@ -7,13 +7,14 @@ import datetime as dt
 import re
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 
 from kiosk.central.accounts import ADMIN, MANAGE, VIEW, audit
 from kiosk.central.organiser import (
+    EventFields,
     build_pack,
     create_event,
     pack_passphrase,
@@ -21,23 +22,14 @@ from kiosk.central.organiser import (
     update_event,
 )
 from kiosk.central.stats import event_stats
-from kiosk.central.web.deps import (
-    ConsoleDep,
-    Forbidden,
-    UserDep,
-    check_csrf,
-    client_address,
-    error_text,
-    event_for,
-    render,
-    visible_events,
-)
+from kiosk.central.web import deps
+from kiosk.central.web.deps import ConsoleDep, UserDep
 from kiosk.domain.errors import KioskError, ValidationError
 from kiosk.i18n import LANGUAGES, N_
 from kiosk.storage.models import Theme
 
 EVENT_CODE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
-router = APIRouter(dependencies=[Depends(check_csrf)], include_in_schema=False)
+router = deps.console_router()
 
 
 def safe_name(text: str) -> str:
@@ -46,15 +38,15 @@ def safe_name(text: str) -> str:
 
 
 def _time(value: str) -> dt.datetime:
-    from kiosk.central.cli import parse_time
+    from kiosk.central.cli_common import parse_time
 
     return parse_time(value.strip()[:40])
 
 
 @router.get("/")
 def events_page(request: Request, console: ConsoleDep, user: UserDep) -> Response:
-    events = visible_events(console, user)
-    return render(
+    events = deps.visible_events(console, user)
+    return deps.render(
         request,
         "events.html",
         {"events": events, "can_create": user.can(ADMIN, None)},
@@ -65,26 +57,25 @@ def events_page(request: Request, console: ConsoleDep, user: UserDep) -> Respons
 @router.get("/national")
 def national_page(request: Request, console: ConsoleDep, user: UserDep) -> Response:
     rows: list[dict[str, Any]] = []
-    for event in visible_events(console, user):
+    for event in deps.visible_events(console, user):
         stats = event_stats(console.store, event.code)
         rows.append({"event": event, "stats": stats})
     totals = {
         key: sum(int(r["stats"][key]) for r in rows)
         for key in ("attendees", "walk_ins", "unique_checkins", "proposals")
     }
-    return render(request, "national.html", {"rows": rows, "totals": totals}, user=user)
+    return deps.render(request, "national.html", {"rows": rows, "totals": totals}, user=user)
 
 
-def _event_form(form: Any) -> dict[str, Any]:
-    languages = [lang for lang in LANGUAGES if form.get(f"lang_{lang}")]
-    return {
-        "name": str(form.get("name", ""))[:300],
-        "region": str(form.get("region", ""))[:200],
-        "venue": str(form.get("venue", ""))[:200],
-        "starts": _time(str(form.get("starts", ""))),
-        "ends": _time(str(form.get("ends", ""))),
-        "languages": languages,
-    }
+def _event_form(form: Any) -> EventFields:
+    return EventFields(
+        name=str(form.get("name", ""))[:300],
+        region=str(form.get("region", ""))[:200],
+        venue=str(form.get("venue", ""))[:200],
+        starts=_time(str(form.get("starts", ""))),
+        ends=_time(str(form.get("ends", ""))),
+        languages=[lang for lang in LANGUAGES if form.get(f"lang_{lang}")],
+    )
 
 
 def _themes_form(form: Any) -> list[dict[str, Any]]:
@@ -104,14 +95,16 @@ def _themes_form(form: Any) -> list[dict[str, Any]]:
 @router.get("/events/new")
 def new_event_page(request: Request, user: UserDep) -> Response:
     if not user.can(ADMIN, None):
-        raise Forbidden()
-    return render(request, "event_form.html", {"event": None, "themes": [], "error": ""}, user=user)
+        raise deps.Forbidden()
+    return deps.render(
+        request, "event_form.html", {"event": None, "themes": [], "error": ""}, user=user
+    )
 
 
 @router.post("/events/new")
 async def create_event_page(request: Request, console: ConsoleDep, user: UserDep) -> Response:
     if not user.can(ADMIN, None):
-        raise Forbidden()
+        raise deps.Forbidden()
     form = await request.form()
     code = str(form.get("code", "")).strip()[:64]
     try:
@@ -127,13 +120,13 @@ async def create_event_page(request: Request, console: ConsoleDep, user: UserDep
             user,
             "event_create",
             event_code=code,
-            address=client_address(request),
+            address=deps.client_address(request),
         )
     except KioskError as exc:
-        return render(
+        return deps.render(
             request,
             "event_form.html",
-            {"event": None, "themes": [], "error": error_text(request, exc)},
+            {"event": None, "themes": [], "error": deps.error_text(request, exc)},
             status_code=422,
             user=user,
         )
@@ -154,10 +147,10 @@ def _themes(console: Any, event_id: str) -> list[Theme]:
 
 @router.get("/events/{code}")
 def event_page(request: Request, code: str, console: ConsoleDep, user: UserDep) -> Response:
-    event = event_for(console, user, code, VIEW)
+    event = deps.event_for(console, user, code, VIEW)
     stats = event_stats(console.store, event.code)
     passphrase = pack_passphrase(console.store, event.code) if user.can(MANAGE, event.id) else ""
-    return render(
+    return deps.render(
         request,
         "event.html",
         {
@@ -173,8 +166,8 @@ def event_page(request: Request, code: str, console: ConsoleDep, user: UserDep) 
 
 @router.get("/events/{code}/edit")
 def edit_event_page(request: Request, code: str, console: ConsoleDep, user: UserDep) -> Response:
-    event = event_for(console, user, code, MANAGE)
-    return render(
+    event = deps.event_for(console, user, code, MANAGE)
+    return deps.render(
         request,
         "event_form.html",
         {"event": event, "themes": _themes(console, event.id), "error": "", "saved": False},
@@ -186,7 +179,7 @@ def edit_event_page(request: Request, code: str, console: ConsoleDep, user: User
 async def save_event_page(
     request: Request, code: str, console: ConsoleDep, user: UserDep
 ) -> Response:
-    event = await run_in_threadpool(event_for, console, user, code, MANAGE)
+    event = await run_in_threadpool(deps.event_for, console, user, code, MANAGE)
     form = await request.form()
     error = ""
     try:
@@ -201,12 +194,12 @@ async def save_event_page(
             "event_edit",
             event_code=event.code,
             detail={"themes": len(themes)},
-            address=client_address(request),
+            address=deps.client_address(request),
         )
     except KioskError as exc:
-        error = error_text(request, exc)
-    event = await run_in_threadpool(event_for, console, user, code, MANAGE)
-    return render(
+        error = deps.error_text(request, exc)
+    event = await run_in_threadpool(deps.event_for, console, user, code, MANAGE)
+    return deps.render(
         request,
         "event_form.html",
         {
@@ -222,10 +215,10 @@ async def save_event_page(
 
 @router.get("/events/{code}/pack")
 def download_pack(request: Request, code: str, console: ConsoleDep, user: UserDep) -> Response:
-    event = event_for(console, user, code, MANAGE)
+    event = deps.event_for(console, user, code, MANAGE)
     built = build_pack(console.store, event.code, console.data_dir)
     audit(console.store, user, "pack_download", event_code=event.code,
-          address=client_address(request))  # fmt: skip
+          address=deps.client_address(request))  # fmt: skip
     return Response(
         built.data,
         media_type="application/octet-stream",

@@ -10,27 +10,19 @@ import tempfile
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import Form, Request
 from fastapi.responses import Response
 
 from kiosk.central import exports as central_exports
-from kiosk.central.accounts import EXPORT, EXPORT_CONTACTS, audit
+from kiosk.central.accounts import EXPORT, EXPORT_CONTACTS, User, audit
 from kiosk.central.review import ProposalFilter, filtered_ids
-from kiosk.central.web.deps import (
-    Console,
-    ConsoleDep,
-    Forbidden,
-    UserDep,
-    check_csrf,
-    client_address,
-    error_text,
-    event_for,
-    render,
-)
+from kiosk.central.web import deps
+from kiosk.central.web.deps import ConsoleDep, UserDep
 from kiosk.central.web.events import safe_name
 from kiosk.domain.errors import KioskError
+from kiosk.storage.models import Event
 
-router = APIRouter(dependencies=[Depends(check_csrf)], include_in_schema=False)
+router = deps.console_router()
 FORMATS = {
     "csv": "text/csv",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -42,7 +34,7 @@ FORMATS = {
 
 
 def export_filter(
-    console: Console, f: ProposalFilter, *, whole: bool
+    console: deps.Console, f: ProposalFilter, *, whole: bool
 ) -> central_exports.ExportFilter:
     """The proposals page's filter as the export's (``whole``: the event, unfiltered)."""
     if whole:
@@ -71,16 +63,13 @@ def export_filter(
     )
 
 
-def _filter(request: Request, event_code: str) -> ProposalFilter:
-    f = ProposalFilter.from_params(request.query_params)
-    return ProposalFilter(**{**f.__dict__, "event": event_code})
-
-
-@router.get("/events/{code}/exports")
-def exports_page(request: Request, code: str, console: ConsoleDep, user: UserDep) -> Response:
-    event = event_for(console, user, code, EXPORT)
-    f = _filter(request, event.code)
-    return render(
+def _exports_page(
+    request: Request, console: deps.Console, user: User, event: Event, error: str = ""
+) -> Response:
+    """The export form for the proposals page's filters (in the query); ``error``: why
+    the export was refused (HTTP 422)."""
+    f = ProposalFilter.from_params(request.query_params, event=event.code)
+    return deps.render(
         request,
         "exports.html",
         {
@@ -88,10 +77,17 @@ def exports_page(request: Request, code: str, console: ConsoleDep, user: UserDep
             "params": f.params(),
             "count": len(filtered_ids(console.store, f)),
             "can_contacts": user.can(EXPORT_CONTACTS, event.id),
-            "error": "",
+            "error": error,
         },
+        status_code=422 if error else 200,
         user=user,
     )
+
+
+@router.get("/events/{code}/exports")
+def exports_page(request: Request, code: str, console: ConsoleDep, user: UserDep) -> Response:
+    event = deps.event_for(console, user, code, EXPORT)
+    return _exports_page(request, console, user, event)
 
 
 @router.post("/events/{code}/exports")
@@ -104,13 +100,13 @@ def export_file(
     what: Annotated[str, Form(max_length=20)] = "filtered",
     contacts: Annotated[str, Form(max_length=5)] = "",
 ) -> Response:
-    event = event_for(console, user, code, EXPORT)
+    event = deps.event_for(console, user, code, EXPORT)
     with_contacts = contacts in ("1", "on") and not fmt.startswith("decidim")
     if with_contacts and not user.can(EXPORT_CONTACTS, event.id):
-        raise Forbidden()
+        raise deps.Forbidden()
     if fmt not in FORMATS:
         fmt = "csv"
-    f = _filter(request, event.code)
+    f = ProposalFilter.from_params(request.query_params, event=event.code)
     flt = export_filter(console, f, whole=what == "all")
     kind = "csv" if fmt == "decidim" else fmt.removeprefix("decidim-")
     name = safe_name(event.code)
@@ -128,19 +124,7 @@ def export_file(
                 chosen = result.files[1]
             body, filename = chosen.read_bytes(), chosen.name
     except KioskError as exc:
-        return render(
-            request,
-            "exports.html",
-            {
-                "event": event,
-                "params": f.params(),
-                "count": len(filtered_ids(console.store, f)),
-                "can_contacts": user.can(EXPORT_CONTACTS, event.id),
-                "error": error_text(request, exc),
-            },
-            status_code=422,
-            user=user,
-        )
+        return _exports_page(request, console, user, event, deps.error_text(request, exc))
     audit(
         console.store,
         user,
@@ -148,7 +132,7 @@ def export_file(
         event_code=event.code,
         target=filename,
         detail={"format": fmt, "what": what, "filter": flt.describe(), "rows": result.proposals},
-        address=client_address(request),
+        address=deps.client_address(request),
     )
     return Response(
         body,

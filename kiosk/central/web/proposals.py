@@ -5,40 +5,38 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from kiosk.central.accounts import MANAGE, MODERATE, VIEW
+from kiosk.central.accounts import MANAGE, MODERATE, VIEW, User
 from kiosk.central.models import REVIEW_STATES
-from kiosk.central.review import ProposalFilter, get_proposal, list_proposals, update_review
-from kiosk.central.web.deps import (
-    ConsoleDep,
-    Forbidden,
-    UserDep,
-    check_csrf,
-    client_address,
-    error_text,
-    event_for,
-    render,
+from kiosk.central.review import (
+    ProposalFilter,
+    ProposalRow,
+    get_proposal,
+    list_proposals,
+    update_review,
 )
+from kiosk.central.web import deps
+from kiosk.central.web.deps import ConsoleDep, UserDep
 from kiosk.domain.errors import KioskError
 from kiosk.domain.vocab import AGE_BANDS, PROFILES
 from kiosk.i18n import LANGUAGES, NATIVE_NAMES
+from kiosk.storage.models import Event
 
-router = APIRouter(dependencies=[Depends(check_csrf)], include_in_schema=False)
+router = deps.console_router()
 
 
 @router.get("/events/{code}/proposals")
 def proposals_page(
     request: Request, code: str, console: ConsoleDep, user: UserDep, page: int = 1
 ) -> Response:
-    event = event_for(console, user, code, VIEW)
-    f = ProposalFilter.from_params(request.query_params)
-    f = ProposalFilter(**{**f.__dict__, "event": event.code})
+    event = deps.event_for(console, user, code, VIEW)
+    f = ProposalFilter.from_params(request.query_params, event=event.code)
     result = list_proposals(console.store, f, page=page)
     from kiosk.central.web.events import _themes
 
-    return render(
+    return deps.render(
         request,
         "proposals.html",
         {
@@ -58,11 +56,31 @@ def proposals_page(
 
 
 def _proposal_event(console: ConsoleDep, user: UserDep, code: str, proposal_id: str):  # type: ignore[no-untyped-def]
-    event = event_for(console, user, code, VIEW)
+    event = deps.event_for(console, user, code, VIEW)
     row = get_proposal(console.store, proposal_id)
     if row.event_code != event.code:
-        raise Forbidden()
+        raise deps.Forbidden()
     return event, row
+
+
+def _proposal_page(
+    request: Request, user: User, event: Event, row: ProposalRow, error: str = ""
+) -> Response:
+    """One proposal with its review; ``error``: the change just refused (HTTP 422)."""
+    return deps.render(
+        request,
+        "proposal.html",
+        {
+            "event": event,
+            "p": row,
+            "states": REVIEW_STATES,
+            "can_moderate": user.can(MODERATE, event.id),
+            "can_answer": user.can(MANAGE, event.id),
+            "error": error,
+        },
+        status_code=422 if error else 200,
+        user=user,
+    )
 
 
 @router.get("/events/{code}/proposals/{proposal_id}")
@@ -72,21 +90,9 @@ def proposal_page(
     try:
         event, row = _proposal_event(console, user, code, proposal_id)
     except KioskError:
-        return render(request, "error.html", {"message_id": "No such proposal."}, status_code=404,
-                      user=user)  # fmt: skip
-    return render(
-        request,
-        "proposal.html",
-        {
-            "event": event,
-            "p": row,
-            "states": REVIEW_STATES,
-            "can_moderate": user.can(MODERATE, event.id),
-            "can_answer": user.can(MANAGE, event.id),
-            "error": "",
-        },
-        user=user,
-    )
+        missing = {"message_id": "No such proposal."}
+        return deps.render(request, "error.html", missing, status_code=404, user=user)
+    return _proposal_page(request, user, event, row)
 
 
 @router.post("/events/{code}/proposals/{proposal_id}")
@@ -106,7 +112,7 @@ def review_proposal(
     event, row = _proposal_event(console, user, code, proposal_id)
     needed = MANAGE if action in ("answer", "publish", "unpublish") else MODERATE
     if not user.can(needed, event.id):
-        raise Forbidden()
+        raise deps.Forbidden()
     changes: dict[str, object] = {}
     if action == "review":
         changes = {"state": state, "note": note, "assignee": assignee}
@@ -128,26 +134,13 @@ def review_proposal(
             console.store,
             proposal_id,
             by=user,
-            address=client_address(request),
+            address=deps.client_address(request),
             **changes,  # type: ignore[arg-type]
         )
     except KioskError as exc:
-        error = error_text(request, exc)
+        error = deps.error_text(request, exc)
     if not error:
         return RedirectResponse(
             f"/console/events/{event.code}/proposals/{proposal_id}", status_code=303
         )
-    return render(
-        request,
-        "proposal.html",
-        {
-            "event": event,
-            "p": row,
-            "states": REVIEW_STATES,
-            "can_moderate": user.can(MODERATE, event.id),
-            "can_answer": user.can(MANAGE, event.id),
-            "error": error,
-        },
-        status_code=422,
-        user=user,
-    )
+    return _proposal_page(request, user, event, row, error=error)

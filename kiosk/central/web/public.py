@@ -11,7 +11,8 @@ from starlette.concurrency import run_in_threadpool
 
 from kiosk.central.accounts import RateLimiter
 from kiosk.central.review import normalise_receipt, public_followup
-from kiosk.central.web.deps import client_address, console_of, render
+from kiosk.central.web import deps
+from kiosk.central.web.deps import console_of
 
 router = APIRouter(include_in_schema=False)
 LOOKUPS = RateLimiter(30, 60.0)  # per address and minute
@@ -22,21 +23,21 @@ def followup_form(request: Request, code: str = "") -> Response:
     if code:
         receipt = normalise_receipt(code)
         return RedirectResponse(f"/r/{receipt or 'unknown'}", status_code=303)
-    return render(
+    return deps.render(
         request, "followup.html", {"result": None, "code": "", "asked": False}, public=True
     )
 
 
 @router.get("/r/{code}")
 async def followup(request: Request, code: str) -> Response:
-    if not LOOKUPS.hit(client_address(request)):
-        return render(
+    if not LOOKUPS.hit(deps.client_address(request)):
+        return deps.render(
             request, "followup.html", {"result": None, "code": "", "asked": False, "limited": True},
             status_code=429, public=True,
         )  # fmt: skip
     console = console_of(request)
     result = await run_in_threadpool(public_followup, console.store, code[:20])
-    return render(
+    return deps.render(
         request,
         "followup.html",
         {"result": result, "code": normalise_receipt(code[:20]), "asked": True},

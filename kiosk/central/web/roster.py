@@ -5,57 +5,74 @@ from __future__ import annotations
 import base64
 import io
 
-from fastapi import APIRouter, Depends, Form, Request, UploadFile
+from fastapi import Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from kiosk.central.accounts import MANAGE, VIEW, audit
-from kiosk.central.organiser import MAX_ROSTER_BYTES, import_roster, revoke, search_roster
-from kiosk.central.web.deps import (
-    ConsoleDep,
-    UserDep,
-    check_csrf,
-    client_address,
-    error_text,
-    event_for,
-    render,
+from kiosk.central.accounts import MANAGE, VIEW, User, audit
+from kiosk.central.organiser import (
+    MAX_ROSTER_BYTES,
+    RowResult,
+    import_roster,
+    revoke,
+    search_roster,
 )
+from kiosk.central.web import deps
+from kiosk.central.web.deps import Console, ConsoleDep, UserDep
 from kiosk.domain.errors import KioskError, ValidationError
 from kiosk.i18n import N_
+from kiosk.storage.models import Event
 
-router = APIRouter(dependencies=[Depends(check_csrf)], include_in_schema=False)
+router = deps.console_router()
 PAGE = 50
 
 
-@router.get("/events/{code}/roster")
-def roster_page(
-    request: Request, code: str, console: ConsoleDep, user: UserDep, q: str = "", page: int = 1
+def _roster_page(
+    request: Request,
+    console: Console,
+    user: User,
+    event: Event,
+    *,
+    q: str = "",
+    page: int = 1,
+    results: list[RowResult] | None = None,
+    error: str = "",
 ) -> Response:
-    event = event_for(console, user, code, VIEW)
-    rows, total = search_roster(console.store, event.code, q[:100], page=page, page_size=PAGE)
-    return render(
+    """The roster (a page of it, matching ``q``), with an upload's outcome if any;
+    ``error``: why the upload was refused (HTTP 422)."""
+    rows, total = search_roster(console.store, event.code, q, page=page, page_size=PAGE)
+    return deps.render(
         request,
         "roster.html",
         {
             "event": event,
             "rows": rows,
             "total": total,
-            "q": q[:100],
+            "q": q,
             "page": max(1, page),
             "pages": max(1, -(-total // PAGE)),
-            "results": None,
-            "error": "",
+            "results": results,
+            "error": error,
             "can_manage": user.can(MANAGE, event.id),
         },
+        status_code=422 if error else 200,
         user=user,
     )
+
+
+@router.get("/events/{code}/roster")
+def roster_page(
+    request: Request, code: str, console: ConsoleDep, user: UserDep, q: str = "", page: int = 1
+) -> Response:
+    event = deps.event_for(console, user, code, VIEW)
+    return _roster_page(request, console, user, event, q=q[:100], page=page)
 
 
 @router.post("/events/{code}/roster")
 async def upload_roster(
     request: Request, code: str, console: ConsoleDep, user: UserDep, file: UploadFile
 ) -> Response:
-    event = await run_in_threadpool(event_for, console, user, code, MANAGE)
+    event = await run_in_threadpool(deps.event_for, console, user, code, MANAGE)
     results, error = None, ""
     try:
         data = await file.read(MAX_ROSTER_BYTES + 1)
@@ -79,28 +96,13 @@ async def upload_roster(
                     "accepted": sum(r.accepted for r in results or []),
                     "rejected": sum(not r.accepted for r in results or []),
                 },
-                address=client_address(request),
+                address=deps.client_address(request),
             )
         )
     except KioskError as exc:
-        error = error_text(request, exc)
-    rows, total = await run_in_threadpool(search_roster, console.store, event.code, "")
-    return render(
-        request,
-        "roster.html",
-        {
-            "event": event,
-            "rows": rows,
-            "total": total,
-            "q": "",
-            "page": 1,
-            "pages": max(1, -(-total // PAGE)),
-            "results": results,
-            "error": error,
-            "can_manage": True,
-        },
-        status_code=422 if error else 200,
-        user=user,
+        error = deps.error_text(request, exc)
+    return await run_in_threadpool(
+        lambda: _roster_page(request, console, user, event, results=results, error=error)
     )
 
 
@@ -112,10 +114,10 @@ def revoke_attendee(
     user: UserDep,
     attendee: str = Form(max_length=300),
 ) -> Response:
-    event = event_for(console, user, code, MANAGE)
+    event = deps.event_for(console, user, code, MANAGE)
     attendee_id = revoke(console.store, event.code, attendee)
     audit(console.store, user, "attendee_revoke", event_code=event.code, target=attendee_id,
-          address=client_address(request))  # fmt: skip
+          address=deps.client_address(request))  # fmt: skip
     return RedirectResponse(f"/console/events/{event.code}/roster", status_code=303)
 
 
@@ -139,7 +141,7 @@ def badge_sheet(
     ``attendee`` to one person (a re-issued badge)."""
     from kiosk.services.badge_sheet import badge_cards
 
-    event = event_for(console, user, code, MANAGE)
+    event = deps.event_for(console, user, code, MANAGE)
     ids = None
     if attendee:
         ids = [attendee[:36]]
@@ -148,8 +150,8 @@ def badge_sheet(
         ids = [r.id for r in rows]
     cards = badge_cards(console.store, ids, event_id=event.id)[:2000]
     audit(console.store, user, "badge_sheet", event_code=event.code,
-          detail={"badges": len(cards)}, address=client_address(request))  # fmt: skip
-    return render(
+          detail={"badges": len(cards)}, address=deps.client_address(request))  # fmt: skip
+    return deps.render(
         request,
         "badges.html",
         {"event": event, "cards": [(c, _qr_svg(c.token)) for c in cards], "reissued": reissued},

@@ -1,0 +1,87 @@
+"""What every ``kiosk-central`` sub-command shares: its common options, the data
+folder, opening the central store, printing, and reading a time given by a person."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import platformdirs
+
+from kiosk import APP_AUTHOR
+from kiosk.cliparts import Handler, subcommand
+from kiosk.cliparts import emit as emit  # the commands print through this module
+from kiosk.config import make_private
+from kiosk.domain.errors import ValidationError
+from kiosk.i18n import N_
+
+if TYPE_CHECKING:
+    from kiosk.storage.store import Store
+
+ENV_DATA_DIR = "KIOSK_CENTRAL_DATA_DIR"
+
+
+def data_dir(args: argparse.Namespace) -> Path:
+    value = args.data_dir or os.environ.get(ENV_DATA_DIR)
+    path = (
+        Path(value)
+        if value
+        else Path(platformdirs.user_data_dir("ListeningKioskCentral", APP_AUTHOR))
+    )
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    make_private(path)  # keys, roster with contacts, every proposal
+    return path
+
+
+def open_store(args: argparse.Namespace) -> tuple[Path, Store]:
+    from kiosk.central.store import open_central
+
+    folder = data_dir(args)
+    url = args.db or f"sqlite:///{folder / 'central.db'}"
+    return folder, open_central(url, backups_dir=folder / "backups")
+
+
+def add_common(p: argparse.ArgumentParser, top: bool = False) -> None:
+    """Options accepted before or after the sub-command."""
+    # A sub-command's default would overwrite the value given before it.
+    p.add_argument(
+        "--data-dir",
+        default=None if top else argparse.SUPPRESS,
+        help=f"organiser data folder (default: ${ENV_DATA_DIR} or the platform's)",
+    )
+    p.add_argument(
+        "--db",
+        default=None if top else argparse.SUPPRESS,
+        metavar="URL",
+        help="database URL (default: SQLite file in the data folder; "
+        "postgresql+psycopg://... in production)",
+    )
+    p.add_argument(
+        "--ui-language",
+        default=os.environ.get("KIOSK_LANGUAGE", "en") if top else argparse.SUPPRESS,
+        metavar="LANG",
+    )
+
+
+def parse_time(value: str) -> dt.datetime:
+    try:
+        when = dt.datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise ValidationError(
+            N_("Not a date and time: {value} (use ISO 8601)."), code="bad_time", value=value
+        ) from exc
+    return when if when.tzinfo else when.replace(tzinfo=dt.UTC)
+
+
+def command(
+    sub: Any, name: str, help: str, handler: Handler, *, event: bool = False, json: bool = True
+) -> argparse.ArgumentParser:
+    """A sub-command with the common options (and ``--json``) that runs ``handler``;
+    ``event``: its first argument is an event's code."""
+    parser = subcommand(sub, name, help, handler, add_common, json=json)
+    if event:
+        parser.add_argument("event", metavar="EVENT")
+    return parser
