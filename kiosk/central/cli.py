@@ -29,6 +29,7 @@ EXTRA_COMMAND_MODULES: tuple[str, ...] = (
     "kiosk.central.export_commands",
     "kiosk.central.user_commands",
     "kiosk.central.console_commands",
+    "kiosk.central.reviewer_commands",
 )
 
 

@@ -71,6 +71,7 @@ ACTIONS = {
     "flag_personal_data": N_("personal data flag"),
     "note": N_("private note"),
     "assign": N_("assignee changed"),
+    "theme_reviewer": N_("theme reviewer set"),
     "answer": N_("answer written"),
     "answer_publish": N_("answer published"),
     "answer_unpublish": N_("answer withdrawn"),
@@ -269,3 +270,15 @@ class BundleImport(CentralBase):
     to_seq: Mapped[int] = mapped_column(Integer, default=0)
     new_entries: Mapped[int] = mapped_column(Integer, default=0)
     quarantined: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class ThemeReviewer(CentralBase):
+    """The console user who reviews an event theme's proposals: new ones get them as
+    assignee, and so did the unassigned ones when it was set."""
+
+    __tablename__ = "theme_reviewer"
+
+    event_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    theme_code: Mapped[str] = mapped_column(String(64), primary_key=True)
+    username: Mapped[str] = mapped_column(String(64))
+    set_at: Mapped[dt.datetime]

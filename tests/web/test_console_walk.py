@@ -206,6 +206,16 @@ def test_the_organiser_walk(console_server: ConsoleServer, browser: Any, tmp_pat
     page.goto(f"{url}/console/events/{EVENT}/attendance")
     assert page.locator("#checked-in b").inner_text() == "50"
 
+    # The admin reviews the skills theme: its three Arabic proposals are assigned to them.
+    page.goto(f"{url}/console/events/{EVENT}/proposals")
+    page.click("a[href$='/reviewers']")
+    page.select_option("#theme-skills select[name=username]", "admin")
+    page.click("#theme-skills button")
+    page.goto(f"{url}/console/events/{EVENT}/proposals")
+    page.check("#filters input[name=assignee]")
+    page.click("#filters button[type=submit]")
+    assert page.locator("#proposals tr").count() == 4  # header + 3
+
     # Proposals: Arabic search folds the alef; the French filter keeps the four.
     page.goto(f"{url}/console/events/{EVENT}/proposals")
     assert page.locator("#proposals tr").count() == 8  # header + 7
@@ -268,7 +278,7 @@ def test_the_organiser_walk(console_server: ConsoleServer, browser: Any, tmp_pat
     assert {
         "login", "event_create", "event_edit", "roster_import", "device_approve",
         "bundle_import", "hide", "review_state", "note", "export", "answer_publish",
-        "user_add", "role_change", "badge_reissue",
+        "user_add", "role_change", "badge_reissue", "theme_reviewer",
     } <= actions  # fmt: skip
     assert "proposition masqu\u00e9e" in page.locator("#audit").inner_text()  # in French
 
@@ -295,6 +305,8 @@ def test_the_organiser_walk(console_server: ConsoleServer, browser: Any, tmp_pat
         ("audit", "/console/audit"),
         ("accounts", "/console/accounts"),
         ("badge-reissued", reissued_url),
+        ("reviewers", f"/console/events/{EVENT}/reviewers"),
+        ("proposals-mine", f"/console/events/{EVENT}/proposals?assignee=admin"),
     ):
         shoot(page, name, ("ar", "fr"), url, path)
     context.close()

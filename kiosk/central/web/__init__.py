@@ -52,6 +52,7 @@ def mount_console(
         exports,
         proposals,
         public,
+        reviewers,
         roster,
     )
 
@@ -73,6 +74,7 @@ def mount_console(
         app.include_router(module.router, prefix="/console")
     app.include_router(accounts.router, prefix="/console")
     app.include_router(badges.router, prefix="/console")
+    app.include_router(reviewers.router, prefix="/console")
     app.include_router(public.router)
 
     @app.exception_handler(LoginNeeded)

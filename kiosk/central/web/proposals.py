@@ -50,6 +50,7 @@ def proposals_page(
             "age_bands": AGE_BANDS,
             "profiles": PROFILES,
             "can_moderate": user.can(MODERATE, event.id),
+            "can_manage": user.can(MANAGE, event.id),
         },
         user=user,
     )

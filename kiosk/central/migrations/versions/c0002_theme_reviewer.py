@@ -1,0 +1,31 @@
+"""central: the reviewer of each event theme (its proposals' assignee)
+
+Revision ID: c0002
+Revises: c0001
+Create Date: 2026-12-02
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "c0002"
+down_revision = "c0001"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "theme_reviewer",
+        sa.Column("event_id", sa.String(length=36), sa.ForeignKey("event.id"), nullable=False),
+        sa.Column("theme_code", sa.String(length=64), nullable=False),
+        sa.Column("username", sa.String(length=64), nullable=False),
+        sa.Column("set_at", sa.String(length=40), nullable=False),
+        sa.PrimaryKeyConstraint("event_id", "theme_code"),
+    )
+
+
+def downgrade() -> None:
+    op.drop_table("theme_reviewer")
