@@ -13,11 +13,12 @@ from typing import Any
 from kiosk import __version__
 from kiosk.central.cli_common import (
     add_common,
+    add_event_fields,
     command,
     data_dir,
     emit,
+    event_fields,
     open_store,
-    parse_time,
 )
 from kiosk.config import private_files
 from kiosk.domain.errors import KioskError, ValidationError, os_error
@@ -115,16 +116,7 @@ def cmd_event_create(args: argparse.Namespace) -> int:
     from kiosk.central.organiser import create_event
 
     _folder, store = open_store(args)
-    event_id = create_event(
-        store,
-        code=args.code,
-        name=args.name,
-        region=args.region,
-        venue=args.venue,
-        starts=parse_time(args.starts),
-        ends=parse_time(args.ends),
-        languages=[x.strip() for x in args.languages.split(",") if x],
-    )
+    event_id = create_event(store, code=args.code, **event_fields(args))
     emit(
         args,
         {"event_id": event_id, "code": args.code},
@@ -356,9 +348,8 @@ def build_parser() -> argparse.ArgumentParser:
     # __main__, and the modules adding commands import another copy of it.
     sub.groups = {"event": events}  # type: ignore[attr-defined]
     c = command(events, "create", "create an event with the six default themes", cmd_event_create)
-    for name in ("--code", "--name", "--region", "--venue", "--starts", "--ends"):
-        c.add_argument(name, required=True)
-    c.add_argument("--languages", default="ar,fr,zgh,en")
+    c.add_argument("--code", required=True)
+    add_event_fields(c)
 
     roster = group("roster", "the event's invitees")
     r = command(roster, "import", "import a roster CSV", cmd_roster_import, event=True)

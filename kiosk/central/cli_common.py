@@ -19,6 +19,7 @@ from kiosk.domain.errors import ValidationError
 from kiosk.i18n import N_
 
 if TYPE_CHECKING:
+    from kiosk.central.organiser import EventFields
     from kiosk.storage.store import Store
 
 ENV_DATA_DIR = "KIOSK_CENTRAL_DATA_DIR"
@@ -85,3 +86,24 @@ def command(
     if event:
         parser.add_argument("event", metavar="EVENT")
     return parser
+
+
+def add_event_fields(parser: argparse.ArgumentParser) -> None:
+    """The options saying what an event is (``event create`` and ``event update``)."""
+    for name in ("--name", "--region", "--venue", "--starts", "--ends"):
+        parser.add_argument(name, required=True)
+    parser.add_argument("--languages", default="ar,fr,zgh,en")
+
+
+def event_fields(args: argparse.Namespace) -> EventFields:
+    """What :func:`add_event_fields` read, for the organiser's services."""
+    from kiosk.central.organiser import EventFields
+
+    return EventFields(
+        name=args.name,
+        region=args.region,
+        venue=args.venue,
+        starts=parse_time(args.starts),
+        ends=parse_time(args.ends),
+        languages=[x.strip() for x in args.languages.split(",") if x.strip()],
+    )

@@ -7,7 +7,7 @@ import argparse
 import json
 from typing import Any
 
-from kiosk.central.cli_common import command, emit, open_store, parse_time
+from kiosk.central.cli_common import add_event_fields, command, emit, event_fields, open_store
 from kiosk.i18n import LANGUAGES, _, ngettext
 
 
@@ -19,9 +19,7 @@ def register(sub: Any) -> None:
         event, "update", "change an event's name, place, times, languages", cmd_event_update
     )
     u.add_argument("code", metavar="EVENT")
-    for name in ("--name", "--region", "--venue", "--starts", "--ends"):
-        u.add_argument(name, required=True)
-    u.add_argument("--languages", default="ar,fr,zgh,en")
+    add_event_fields(u)
     t = command(event, "theme", "set a theme's titles (adds the theme if new)", cmd_event_theme)
     t.add_argument("code", metavar="EVENT")
     t.add_argument("theme", metavar="THEME")
@@ -62,11 +60,7 @@ def cmd_event_update(args: argparse.Namespace) -> int:
     from kiosk.central.organiser import update_event
 
     _folder, store = open_store(args)
-    update_event(
-        store, args.code, name=args.name, region=args.region, venue=args.venue,
-        starts=parse_time(args.starts), ends=parse_time(args.ends),
-        languages=[x.strip() for x in args.languages.split(",") if x.strip()],
-    )  # fmt: skip
+    update_event(store, args.code, **event_fields(args))
     audit(store, None, "event_edit", event_code=args.code)
     emit(args, {"event": args.code}, _("Event {code} updated.").format(code=args.code))
     return 0

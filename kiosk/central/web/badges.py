@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Form, Request
+from fastapi import Form
 from fastapi.responses import RedirectResponse, Response
 
-from kiosk.central.accounts import MANAGE
 from kiosk.central.badge_reissue import reissue_badge
 from kiosk.central.web import deps
 from kiosk.domain.errors import KioskError
@@ -19,20 +18,12 @@ router = deps.console_router()
 
 
 @router.post("/events/{code}/roster/reissue")
-def reissue(
-    request: Request,
-    code: str,
-    console: deps.ConsoleDep,
-    user: deps.UserDep,
-    attendee: Annotated[str, Form(max_length=300)],
-) -> Response:
-    event = deps.event_for(console, user, code, MANAGE)
+def reissue(page: deps.Managing, attendee: Annotated[str, Form(max_length=300)]) -> Response:
     try:
-        done = reissue_badge(console.store, event.code, attendee, console.data_dir, by=user,
-                             address=deps.client_address(request))  # fmt: skip
+        done = reissue_badge(page.store, page.event.code, attendee, page.console.data_dir,
+                             by=page.user, address=deps.client_address(page.request))  # fmt: skip
     except KioskError as exc:
-        page = {"title": gettext_for(deps.page_language(request), REFUSED),
-                "message": deps.error_text(request, exc), "event": event}  # fmt: skip
-        return deps.render(request, "error.html", page, status_code=422, user=user)
-    target = f"/console/events/{event.code}/badges?attendee={done.new_id}&reissued=1"
-    return RedirectResponse(target, status_code=303)
+        title = gettext_for(deps.page_language(page.request), REFUSED)
+        return page.render("error.html", {"title": title, "message": page.error_text(exc)},
+                           error=page.error_text(exc))  # fmt: skip
+    return RedirectResponse(page.url(f"/badges?attendee={done.new_id}&reissued=1"), 303)

@@ -13,20 +13,20 @@ import contextlib
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import Form, Request, UploadFile
+from fastapi import Form, UploadFile
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 
-from kiosk.central.accounts import MANAGE, VIEW, audit
+from kiosk.central.accounts import MANAGE
 from kiosk.central.keys import load_sealing_key, load_signing_key
 from kiosk.central.merge import ImportOutcome, import_bundle
 from kiosk.central.models import BundleImport
 from kiosk.central.review import catch_up
 from kiosk.central.web import deps
-from kiosk.central.web.deps import ConsoleDep, UserDep
+from kiosk.central.web.deps import EventPage
 from kiosk.i18n import N_, gettext_for
 from kiosk.ids import new_id
 from kiosk.storage.models import Event
@@ -52,32 +52,26 @@ def _log(console: deps.Console, event: Event, limit: int = 200) -> list[BundleIm
     return rows
 
 
-def _page(
-    request: Request, console: deps.Console, user: Any, event: Event, **extra: Any
-) -> Response:
-    log = _log(console, event)
-    quarantine = console.data_dir / "quarantine"
-    return deps.render(
-        request,
+def _page(page: EventPage, **extra: Any) -> Response:
+    log = _log(page.console, page.event)
+    quarantine = page.console.data_dir / "quarantine"
+    return page.render(
         "bundles.html",
         {
-            "event": event,
             "log": log,
             "quarantined": [
                 r for r in log if r.quarantined and (quarantine / r.stored_name).is_file()
             ],
-            "can_manage": user.can(MANAGE, event.id),
+            "can_manage": page.can(MANAGE),
             "outcomes": None,
             **extra,
         },
-        user=user,
     )
 
 
 @router.get("/events/{code}/bundles")
-def bundles_page(request: Request, code: str, console: ConsoleDep, user: UserDep) -> Response:
-    event = deps.event_for(console, user, code, VIEW)
-    return _page(request, console, user, event)
+def bundles_page(page: deps.Viewing) -> Response:
+    return _page(page)
 
 
 def _import_one(
@@ -137,10 +131,8 @@ def _import_one(
 
 
 @router.post("/events/{code}/bundles")
-async def upload_bundles(
-    request: Request, code: str, console: ConsoleDep, user: UserDep, files: list[UploadFile]
-) -> Response:
-    event = await run_in_threadpool(deps.event_for, console, user, code, MANAGE)
+async def upload_bundles(page: deps.Managing, files: list[UploadFile]) -> Response:
+    console, event, user = page.console, page.event, page.user
     incoming = console.data_dir / "incoming"
     incoming.mkdir(parents=True, exist_ok=True)
     outcomes = []
@@ -170,21 +162,13 @@ async def upload_bundles(
             await run_in_threadpool(_import_one, console, event, path, original, user.username)
         )
     await run_in_threadpool(catch_up, console.store)
-    await run_in_threadpool(
-        lambda: audit(
-            console.store,
-            user,
-            "bundle_import",
-            event_code=event.code,
-            detail={
-                "files": len(outcomes),
-                "accepted": sum(o.outcome == "accepted" for o in outcomes),
-                "rejected": sum(o.outcome == "rejected" for o in outcomes),
-            },
-            address=deps.client_address(request),
-        )
-    )
-    if "application/json" in request.headers.get("accept", ""):
+    detail = {
+        "files": len(outcomes),
+        "accepted": sum(o.outcome == "accepted" for o in outcomes),
+        "rejected": sum(o.outcome == "rejected" for o in outcomes),
+    }
+    await run_in_threadpool(lambda: page.audit("bundle_import", detail=detail))
+    if "application/json" in page.request.headers.get("accept", ""):
         return JSONResponse(
             {
                 "outcomes": [
@@ -192,18 +176,12 @@ async def upload_bundles(
                 ]
             }
         )
-    return await run_in_threadpool(lambda: _page(request, console, user, event, outcomes=outcomes))
+    return await run_in_threadpool(lambda: _page(page, outcomes=outcomes))
 
 
 @router.post("/events/{code}/bundles/reimport")
-def reimport(
-    request: Request,
-    code: str,
-    console: ConsoleDep,
-    user: UserDep,
-    import_id: str = Form(max_length=36),
-) -> Response:
-    event = deps.event_for(console, user, code, MANAGE)
+def reimport(page: deps.Managing, import_id: Annotated[str, Form(max_length=36)]) -> Response:
+    console, event, user = page.console, page.event, page.user
     with console.store.uow(readonly=True) as uow:
         row = uow.session.get(BundleImport, import_id)
         stored = row.stored_name if row and row.event_id == event.id else ""
@@ -233,7 +211,6 @@ def reimport(
                     new.stored_name, new.quarantined = source.name, False
                 uow.commit()
         catch_up(console.store)
-        audit(console.store, user, "bundle_reimport", event_code=event.code, target=original,
-              detail={"outcome": again.outcome, "code": again.code},
-              address=deps.client_address(request))  # fmt: skip
-    return RedirectResponse(f"/console/events/{event.code}/bundles", status_code=303)
+        page.audit("bundle_reimport", target=original,
+                   detail={"outcome": again.outcome, "code": again.code})  # fmt: skip
+    return RedirectResponse(page.url("/bundles"), status_code=303)

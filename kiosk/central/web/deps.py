@@ -7,13 +7,13 @@ import datetime as dt
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Unpack
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
-from kiosk.central.accounts import User, user_by_id
+from kiosk.central.accounts import EXPORT, MANAGE, VIEW, User, Where, audit, user_by_id
 from kiosk.domain.errors import KioskError
 from kiosk.i18n import (
     LANGUAGES,
@@ -218,3 +218,61 @@ def render(
 
 def error_text(request: Request, exc: KioskError) -> str:
     return exc.message(page_language(request))
+
+
+@dataclass(frozen=True)
+class EventPage:
+    """A page of one event (``/events/{code}/...``) for a user who holds the route's
+    capability in it: what every such route works with. Made by the dependencies
+    below, so a route never runs for a user without the role (403) or for an event
+    that does not exist (404)."""
+
+    request: Request
+    console: Console
+    user: User
+    event: Event
+
+    @property
+    def store(self) -> Store:
+        return self.console.store
+
+    def can(self, capability: str) -> bool:
+        return self.user.can(capability, self.event.id)
+
+    def render(
+        self, template: str, context: dict[str, Any] | None = None, *, error: str = ""
+    ) -> HTMLResponse:
+        """``template`` with this event; ``error``: a refused change, said on the page
+        (HTTP 422)."""
+        return render(
+            self.request,
+            template,
+            {"event": self.event, "error": error, **(context or {})},
+            status_code=422 if error else 200,
+            user=self.user,
+        )
+
+    def error_text(self, exc: KioskError) -> str:
+        return error_text(self.request, exc)
+
+    def audit(self, action: str, **where: Unpack[Where]) -> None:
+        """An audit entry for this event, from this user and address."""
+        entry = Where(event_code=self.event.code, address=client_address(self.request))
+        entry.update(where)
+        audit(self.store, self.user, action, **entry)
+
+    def url(self, page: str = "") -> str:
+        return f"/console/events/{self.event.code}{page}"
+
+
+def _event_page(capability: str) -> Any:
+    def dependency(request: Request, code: str, console: ConsoleDep, user: UserDep) -> EventPage:
+        return EventPage(request, console, user, event_for(console, user, code, capability))
+
+    return Depends(dependency)
+
+
+# The event's page, for a user who may view it, manage it, or export from it.
+Viewing = Annotated[EventPage, _event_page(VIEW)]
+Managing = Annotated[EventPage, _event_page(MANAGE)]
+Exporting = Annotated[EventPage, _event_page(EXPORT)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import replace
 from typing import Any
 
 from fastapi import Request
@@ -12,7 +13,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 
-from kiosk.central.accounts import ADMIN, MANAGE, VIEW, audit
+from kiosk.central.accounts import ADMIN, MANAGE, audit
 from kiosk.central.organiser import (
     EventFields,
     build_pack,
@@ -23,7 +24,7 @@ from kiosk.central.organiser import (
 )
 from kiosk.central.stats import event_stats
 from kiosk.central.web import deps
-from kiosk.central.web.deps import ConsoleDep, UserDep
+from kiosk.central.web.deps import ConsoleDep, EventPage, UserDep
 from kiosk.domain.errors import KioskError, ValidationError
 from kiosk.i18n import LANGUAGES, N_
 from kiosk.storage.models import Theme
@@ -146,81 +147,55 @@ def _themes(console: Any, event_id: str) -> list[Theme]:
 
 
 @router.get("/events/{code}")
-def event_page(request: Request, code: str, console: ConsoleDep, user: UserDep) -> Response:
-    event = deps.event_for(console, user, code, VIEW)
-    stats = event_stats(console.store, event.code)
-    passphrase = pack_passphrase(console.store, event.code) if user.can(MANAGE, event.id) else ""
-    return deps.render(
-        request,
+def event_page(page: deps.Viewing) -> Response:
+    can_manage = page.can(MANAGE)
+    return page.render(
         "event.html",
         {
-            "event": event,
-            "stats": stats,
-            "themes": _themes(console, event.id),
-            "passphrase": passphrase,
-            "can_manage": user.can(MANAGE, event.id),
+            "stats": event_stats(page.store, page.event.code),
+            "themes": _themes(page.console, page.event.id),
+            "passphrase": pack_passphrase(page.store, page.event.code) if can_manage else "",
+            "can_manage": can_manage,
         },
-        user=user,
+    )
+
+
+def _form_page(page: EventPage, error: str = "", saved: bool = False) -> Response:
+    """The event's form with its themes as they are now (after a save, the new ones)."""
+    event = deps.event_for(page.console, page.user, page.event.code, MANAGE)
+    return replace(page, event=event).render(
+        "event_form.html", {"themes": _themes(page.console, event.id), "saved": saved}, error=error
     )
 
 
 @router.get("/events/{code}/edit")
-def edit_event_page(request: Request, code: str, console: ConsoleDep, user: UserDep) -> Response:
-    event = deps.event_for(console, user, code, MANAGE)
-    return deps.render(
-        request,
-        "event_form.html",
-        {"event": event, "themes": _themes(console, event.id), "error": "", "saved": False},
-        user=user,
-    )
+def edit_event_page(page: deps.Managing) -> Response:
+    return _form_page(page)
 
 
 @router.post("/events/{code}/edit")
-async def save_event_page(
-    request: Request, code: str, console: ConsoleDep, user: UserDep
-) -> Response:
-    event = await run_in_threadpool(deps.event_for, console, user, code, MANAGE)
-    form = await request.form()
+async def save_event_page(page: deps.Managing) -> Response:
+    form = await page.request.form()
     error = ""
     try:
         fields = _event_form(form)
         themes = _themes_form(form)
-        await run_in_threadpool(lambda: update_event(console.store, event.code, **fields))
-        await run_in_threadpool(save_themes, console.store, event.code, themes)
-        await run_in_threadpool(
-            audit,
-            console.store,
-            user,
-            "event_edit",
-            event_code=event.code,
-            detail={"themes": len(themes)},
-            address=deps.client_address(request),
-        )
+        await run_in_threadpool(lambda: update_event(page.store, page.event.code, **fields))
+        await run_in_threadpool(save_themes, page.store, page.event.code, themes)
+        await run_in_threadpool(lambda: page.audit("event_edit", detail={"themes": len(themes)}))
     except KioskError as exc:
-        error = deps.error_text(request, exc)
-    event = await run_in_threadpool(deps.event_for, console, user, code, MANAGE)
-    return deps.render(
-        request,
-        "event_form.html",
-        {
-            "event": event,
-            "themes": await run_in_threadpool(_themes, console, event.id),
-            "error": error,
-            "saved": not error,
-        },
-        status_code=422 if error else 200,
-        user=user,
-    )
+        error = page.error_text(exc)
+    return await run_in_threadpool(_form_page, page, error, not error)
 
 
 @router.get("/events/{code}/pack")
-def download_pack(request: Request, code: str, console: ConsoleDep, user: UserDep) -> Response:
-    event = deps.event_for(console, user, code, MANAGE)
-    built = build_pack(console.store, event.code, console.data_dir)
-    audit(console.store, user, "pack_download", event_code=event.code,
-          address=deps.client_address(request))  # fmt: skip
+def download_pack(page: deps.Managing) -> Response:
+    built = build_pack(page.store, page.event.code, page.console.data_dir)
+    page.audit("pack_download")
     return Response(
         built.data,
         media_type="application/octet-stream",
-        headers={"content-disposition": f'attachment; filename="{safe_name(event.code)}.kpack"'},
+        headers={
+            "content-disposition": f'attachment; filename="{safe_name(page.event.code)}.kpack"'
+        },
     )

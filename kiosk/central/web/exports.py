@@ -10,17 +10,16 @@ import tempfile
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import Form, Request
+from fastapi import Form
 from fastapi.responses import Response
 
 from kiosk.central import exports as central_exports
-from kiosk.central.accounts import EXPORT, EXPORT_CONTACTS, User, audit
+from kiosk.central.accounts import EXPORT_CONTACTS
 from kiosk.central.review import ProposalFilter, filtered_ids
 from kiosk.central.web import deps
-from kiosk.central.web.deps import ConsoleDep, UserDep
+from kiosk.central.web.deps import EventPage
 from kiosk.central.web.events import safe_name
 from kiosk.domain.errors import KioskError
-from kiosk.storage.models import Event
 
 router = deps.console_router()
 FORMATS = {
@@ -63,76 +62,59 @@ def export_filter(
     )
 
 
-def _exports_page(
-    request: Request, console: deps.Console, user: User, event: Event, error: str = ""
-) -> Response:
+def _exports_page(page: EventPage, error: str = "") -> Response:
     """The export form for the proposals page's filters (in the query); ``error``: why
     the export was refused (HTTP 422)."""
-    f = ProposalFilter.from_params(request.query_params, event=event.code)
-    return deps.render(
-        request,
+    f = ProposalFilter.from_params(page.request.query_params, event=page.event.code)
+    return page.render(
         "exports.html",
         {
-            "event": event,
             "params": f.params(),
-            "count": len(filtered_ids(console.store, f)),
-            "can_contacts": user.can(EXPORT_CONTACTS, event.id),
-            "error": error,
+            "count": len(filtered_ids(page.store, f)),
+            "can_contacts": page.can(EXPORT_CONTACTS),
         },
-        status_code=422 if error else 200,
-        user=user,
+        error=error,
     )
 
 
 @router.get("/events/{code}/exports")
-def exports_page(request: Request, code: str, console: ConsoleDep, user: UserDep) -> Response:
-    event = deps.event_for(console, user, code, EXPORT)
-    return _exports_page(request, console, user, event)
+def exports_page(page: deps.Exporting) -> Response:
+    return _exports_page(page)
 
 
 @router.post("/events/{code}/exports")
 def export_file(
-    request: Request,
-    code: str,
-    console: ConsoleDep,
-    user: UserDep,
+    page: deps.Exporting,
     fmt: Annotated[str, Form(max_length=20)] = "csv",
     what: Annotated[str, Form(max_length=20)] = "filtered",
     contacts: Annotated[str, Form(max_length=5)] = "",
 ) -> Response:
-    event = deps.event_for(console, user, code, EXPORT)
     with_contacts = contacts in ("1", "on") and not fmt.startswith("decidim")
-    if with_contacts and not user.can(EXPORT_CONTACTS, event.id):
+    if with_contacts and not page.can(EXPORT_CONTACTS):
         raise deps.Forbidden()
     if fmt not in FORMATS:
         fmt = "csv"
-    f = ProposalFilter.from_params(request.query_params, event=event.code)
-    flt = export_filter(console, f, whole=what == "all")
+    f = ProposalFilter.from_params(page.request.query_params, event=page.event.code)
+    flt = export_filter(page.console, f, whole=what == "all")
     kind = "csv" if fmt == "decidim" else fmt.removeprefix("decidim-")
-    name = safe_name(event.code)
+    name = safe_name(page.event.code)
     try:
-        with tempfile.TemporaryDirectory(dir=console.data_dir) as scratch:
+        with tempfile.TemporaryDirectory(dir=page.console.data_dir) as scratch:
             out = (
                 Path(scratch)
                 / f"{name}-{'decidim' if fmt.startswith('decidim') else 'proposals'}.{kind}"
             )
-            result = central_exports.export(
-                console.store, flt, fmt, out, with_contacts=with_contacts
-            )
+            result = central_exports.export(page.store, flt, fmt, out, with_contacts=with_contacts)
             chosen = out
             if what == "attendance" and fmt == "csv" and len(result.files) > 1:
                 chosen = result.files[1]
             body, filename = chosen.read_bytes(), chosen.name
     except KioskError as exc:
-        return _exports_page(request, console, user, event, deps.error_text(request, exc))
-    audit(
-        console.store,
-        user,
+        return _exports_page(page, page.error_text(exc))
+    page.audit(
         "export_contacts" if with_contacts else "export",
-        event_code=event.code,
         target=filename,
         detail={"format": fmt, "what": what, "filter": flt.describe(), "rows": result.proposals},
-        address=deps.client_address(request),
     )
     return Response(
         body,

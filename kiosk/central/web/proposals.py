@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Form, Request
+from fastapi import Form, Query
 from fastapi.responses import RedirectResponse, Response
 
-from kiosk.central.accounts import MANAGE, MODERATE, VIEW, User
+from kiosk.central.accounts import MANAGE, MODERATE
 from kiosk.central.models import REVIEW_STATES
 from kiosk.central.review import (
     ProposalFilter,
@@ -18,91 +18,72 @@ from kiosk.central.review import (
     update_review,
 )
 from kiosk.central.web import deps
-from kiosk.central.web.deps import ConsoleDep, UserDep
+from kiosk.central.web.deps import EventPage
 from kiosk.domain.errors import KioskError
 from kiosk.domain.vocab import AGE_BANDS, PROFILES
 from kiosk.i18n import LANGUAGES, NATIVE_NAMES
-from kiosk.storage.models import Event
 
 router = deps.console_router()
 
 
 @router.get("/events/{code}/proposals")
-def proposals_page(
-    request: Request, code: str, console: ConsoleDep, user: UserDep, page: int = 1
-) -> Response:
-    event = deps.event_for(console, user, code, VIEW)
-    f = ProposalFilter.from_params(request.query_params, event=event.code)
-    result = list_proposals(console.store, f, page=page)
+def proposals_page(page: deps.Viewing, number: Annotated[int, Query(alias="page")] = 1) -> Response:
     from kiosk.central.web.events import _themes
 
-    return deps.render(
-        request,
+    f = ProposalFilter.from_params(page.request.query_params, event=page.event.code)
+    return page.render(
         "proposals.html",
         {
-            "event": event,
-            "result": result,
+            "result": list_proposals(page.store, f, page=number),
             "f": f,
             "params": f.params(),
-            "themes": _themes(console, event.id),
+            "themes": _themes(page.console, page.event.id),
             "states": REVIEW_STATES,
             "languages_all": [(c, NATIVE_NAMES[c]) for c in LANGUAGES],
             "age_bands": AGE_BANDS,
             "profiles": PROFILES,
-            "can_moderate": user.can(MODERATE, event.id),
-            "can_manage": user.can(MANAGE, event.id),
+            "can_moderate": page.can(MODERATE),
+            "can_manage": page.can(MANAGE),
         },
-        user=user,
     )
 
 
-def _proposal_event(console: ConsoleDep, user: UserDep, code: str, proposal_id: str):  # type: ignore[no-untyped-def]
-    event = deps.event_for(console, user, code, VIEW)
-    row = get_proposal(console.store, proposal_id)
-    if row.event_code != event.code:
+def _proposal(page: EventPage, proposal_id: str) -> ProposalRow:
+    """The proposal ``proposal_id`` if it belongs to this page's event (else 403)."""
+    row = get_proposal(page.store, proposal_id)
+    if row.event_code != page.event.code:
         raise deps.Forbidden()
-    return event, row
+    return row
 
 
-def _proposal_page(
-    request: Request, user: User, event: Event, row: ProposalRow, error: str = ""
-) -> Response:
+def _proposal_page(page: EventPage, row: ProposalRow, error: str = "") -> Response:
     """One proposal with its review; ``error``: the change just refused (HTTP 422)."""
-    return deps.render(
-        request,
+    return page.render(
         "proposal.html",
         {
-            "event": event,
             "p": row,
             "states": REVIEW_STATES,
-            "can_moderate": user.can(MODERATE, event.id),
-            "can_answer": user.can(MANAGE, event.id),
-            "error": error,
+            "can_moderate": page.can(MODERATE),
+            "can_answer": page.can(MANAGE),
         },
-        status_code=422 if error else 200,
-        user=user,
+        error=error,
     )
 
 
 @router.get("/events/{code}/proposals/{proposal_id}")
-def proposal_page(
-    request: Request, code: str, proposal_id: str, console: ConsoleDep, user: UserDep
-) -> Response:
+def proposal_page(page: deps.Viewing, proposal_id: str) -> Response:
     try:
-        event, row = _proposal_event(console, user, code, proposal_id)
+        row = _proposal(page, proposal_id)
     except KioskError:
         missing = {"message_id": "No such proposal."}
-        return deps.render(request, "error.html", missing, status_code=404, user=user)
-    return _proposal_page(request, user, event, row)
+        return deps.render(page.request, "error.html", missing, status_code=404, user=page.user)
+    return _proposal_page(page, row)
 
 
 @router.post("/events/{code}/proposals/{proposal_id}")
 def review_proposal(
-    request: Request,
-    code: str,
+    page: deps.Viewing,
     proposal_id: str,
-    console: ConsoleDep,
-    user: UserDep,
     action: Annotated[str, Form(max_length=20)],
     state: Annotated[str, Form(max_length=20)] = "",
     reason: Annotated[str, Form(max_length=600)] = "",
@@ -110,9 +91,8 @@ def review_proposal(
     assignee: Annotated[str, Form(max_length=64)] = "",
     answer: Annotated[str, Form(max_length=12000)] = "",
 ) -> Response:
-    event, row = _proposal_event(console, user, code, proposal_id)
-    needed = MANAGE if action in ("answer", "publish", "unpublish") else MODERATE
-    if not user.can(needed, event.id):
+    row = _proposal(page, proposal_id)
+    if not page.can(MANAGE if action in ("answer", "publish", "unpublish") else MODERATE):
         raise deps.Forbidden()
     changes: dict[str, object] = {}
     if action == "review":
@@ -132,16 +112,14 @@ def review_proposal(
     error = ""
     try:
         row = update_review(
-            console.store,
+            page.store,
             proposal_id,
-            by=user,
-            address=deps.client_address(request),
+            by=page.user,
+            address=deps.client_address(page.request),
             **changes,  # type: ignore[arg-type]
         )
     except KioskError as exc:
-        error = deps.error_text(request, exc)
+        error = page.error_text(exc)
     if not error:
-        return RedirectResponse(
-            f"/console/events/{event.code}/proposals/{proposal_id}", status_code=303
-        )
-    return _proposal_page(request, user, event, row, error=error)
+        return RedirectResponse(page.url(f"/proposals/{proposal_id}"), status_code=303)
+    return _proposal_page(page, row, error=error)

@@ -5,47 +5,37 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Form, Request
+from fastapi import Form
 from fastapi.responses import RedirectResponse, Response
 
-from kiosk.central.accounts import MANAGE, User
 from kiosk.central.theme_reviewers import possible_reviewers, set_theme_reviewer, theme_reviewers
 from kiosk.central.web import deps
 from kiosk.central.web.events import _themes
 from kiosk.domain.errors import KioskError
-from kiosk.storage.models import Event
 
 router = deps.console_router()
 
 
-def _page(request: Request, console: deps.Console, user: User, event: Event,
-          error: str = "") -> Response:  # fmt: skip
+def _page(page: deps.EventPage, error: str = "") -> Response:
     context = {
-        "event": event,
-        "themes": _themes(console, event.id),
-        "reviewers": theme_reviewers(console.store, event.code),
-        "people": possible_reviewers(console.store, event.code),
-        "error": error,
+        "themes": _themes(page.console, page.event.id),
+        "reviewers": theme_reviewers(page.store, page.event.code),
+        "people": possible_reviewers(page.store, page.event.code),
     }
-    status = 422 if error else 200
-    return deps.render(request, "reviewers.html", context, status_code=status, user=user)
+    return page.render("reviewers.html", context, error=error)
 
 
 @router.get("/events/{code}/reviewers")
-def reviewers_page(request: Request, code: str, console: deps.ConsoleDep,
-                   user: deps.UserDep) -> Response:  # fmt: skip
-    return _page(request, console, user, deps.event_for(console, user, code, MANAGE))
+def reviewers_page(page: deps.Managing) -> Response:
+    return _page(page)
 
 
 @router.post("/events/{code}/reviewers")
-def set_reviewer(
-    request: Request, code: str, console: deps.ConsoleDep, user: deps.UserDep,
-    theme: Annotated[str, Form(max_length=64)], username: Annotated[str, Form(max_length=64)] = "",
-) -> Response:  # fmt: skip
-    event = deps.event_for(console, user, code, MANAGE)
+def set_reviewer(page: deps.Managing, theme: Annotated[str, Form(max_length=64)],
+                 username: Annotated[str, Form(max_length=64)] = "") -> Response:  # fmt: skip
     try:
-        set_theme_reviewer(console.store, event.code, theme, username, by=user,
-                           address=deps.client_address(request))  # fmt: skip
+        set_theme_reviewer(page.store, page.event.code, theme, username, by=page.user,
+                           address=deps.client_address(page.request))  # fmt: skip
     except KioskError as exc:
-        return _page(request, console, user, event, deps.error_text(request, exc))
-    return RedirectResponse(f"/console/events/{event.code}/reviewers", status_code=303)
+        return _page(page, page.error_text(exc))
+    return RedirectResponse(page.url("/reviewers"), status_code=303)

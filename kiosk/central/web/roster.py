@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import base64
 import io
+from typing import Annotated
 
-from fastapi import Form, Request, UploadFile
+from fastapi import Form, Query, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from kiosk.central.accounts import MANAGE, VIEW, User, audit
+from kiosk.central.accounts import MANAGE
 from kiosk.central.organiser import (
     MAX_ROSTER_BYTES,
     RowResult,
@@ -18,61 +19,49 @@ from kiosk.central.organiser import (
     search_roster,
 )
 from kiosk.central.web import deps
-from kiosk.central.web.deps import Console, ConsoleDep, UserDep
+from kiosk.central.web.deps import EventPage
 from kiosk.domain.errors import KioskError, ValidationError
 from kiosk.i18n import N_
-from kiosk.storage.models import Event
 
 router = deps.console_router()
 PAGE = 50
 
 
 def _roster_page(
-    request: Request,
-    console: Console,
-    user: User,
-    event: Event,
+    page: EventPage,
     *,
     q: str = "",
-    page: int = 1,
+    number: int = 1,
     results: list[RowResult] | None = None,
     error: str = "",
 ) -> Response:
-    """The roster (a page of it, matching ``q``), with an upload's outcome if any;
-    ``error``: why the upload was refused (HTTP 422)."""
-    rows, total = search_roster(console.store, event.code, q, page=page, page_size=PAGE)
-    return deps.render(
-        request,
+    """The roster (page ``number`` of it, matching ``q``), with an upload's outcome if
+    any; ``error``: why the upload was refused (HTTP 422)."""
+    rows, total = search_roster(page.store, page.event.code, q, page=number, page_size=PAGE)
+    return page.render(
         "roster.html",
         {
-            "event": event,
             "rows": rows,
             "total": total,
             "q": q,
-            "page": max(1, page),
+            "page": max(1, number),
             "pages": max(1, -(-total // PAGE)),
             "results": results,
-            "error": error,
-            "can_manage": user.can(MANAGE, event.id),
+            "can_manage": page.can(MANAGE),
         },
-        status_code=422 if error else 200,
-        user=user,
+        error=error,
     )
 
 
 @router.get("/events/{code}/roster")
 def roster_page(
-    request: Request, code: str, console: ConsoleDep, user: UserDep, q: str = "", page: int = 1
+    page: deps.Viewing, q: str = "", number: Annotated[int, Query(alias="page")] = 1
 ) -> Response:
-    event = deps.event_for(console, user, code, VIEW)
-    return _roster_page(request, console, user, event, q=q[:100], page=page)
+    return _roster_page(page, q=q[:100], number=number)
 
 
 @router.post("/events/{code}/roster")
-async def upload_roster(
-    request: Request, code: str, console: ConsoleDep, user: UserDep, file: UploadFile
-) -> Response:
-    event = await run_in_threadpool(deps.event_for, console, user, code, MANAGE)
+async def upload_roster(page: deps.Managing, file: UploadFile) -> Response:
     results, error = None, ""
     try:
         data = await file.read(MAX_ROSTER_BYTES + 1)
@@ -83,42 +72,26 @@ async def upload_roster(
                 limit=MAX_ROSTER_BYTES // (1024 * 1024),
             )
         results = await run_in_threadpool(
-            import_roster, console.store, event.code, data, console.data_dir
+            import_roster, page.store, page.event.code, data, page.console.data_dir
         )
-        await run_in_threadpool(
-            lambda: audit(
-                console.store,
-                user,
-                "roster_import",
-                event_code=event.code,
-                target=(file.filename or "")[:200],
-                detail={
-                    "accepted": sum(r.accepted for r in results or []),
-                    "rejected": sum(not r.accepted for r in results or []),
-                },
-                address=deps.client_address(request),
-            )
-        )
+        detail = {
+            "accepted": sum(r.accepted for r in results),
+            "rejected": sum(not r.accepted for r in results),
+        }
+        target = (file.filename or "")[:200]
+        await run_in_threadpool(lambda: page.audit("roster_import", target=target, detail=detail))
     except KioskError as exc:
-        error = deps.error_text(request, exc)
-    return await run_in_threadpool(
-        lambda: _roster_page(request, console, user, event, results=results, error=error)
-    )
+        error = page.error_text(exc)
+    return await run_in_threadpool(lambda: _roster_page(page, results=results, error=error))
 
 
 @router.post("/events/{code}/roster/revoke")
 def revoke_attendee(
-    request: Request,
-    code: str,
-    console: ConsoleDep,
-    user: UserDep,
-    attendee: str = Form(max_length=300),
+    page: deps.Managing, attendee: Annotated[str, Form(max_length=300)]
 ) -> Response:
-    event = deps.event_for(console, user, code, MANAGE)
-    attendee_id = revoke(console.store, event.code, attendee)
-    audit(console.store, user, "attendee_revoke", event_code=event.code, target=attendee_id,
-          address=deps.client_address(request))  # fmt: skip
-    return RedirectResponse(f"/console/events/{event.code}/roster", status_code=303)
+    attendee_id = revoke(page.store, page.event.code, attendee)
+    page.audit("attendee_revoke", target=attendee_id)
+    return RedirectResponse(page.url("/roster"), status_code=303)
 
 
 def _qr_svg(token: str) -> str:
@@ -133,27 +106,20 @@ def _qr_svg(token: str) -> str:
 
 @router.get("/events/{code}/badges")
 def badge_sheet(
-    request: Request, code: str, console: ConsoleDep, user: UserDep, q: str = "",
-    attendee: str = "", reissued: str = "",
-) -> Response:  # fmt: skip
+    page: deps.Managing, q: str = "", attendee: str = "", reissued: str = ""
+) -> Response:
     """A printable A4 sheet of badges (the browser prints it or saves it as PDF, with the
     names shaped in their own direction); ``q`` narrows it to matching people,
     ``attendee`` to one person (a re-issued badge)."""
     from kiosk.services.badge_sheet import badge_cards
 
-    event = deps.event_for(console, user, code, MANAGE)
     ids = None
     if attendee:
         ids = [attendee[:36]]
     elif q:
-        rows, _total = search_roster(console.store, event.code, q[:100], page_size=400)
+        rows, _total = search_roster(page.store, page.event.code, q[:100], page_size=400)
         ids = [r.id for r in rows]
-    cards = badge_cards(console.store, ids, event_id=event.id)[:2000]
-    audit(console.store, user, "badge_sheet", event_code=event.code,
-          detail={"badges": len(cards)}, address=deps.client_address(request))  # fmt: skip
-    return deps.render(
-        request,
-        "badges.html",
-        {"event": event, "cards": [(c, _qr_svg(c.token)) for c in cards], "reissued": reissued},
-        user=user,
-    )
+    cards = badge_cards(page.store, ids, event_id=page.event.id)[:2000]
+    page.audit("badge_sheet", detail={"badges": len(cards)})
+    cards_qr = [(c, _qr_svg(c.token)) for c in cards]
+    return page.render("badges.html", {"cards": cards_qr, "reissued": reissued})
