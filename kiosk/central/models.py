@@ -270,6 +270,7 @@ class BundleImport(CentralBase):
     to_seq: Mapped[int] = mapped_column(Integer, default=0)
     new_entries: Mapped[int] = mapped_column(Integer, default=0)
     quarantined: Mapped[bool] = mapped_column(Boolean, default=False)
+    fault_seq: Mapped[int | None] = mapped_column(Integer)  # the entry at fault, if one
 
 
 class ThemeReviewer(CentralBase):

@@ -144,7 +144,7 @@ def test_a_c0001_database_gets_the_reviewer_table_and_keeps_its_rows(tmp_path: P
     store.close()
     store = open_central(url, backups_dir=tmp_path / "backups")
     try:
-        assert central_revision(store.engine) == "c0002"
+        assert central_revision(store.engine) == "c0003"
         assert "theme_reviewer" in inspect(store.engine).get_table_names()
         assert accounts.get_user(store, "kept").roles == {"*": "viewer"}
         assert list((tmp_path / "backups").iterdir())  # the copy taken before
