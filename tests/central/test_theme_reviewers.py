@@ -130,7 +130,8 @@ def test_the_reviewers_page_and_assigned_to_me(site) -> None:
 
 
 def test_a_c0001_database_gets_the_reviewer_table_and_keeps_its_rows(tmp_path: Path) -> None:
-    """Migration c0002 on a console database of before it: a copy first, rows kept."""
+    """Migration c0002 on a console database of before it (the reviewer table, the import
+    log's entry at fault): a copy first, rows kept."""
     from alembic import command
     from sqlalchemy import inspect
 
@@ -144,8 +145,11 @@ def test_a_c0001_database_gets_the_reviewer_table_and_keeps_its_rows(tmp_path: P
     store.close()
     store = open_central(url, backups_dir=tmp_path / "backups")
     try:
-        assert central_revision(store.engine) == "c0003"
+        assert central_revision(store.engine) == "c0002"
         assert "theme_reviewer" in inspect(store.engine).get_table_names()
+        assert "fault_seq" in {
+            c["name"] for c in inspect(store.engine).get_columns("bundle_import")
+        }
         assert accounts.get_user(store, "kept").roles == {"*": "viewer"}
         assert list((tmp_path / "backups").iterdir())  # the copy taken before
     finally:

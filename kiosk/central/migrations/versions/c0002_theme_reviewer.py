@@ -1,4 +1,6 @@
-"""central: the reviewer of each event theme (its proposals' assignee)
+"""central: the reviewer of each event theme (its proposals' assignee); the import log
+keeps the entry at fault of a refused bundle (its reason is shown from its code in the
+reader's language, kiosk.central.import_reasons)
 
 Revision ID: c0002
 Revises: c0001
@@ -25,7 +27,11 @@ def upgrade() -> None:
         sa.Column("set_at", sa.String(length=40), nullable=False),
         sa.PrimaryKeyConstraint("event_id", "theme_code"),
     )
+    with op.batch_alter_table("bundle_import") as batch:
+        batch.add_column(sa.Column("fault_seq", sa.Integer(), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("bundle_import") as batch:
+        batch.drop_column("fault_seq")
     op.drop_table("theme_reviewer")
