@@ -66,6 +66,12 @@ def add_account(
     generated = "" if password else one_time_password()
     add_user(store, username, password or generated, display_name=display_name, by=by,
              address=address)  # fmt: skip
+    if generated:
+        with store.uow() as uow:  # handed over once: its holder chooses their own
+            row = uow.session.scalar(select(ConsoleUser).where(ConsoleUser.username == username))
+            if row is not None:
+                row.password_change_required = True
+            uow.commit()
     if role:
         change_role(store, username, role, event_code, by=by, address=address)
     return generated or None
@@ -74,10 +80,21 @@ def add_account(
 def reset_password(
     store: Store, username: str, password: str = "", *, by: User | None, address: str = ""
 ) -> str | None:
-    """Set ``password``, or a one-time password when it is empty (returned)."""
+    """Set ``password``, or a one-time password when it is empty (returned; its holder
+    must choose their own at the next log-in)."""
     generated = "" if password else one_time_password()
-    set_password(store, username, password or generated, by=by, address=address)
+    set_password(store, username, password or generated, by=by, address=address,
+                 temporary=bool(generated))  # fmt: skip
     return generated or None
+
+
+def change_own_password(
+    store: Store, user: User, password: str, again: str, *, address: str = ""
+) -> None:
+    """The signed-in user chooses their password (after a one-time one, or any time)."""
+    if password != again:
+        raise ValidationError(N_("The two passwords differ."), code="password_mismatch")
+    set_password(store, user.username, password, by=user, address=address)
 
 
 def list_accounts(store: Store) -> list[Account]:

@@ -173,6 +173,8 @@ class ConsoleUser(CentralBase):
     totp_secret: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[dt.datetime]
     disabled_at: Mapped[dt.datetime | None]
+    # A one-time password was handed over: the next log-in must choose a new one.
+    password_change_required: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class ConsoleRole(CentralBase):

@@ -45,10 +45,10 @@ def register(sub: Any) -> None:
 
 
 def _password(args: argparse.Namespace) -> str:
+    """The password typed (or in the environment); empty with --generate-password (the
+    service then makes a one-time one)."""
     if getattr(args, "generate_password", False):
-        from kiosk.central.account_admin import one_time_password
-
-        return one_time_password()
+        return ""
     value = os.environ.get(ENV_PASSWORD)
     if value is not None:
         return value
@@ -61,37 +61,36 @@ def _password(args: argparse.Namespace) -> str:
     return first
 
 
-def _shown_once(args: argparse.Namespace, password: str) -> str:
-    """The generated password, printed this once (it is kept only as its hash)."""
-    if not getattr(args, "generate_password", False):
+def _shown_once(generated: str | None) -> str:
+    """A generated password, printed this once (it is kept only as its hash)."""
+    if not generated:
         return ""
-    return "\n" + _("One-time password (shown once): {password}").format(password=password)
+    return "\n" + _("One-time password (shown once): {password}").format(password=generated)
 
 
 def cmd_add(args: argparse.Namespace) -> int:
-    from kiosk.central.accounts import add_user
+    from kiosk.central.account_admin import add_account
+    from kiosk.central.accounts import get_user
 
     _folder, store = open_store(args)
-    password = _password(args)
-    user = add_user(
-        store, args.username, password, display_name=args.name, role=args.role,
-        event_code=args.event,
+    generated = add_account(
+        store, args.username, _password(args), display_name=args.name, role=args.role or "",
+        event_code=args.event or "", by=None,
     )  # fmt: skip
-    shown = _shown_once(args, password)
+    user, shown = get_user(store, args.username), _shown_once(generated)
     emit(args, {"id": user.id, "username": user.username, "roles": user.roles,
-                "password": password if shown else None},
+                "password": generated},
          _("User {username} added.").format(username=user.username) + shown)  # fmt: skip
     return 0
 
 
 def cmd_passwd(args: argparse.Namespace) -> int:
-    from kiosk.central.accounts import set_password
+    from kiosk.central.account_admin import reset_password
 
     _folder, store = open_store(args)
-    password = _password(args)
-    set_password(store, args.username, password)
-    shown = _shown_once(args, password)
-    emit(args, {"username": args.username, "password": password if shown else None},
+    generated = reset_password(store, args.username, _password(args), by=None)
+    shown = _shown_once(generated)
+    emit(args, {"username": args.username, "password": generated},
          _("Password changed.") + shown)  # fmt: skip
     return 0
 

@@ -162,6 +162,12 @@ def test_user_commands_disable_and_one_time_password(organiser) -> None:
                                    "--generate-password", "--json"))  # fmt: skip
     password = printed["password"]
     assert len(password) == 23
+    from kiosk.central.accounts import get_user
+    from kiosk.central.store import open_central
+
+    store = open_central(f"sqlite:///{organiser.folder / 'central.db'}")
+    assert get_user(store, "omar").must_change_password
+    store.close()
     text = organiser("user", "passwd", "omar", "--generate-password")
     assert "shown once" in text and password not in text
     organiser("user", "disable", "omar")
@@ -209,3 +215,37 @@ def test_the_roster_page_reissues_a_badge_and_prints_that_one(site) -> None:
     again = client.post(path, data={**form, "csrf_token": token})
     assert again.status_code == 422 and 'role="alert"' in again.text
     assert "re-issue" not in again.text.split('role="alert"')[1]
+
+
+def test_a_one_time_password_must_be_replaced_at_the_first_log_in(site) -> None:
+    from fastapi.testclient import TestClient
+
+    from kiosk.central.accounts import get_user
+    from tests.central.test_console_http import token_of
+
+    store, app = site
+    admin, token = logged_in(app, "admin")
+    r = admin.post("/console/accounts/add", data={"username": "samir", "csrf_token": token})
+    once = re.search(r'id="one-time-password">([^<]+)<', r.text).group(1)
+    assert get_user(store, "samir").must_change_password
+    samir = TestClient(app)
+    login = token_of(samir.get("/console/login").text)
+    form = {"username": "samir", "password": once, "csrf_token": login}
+    assert samir.post("/console/login", data=form, follow_redirects=False).status_code == 303
+    for path in ("/console/", "/console/events/SM-2026/proposals", "/console/audit"):
+        r = samir.get(path, follow_redirects=False)
+        assert (r.status_code, r.headers["location"]) == (303, "/console/password"), path
+    page = samir.get("/console/password")
+    assert page.status_code == 200 and 'id="choose-password"' in page.text
+    csrf = token_of(page.text)
+    mismatch = {"password": "my own password", "again": "my own passw0rd", "csrf_token": csrf}
+    assert samir.post("/console/password", data=mismatch).status_code == 422
+    assert samir.post("/console/password", data={**mismatch, "again": "my own password"},
+                      follow_redirects=False).status_code == 303  # fmt: skip
+    assert samir.get("/console/", follow_redirects=False).status_code == 200
+    assert not get_user(store, "samir").must_change_password
+    assert log_in(app, "samir", once) == 401 and log_in(app, "samir", "my own password") == 303
+    # A password the admin types is not a one-time one.
+    chosen = {"username": "samir", "password": "set by the admin", "csrf_token": token}
+    admin.post("/console/accounts/password", data=chosen)
+    assert not get_user(store, "samir").must_change_password

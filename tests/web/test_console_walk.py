@@ -105,7 +105,8 @@ def test_the_organiser_walk(console_server: ConsoleServer, browser: Any, tmp_pat
         page.fill("#add-account input[name=password]", password)
         page.select_option("#add-account select[name=role]", "viewer")
         page.click("#add-account button[type=submit]")
-    assert len(page.locator("#one-time-password").inner_text()) == 23
+    once = page.locator("#one-time-password").inner_text()
+    assert len(once) == 23
     assert page.locator("#account-viewer .tag").first.inner_text().startswith("lecteur")
     page.goto(f"{url}/console/")
 
@@ -329,6 +330,21 @@ def test_the_organiser_walk(console_server: ConsoleServer, browser: Any, tmp_pat
     )
     assert contacts.status == 403
     viewer_context.close()
+
+    # The helper's one-time password opens only the page where they choose their own.
+    helper_context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="ar")
+    helper = helper_context.new_page()
+    helper.goto(f"{url}/console/login")
+    helper.fill("input[name=username]", "helper")
+    helper.fill("input[name=password]", once)
+    helper.click("button[type=submit]")
+    helper.wait_for_url(f"{url}/console/password")
+    shoot(helper, "password", ("ar", "fr"), url, "/console/password")
+    helper.fill("#choose-password input[name=password]", "the helper's own password")
+    helper.fill("#choose-password input[name=again]", "the helper's own password")
+    helper.click("#choose-password button")
+    helper.wait_for_url(f"{url}/console/")
+    helper_context.close()
     shoot_login(browser, url)
     kiosk_a.close()
     kiosk_b.close()

@@ -17,7 +17,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
 from kiosk.central.store import upgrade_central
-from kiosk.central.web.deps import Console, Forbidden, LoginNeeded, render
+from kiosk.central.web.deps import Console, Forbidden, LoginNeeded, PasswordChangeNeeded, render
 from kiosk.config import assets_dir
 from kiosk.storage.store import Store
 
@@ -50,6 +50,7 @@ def mount_console(
         devices,
         events,
         exports,
+        password,
         proposals,
         public,
         reviewers,
@@ -75,11 +76,16 @@ def mount_console(
     app.include_router(accounts.router, prefix="/console")
     app.include_router(badges.router, prefix="/console")
     app.include_router(reviewers.router, prefix="/console")
+    app.include_router(password.router, prefix="/console")
     app.include_router(public.router)
 
     @app.exception_handler(LoginNeeded)
     def login_needed(request: Request, exc: LoginNeeded) -> Response:
         return RedirectResponse("/console/login", status_code=303)
+
+    @app.exception_handler(PasswordChangeNeeded)
+    def password_change_needed(request: Request, exc: PasswordChangeNeeded) -> Response:
+        return RedirectResponse("/console/password", status_code=303)
 
     @app.exception_handler(Forbidden)
     def forbidden(request: Request, exc: Forbidden) -> Response:

@@ -1,6 +1,7 @@
 """central: the reviewer of each event theme (its proposals' assignee); the import log
 keeps the entry at fault of a refused bundle (its reason is shown from its code in the
-reader's language, kiosk.central.import_reasons)
+reader's language, kiosk.central.import_reasons); an account given a one-time password
+must choose its own at its next log-in
 
 Revision ID: c0002
 Revises: c0001
@@ -29,9 +30,17 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("bundle_import") as batch:
         batch.add_column(sa.Column("fault_seq", sa.Integer(), nullable=True))
+    with op.batch_alter_table("console_user") as batch:
+        batch.add_column(
+            sa.Column(
+                "password_change_required", sa.Boolean(), nullable=False, server_default=sa.false()
+            )
+        )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("console_user") as batch:
+        batch.drop_column("password_change_required")
     with op.batch_alter_table("bundle_import") as batch:
         batch.drop_column("fault_seq")
     op.drop_table("theme_reviewer")
