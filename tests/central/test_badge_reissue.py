@@ -104,3 +104,29 @@ def test_a_reissue_that_cannot_be_done_says_why(organiser, capsys, ref: str, nee
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "Traceback" not in err
     assert len(organiser.tokens()) == 300  # nothing added
+
+
+def test_another_events_attendee_is_not_reissued_through_this_event(
+    organiser, capsys, sample_dir: Path
+) -> None:
+    """A hostile form or command naming a person of another event (by id or token) is
+    refused, and nothing of either event changes."""
+    from kiosk.central.organiser import roster_tokens
+    from kiosk.storage import Store
+
+    organiser("event", "create", "--code", "OTHER", "--name", "Other", "--region", "R",
+              "--venue", "V", "--starts", "2026-11-24T08:00",
+              "--ends", "2026-11-24T18:00")  # fmt: skip
+    organiser("roster", "import", "OTHER", str(sample_dir / "roster.csv"))
+    store = Store(f"sqlite:///{organiser.folder / 'central.db'}")
+    theirs = roster_tokens(store, "OTHER")[0].token
+    store.close()
+    for ref in (theirs, "INV-7-999999"):
+        base = ["--data-dir", str(organiser.folder), "roster", "reissue", "SM-2026", ref]
+        assert main([*base, "--json"]) == 2
+        assert json.loads(capsys.readouterr().out)["error"] == "unknown_attendee"
+    store = Store(f"sqlite:///{organiser.folder / 'central.db'}")
+    try:
+        assert len(roster_tokens(store, "OTHER")) == len(roster_tokens(store, "SM-2026")) == 300
+    finally:
+        store.close()
