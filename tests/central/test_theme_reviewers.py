@@ -127,6 +127,11 @@ def test_the_reviewers_page_and_assigned_to_me(site) -> None:
     assert listing.count("/console/events/SM-2026/proposals/") == 2
     assert all(i in listing for i in skills)
     assert mine.get("/console/events/SM-2026/proposals").text.count("/SM-2026/proposals/") == 5
+    # The filter goes to the export as the page's other filters do: those two rows only.
+    form = {"fmt": "csv", "what": "filtered", "csrf_token": token}
+    exported = client.post("/console/events/SM-2026/exports?assignee=mod2", data=form)
+    rows = exported.content.decode("utf-8-sig").strip().splitlines()[1:]
+    assert exported.status_code == 200 and sorted(r.split(",")[0] for r in rows) == sorted(skills)
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
