@@ -209,5 +209,8 @@ def _import_roster(uow: UnitOfWork, event_id: str, pack: EventPack, now: dt.date
         else:
             for key, value in values.items():
                 setattr(row, key, value)
+    # The changed rows first: an external id that moved to a new row (a re-issued
+    # badge) is free before that row is inserted.
+    uow.session.flush()
     if new_rows:
         uow.connection.execute(insert(Attendee), new_rows)
