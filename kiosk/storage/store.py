@@ -374,7 +374,7 @@ class UnitOfWork:
         settings named with it, in one statement (those that are set are returned).
 
         For write actions whose first read is their settings: one statement fewer
-        than :meth:`get_settings` and then the head. The head stays valid for the
+        than :meth:`settings` and then the head. The head stays valid for the
         whole transaction, which holds the write lock (BEGIN IMMEDIATE, FOR UPDATE).
         """
         if self.readonly:
