@@ -31,6 +31,7 @@ EXTRA_COMMAND_MODULES: tuple[str, ...] = (
     "kiosk.central.export_commands",
     "kiosk.central.user_commands",
     "kiosk.central.console_commands",
+    "kiosk.central.reviewer_commands",
 )
 
 
@@ -355,6 +356,7 @@ def build_parser() -> argparse.ArgumentParser:
     r = command(roster, "import", "import a roster CSV", cmd_roster_import, event=True)
     r.add_argument("file", metavar="FILE.csv")
     command(roster, "tokens", "badge tokens of every invitee", cmd_roster_tokens, event=True)
+    importlib.import_module("kiosk.central.badge_commands").register_roster(roster)
 
     p = command(sub, "pack", "write the signed event pack for the kiosks", cmd_pack, event=True)
     p.add_argument("--out", required=True, metavar="FILE.kpack")

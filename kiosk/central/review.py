@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from kiosk.central.accounts import User, record
-from kiosk.central.models import REVIEW_STATES, ProposalReview
+from kiosk.central.models import REVIEW_STATES, ProposalReview, ThemeReviewer
 from kiosk.central.organiser import find_event
 from kiosk.domain.errors import KioskError, ValidationError
 from kiosk.domain.search import search_key
@@ -61,6 +61,10 @@ def catch_up(store: Store, *, max_age: float = 0.0) -> int:
                 .where(ProposalReview.proposal_id.is_(None))
             )
         )
+        # Each theme's reviewer (kiosk.central.theme_reviewers) is a new proposal's assignee.
+        reviewers = {
+            (r.event_id, r.theme_code): r.username for r in s.scalars(select(ThemeReviewer))
+        }
         rows = [
             {
                 "proposal_id": p.id,
@@ -82,7 +86,7 @@ def catch_up(store: Store, *, max_age: float = 0.0) -> int:
                 "hidden_reason": "",
                 "personal_data": False,
                 "note": "",
-                "assignee": "",
+                "assignee": reviewers.get((p.event_id, p.theme_code), ""),
                 "answer": "",
             }
             for p, category in missing
@@ -116,6 +120,7 @@ class ProposalFilter:
     query: str = ""
     hidden: str = "visible"  # visible | hidden | all
     personal_data: bool = False
+    assignee: str = ""  # a console user name ("assigned to me")
 
     @classmethod
     def from_params(cls, params: Any, event: str | None = None) -> ProposalFilter:
@@ -141,6 +146,7 @@ class ProposalFilter:
             query=get("q", MAX_QUERY),
             hidden=hidden if hidden in ("visible", "hidden", "all") else "visible",
             personal_data=get("personal_data") in ("1", "on", "true"),
+            assignee=get("assignee", 64),
         )
 
     def params(self) -> dict[str, str]:
@@ -159,6 +165,7 @@ class ProposalFilter:
             "q": self.query,
             "hidden": self.hidden if self.hidden != "visible" else "",
             "personal_data": "1" if self.personal_data else "",
+            "assignee": self.assignee,
         }
         return {k: v for k, v in out.items() if v}
 
@@ -234,6 +241,7 @@ def _conditions(uow: Any, f: ProposalFilter, event_ids: set[str] | None) -> list
         (r.age_band, f.age_band),
         (r.device_id, f.device),
         (r.state, f.state),
+        (r.assignee, f.assignee),
     ):
         if value:
             where.append(column == value)

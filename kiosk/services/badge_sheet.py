@@ -10,7 +10,7 @@ from sqlalchemy import select
 from kiosk.domain.errors import NotSetUp
 from kiosk.i18n import N_, current_language
 from kiosk.services.context import current_event
-from kiosk.storage.models import Attendee, Event
+from kiosk.storage.models import Attendee, Event, RevokedAttendee
 from kiosk.storage.store import Store
 
 
@@ -38,8 +38,11 @@ def badge_cards(
         event = uow.session.get(Event, event_id) if event_id else current_event(uow)
         if event is None:
             raise NotSetUp(N_("No event with the code {event}."), code="unknown_event", event="-")
+        revoked = select(RevokedAttendee.attendee_id).where(RevokedAttendee.event_id == event.id)
         query = select(Attendee).where(
-            Attendee.event_id == event.id, Attendee.badge_token.is_not(None)
+            Attendee.event_id == event.id,
+            Attendee.badge_token.is_not(None),
+            Attendee.id.not_in(revoked),  # a lost, re-issued or revoked badge is not printed
         )
         if attendee_ids:
             query = query.where(Attendee.id.in_(attendee_ids))

@@ -27,6 +27,7 @@ from kiosk.services.proposals import submit_proposal
 from kiosk.services.status import kiosk_status
 from kiosk.storage import Store
 from kiosk.storage.models import Event
+from kiosk.storage.settings import EVENT_ID
 
 AR_NAME = "\u062c\u0644\u0633\u0629 \u0633\u0648\u0633 \u0645\u0627\u0633\u0629"
 FR_NAME = "S\u00e9ance Souss-Massa"
@@ -138,7 +139,7 @@ def test_a_pack_with_hostile_names_or_address_is_refused_whole(
             kiosk_from(organiser, data, settings, store)
         assert caught.value.code == "bad_pack"
         with store.uow(readonly=True) as uow:
-            assert uow.get_setting("event_id") is None  # nothing of it was stored
+            assert uow.setting(EVENT_ID) == ""  # nothing of it was stored
     finally:
         store.close()
 
