@@ -26,18 +26,17 @@ from nacl.signing import SigningKey
 from sqlalchemy import insert
 
 from bench._common import percentile, record
-from kiosk import badges, crypto
+from kiosk import badges
 from kiosk.clock import SYSTEM_CLOCK
 from kiosk.domain.search import search_key
 from kiosk.ids import new_id
 from kiosk.services.checkin import check_in, checkin_payload, door_keys
-from kiosk.services.pack_setup import WALKIN_KEY
 from kiosk.services.roster_search import search_attendees
 from kiosk.services.setup import init_demo
 from kiosk.storage import Store
 from kiosk.storage.canonical import canonical_json, chain_hash_text, document_text
 from kiosk.storage.models import Attendee, utc_text
-from kiosk.storage.store import EVENT_KEY
+from kiosk.storage.settings import EVENT_ID, ORGANISER_SIGN_PK, WALKIN_SIGNING_KEY
 
 FIRST = [
     "Salma",
@@ -75,9 +74,9 @@ def build_roster(store: Store, n: int, organiser: SigningKey) -> list[str]:
     rng = random.Random(1)
     tokens = []
     with store.uow() as uow:
-        event_id = uow.get_setting(EVENT_KEY)
-        uow.set_setting(crypto.ORGANISER_SIGN_PK, bytes(organiser.verify_key).hex())
-        uow.set_setting(WALKIN_KEY, bytes(SigningKey.generate()).hex())
+        event_id = uow.setting(EVENT_ID)
+        uow.save(ORGANISER_SIGN_PK, bytes(organiser.verify_key).hex())
+        uow.save(WALKIN_SIGNING_KEY, bytes(SigningKey.generate()).hex())
         now = store.clock.now()
         rows = []
         for i in range(n):

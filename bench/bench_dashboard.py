@@ -31,6 +31,7 @@ from kiosk.services.proposals import submit_proposal
 from kiosk.services.setup import init_demo
 from kiosk.storage import Store
 from kiosk.storage.models import Attendee, CheckIn
+from kiosk.storage.settings import EVENT_ID
 
 DAY = dt.datetime(2026, 11, 23, 8, 0, tzinfo=dt.UTC)
 
@@ -38,7 +39,7 @@ DAY = dt.datetime(2026, 11, 23, 8, 0, tzinfo=dt.UTC)
 def simulated_day(store: Store, attendees: int = 1000, proposals: int = 600) -> None:
     rng = random.Random(7)
     with store.uow() as uow:
-        event_id = uow.get_setting("event_id")
+        event_id = uow.setting(EVENT_ID)
         for i in range(attendees):
             person = Attendee(
                 id=new_id(),

@@ -31,6 +31,7 @@ from kiosk.services.enrol import enrolment_request, install_certificate
 from kiosk.services.pack_setup import setup_from_pack
 from kiosk.services.sync import export_bundle
 from kiosk.storage import Store
+from kiosk.storage import settings as local_settings
 from kiosk.storage.canonical import canonical_json, chain_hash, entry_document
 from kiosk.storage.models import Device, JournalEntry, Proposal
 
@@ -40,7 +41,7 @@ def fill_journal(store: Store, n: int) -> None:
     with store.uow() as uow:
         device = uow.session.get(Device, uow.device_id)
         assert device is not None
-        event_id = uow.get_setting("event_id")
+        event_id = uow.setting(local_settings.EVENT_ID)
         seq, prev = device.journal_seq, device.journal_hash
         # Stamped from now on, a millisecond apart, after the kiosk's own set-up entries
         # (a fixed 09:00 made every entry a clock jump backwards when run later in the

@@ -22,7 +22,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from nacl.signing import SigningKey
 
 from bench._common import SAMPLE_DIR, record
-from kiosk import badges, crypto
+from kiosk import badges
 from kiosk.config import load_settings
 from kiosk.domain.flow import AttendeeFlow
 from kiosk.domain.search import search_key
@@ -32,6 +32,7 @@ from kiosk.services.proposals import submit_proposal
 from kiosk.services.setup import init_demo
 from kiosk.storage import Store
 from kiosk.storage.models import Attendee
+from kiosk.storage.settings import EVENT_ID, ORGANISER_SIGN_PK
 
 
 def rss_mb() -> float:
@@ -60,8 +61,8 @@ def main() -> None:
         organiser = SigningKey.generate()
         tokens = []
         with store.uow() as uow:
-            event_id = uow.get_setting("event_id")
-            uow.set_setting(crypto.ORGANISER_SIGN_PK, bytes(organiser.verify_key).hex())
+            event_id = uow.setting(EVENT_ID)
+            uow.save(ORGANISER_SIGN_PK, bytes(organiser.verify_key).hex())
             for i in range(args.checkins):
                 person = Attendee(
                     id=new_id(),

@@ -12,9 +12,9 @@ import sys
 from collections.abc import Callable, Sequence
 
 from kiosk import __version__
-from kiosk.commands.common import add_common, emit_error
+from kiosk.cliparts import run_command
+from kiosk.commands.common import add_common
 from kiosk.config import private_files
-from kiosk.domain.errors import KioskError, os_error
 from kiosk.i18n import set_language
 
 # Each sub-command and the module that registers it (tests/test_cli_parser.py keeps
@@ -88,17 +88,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from kiosk.commands.run import run_ui
 
         handler = run_ui
-    try:
-        return handler(args)
-    except KioskError as exc:
-        emit_error(args, exc)
-        return 2
-    except OSError as exc:
-        # A missing file, a file where a folder should be, a read-only or full stick.
-        emit_error(args, os_error(exc))
-        return 2
-    except KeyboardInterrupt:
-        return 130
+    return run_command(handler, args)
 
 
 if __name__ == "__main__":  # pragma: no cover

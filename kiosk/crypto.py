@@ -17,9 +17,6 @@ from nacl.signing import SigningKey, VerifyKey
 from kiosk import atomic
 
 # LocalSetting keys under which a kiosk keeps what its event pack gave it.
-ORGANISER_SIGN_PK = "organiser_sign_pk"
-ORGANISER_SEAL_PK = "organiser_seal_pk"
-DEVICE_CERTIFICATE = "device_certificate"  # base64 of the organiser's certificate file
 DEVICE_KEY_FILE = "device_ed25519.key"
 
 

@@ -9,13 +9,14 @@ Envelope (JSON)::
      "signature": <Ed25519 signature of DOMAIN || payload bytes, hex>}
 
 The document holds in clear only what is not personal and gives no power to
-write: the event (code, name, times, themes, languages) and the organiser's
-public keys. Everything else a kiosk needs (the door's roster without contacts
-or badge tokens, the revoked attendees and the walk-in signing key) is in
-``sealed``: a PyNaCl ``SecretBox`` under a key derived from the pack passphrase
-by Argon2id (``nacl.pwhash.argon2id``). The organiser gives the passphrase to
-the staff apart from the stick; a kiosk set up with it works at once, before
-its device certificate arrives.
+write: the event (code, name and names per language, times, themes, languages,
+the public follow-up page's address) and the organiser's public keys. Everything
+else a kiosk needs (the door's roster without contacts or badge tokens, the
+revoked attendees and the walk-in signing key) is in ``sealed``: a PyNaCl
+``SecretBox`` under a key derived from the pack passphrase by Argon2id
+(``nacl.pwhash.argon2id``). The organiser gives the passphrase to the staff apart
+from the stick; a kiosk set up with it works at once, before its device
+certificate arrives.
 
 The reader checks size, shape, signature and (when the kiosk already trusts
 an organiser key) the signer, then opens the sealed part and checks every
@@ -38,7 +39,8 @@ from nacl.secret import SecretBox
 from nacl.signing import SigningKey
 
 from kiosk import crypto
-from kiosk.domain.errors import KioskError
+from kiosk.domain.errors import KioskError, ValidationError
+from kiosk.domain.event import clean_event_names, clean_followup_url
 from kiosk.domain.vocab import ATTENDEE_LIMITS
 from kiosk.i18n import N_
 from kiosk.storage.canonical import EnvelopeError, canonical_json, read_envelope
@@ -261,6 +263,16 @@ def _document(doc: Any, signer: bytes, passphrase: str | None) -> EventPack:
     _uuid(event.get("id"), "event.id")
     for key in ("code", "name"):
         _text(event, key)
+    # Both optional: a pack written before them has one name for every language and
+    # no follow-up page.
+    try:
+        event["names"] = clean_event_names(event.get("names", {}))
+    except ValidationError as exc:
+        raise _bad("invalid event names") from exc
+    try:
+        event["followup_url"] = clean_followup_url(event.get("followup_url", ""))
+    except ValidationError as exc:
+        raise _bad("invalid follow-up address") from exc
     languages = event.get("languages")
     if not (
         isinstance(languages, list)

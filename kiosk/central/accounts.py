@@ -61,6 +61,7 @@ class User:
     display_name: str
     has_totp: bool
     roles: dict[str, str]  # event id (or '*') -> role
+    must_change_password: bool = False  # logged in with a one-time password
 
     def can(self, capability: str, event_id: str | None = None) -> bool:
         """Whether this user holds ``capability`` in ``event_id`` (any event if None)."""
@@ -79,7 +80,8 @@ class User:
 
 
 def _user(row: ConsoleUser, roles: dict[str, str]) -> User:
-    return User(row.id, row.username, row.display_name, bool(row.totp_secret), roles)
+    return User(row.id, row.username, row.display_name, bool(row.totp_secret), roles,
+                bool(row.password_change_required))  # fmt: skip
 
 
 def _check_username(username: str) -> str:
@@ -166,14 +168,18 @@ def list_users(store: Store) -> list[User]:
 
 
 def set_password(
-    store: Store, username: str, password: str, *, by: User | None = None, address: str = ""
-) -> None:
+    store: Store, username: str, password: str, *, by: User | None = None, address: str = "",
+    temporary: bool = False,
+) -> None:  # fmt: skip
+    """A new password; ``temporary`` (a one-time password handed over): the next log-in
+    must choose another before any page opens."""
     _check_password(password)
     with store.uow() as uow:
         row = uow.session.scalar(select(ConsoleUser).where(ConsoleUser.username == username))
         if row is None:
             raise KioskError(N_("No user {username}."), code="unknown_user", username=username)
         row.password_hash = _hasher.hash(password)
+        row.password_change_required = temporary
         record(uow, store, by, "user_password", target=username, address=address)
         uow.commit()
 
@@ -220,14 +226,17 @@ def set_role(
         uow.commit()
 
 
-def set_totp(store: Store, username: str, secret: str | None) -> None:
+def set_totp(
+    store: Store, username: str, secret: str | None, *, by: User | None = None, address: str = ""
+) -> None:
     """Turn on a TOTP second factor (a base32 secret from :func:`new_totp_secret`) or off."""
     with store.uow() as uow:
         row = uow.session.scalar(select(ConsoleUser).where(ConsoleUser.username == username))
         if row is None:
             raise KioskError(N_("No user {username}."), code="unknown_user", username=username)
         row.totp_secret = secret
-        record(uow, store, None, "user_totp", target=username, detail={"on": bool(secret)})
+        record(uow, store, by, "user_totp", target=username, detail={"on": bool(secret)},
+               address=address)  # fmt: skip
         uow.commit()
 
 

@@ -20,8 +20,9 @@ from kiosk.central.cli_common import (
     event_fields,
     open_store,
 )
+from kiosk.cliparts import run_command
 from kiosk.config import private_files
-from kiosk.domain.errors import KioskError, ValidationError, os_error
+from kiosk.domain.errors import KioskError, ValidationError
 from kiosk.i18n import N_, _, ngettext, set_language
 
 # Sub-command groups added by other modules (each exposes register(sub)).
@@ -30,6 +31,7 @@ EXTRA_COMMAND_MODULES: tuple[str, ...] = (
     "kiosk.central.export_commands",
     "kiosk.central.user_commands",
     "kiosk.central.console_commands",
+    "kiosk.central.reviewer_commands",
 )
 
 
@@ -354,6 +356,7 @@ def build_parser() -> argparse.ArgumentParser:
     r = command(roster, "import", "import a roster CSV", cmd_roster_import, event=True)
     r.add_argument("file", metavar="FILE.csv")
     command(roster, "tokens", "badge tokens of every invitee", cmd_roster_tokens, event=True)
+    importlib.import_module("kiosk.central.badge_commands").register_roster(roster)
 
     p = command(sub, "pack", "write the signed event pack for the kiosks", cmd_pack, event=True)
     p.add_argument("--out", required=True, metavar="FILE.kpack")
@@ -401,18 +404,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     private_files()
     args = build_parser().parse_args(argv)
     set_language(args.ui_language)
-    try:
-        code: int = args.handler(args)
-        return code
-    except KioskError as exc:
-        if getattr(args, "json", False):
-            print(json.dumps({"error": exc.code, "message": exc.message()}, ensure_ascii=False))
-        else:
-            print(exc.message(), file=sys.stderr)
-        return 2
-    except OSError as exc:
-        print(os_error(exc).message(), file=sys.stderr)
-        return 2
+    return run_command(args.handler, args)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -16,7 +16,7 @@ from kiosk.cliparts import Handler, subcommand
 from kiosk.cliparts import emit as emit  # the commands print through this module
 from kiosk.config import make_private
 from kiosk.domain.errors import ValidationError
-from kiosk.i18n import N_
+from kiosk.i18n import LANGUAGES, N_
 
 if TYPE_CHECKING:
     from kiosk.central.organiser import EventFields
@@ -89,18 +89,35 @@ def command(
 
 
 def add_event_fields(parser: argparse.ArgumentParser) -> None:
-    """The options saying what an event is (``event create`` and ``event update``)."""
-    for name in ("--name", "--region", "--venue", "--starts", "--ends"):
+    """The options saying what an event is (``event create`` and ``event update``): its
+    name in each language (``--name``: the one shown where a language has none; it
+    follows the first language's when not given) and its public follow-up page."""
+    for name in ("--region", "--venue", "--starts", "--ends"):
         parser.add_argument(name, required=True)
     parser.add_argument("--languages", default="ar,fr,zgh,en")
+    parser.add_argument("--name", default="", help="the name shown where a language has none")
+    for lang in LANGUAGES:
+        parser.add_argument(
+            f"--name-{lang}", dest=f"name_{lang}", metavar="NAME", help=f"the name in {lang}"
+        )
+    parser.add_argument(
+        "--followup-url",
+        metavar="URL",
+        help="the public follow-up page, e.g. https://consultation.gov.ma: the receipts' "
+        "QR codes then open URL/r/CODE",
+    )
 
 
 def event_fields(args: argparse.Namespace) -> EventFields:
     """What :func:`add_event_fields` read, for the organiser's services."""
     from kiosk.central.organiser import EventFields
 
+    given = {lang: getattr(args, f"name_{lang}") for lang in LANGUAGES}
     return EventFields(
         name=args.name,
+        # A language left out is not changed (on update); "" removes its name.
+        names={lang: name for lang, name in given.items() if name is not None},
+        followup_url=args.followup_url,
         region=args.region,
         venue=args.venue,
         starts=parse_time(args.starts),

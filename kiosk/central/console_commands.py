@@ -32,7 +32,7 @@ def register(sub: Any) -> None:
         psub, "list", "proposals matching filters (as the console's page)", cmd_list, event=True
     )
     for name in ("theme", "language", "province", "category", "age_band", "date_from",
-                 "date_to", "device", "state", "q"):  # fmt: skip
+                 "date_to", "device", "state", "q", "assignee"):  # fmt: skip
         lst.add_argument(f"--{name.replace('_', '-')}", dest=name, default="")
     lst.add_argument("--hidden", choices=("visible", "hidden", "all"), default="visible")
     lst.add_argument("--page", type=int, default=1)

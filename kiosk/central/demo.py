@@ -21,13 +21,14 @@ from kiosk.i18n import LANGUAGES
 from kiosk.services.setup import (
     DEMO_EVENT_CODE,
     DEMO_EVENT_NAME,
-    DEMO_KEY,
     DEMO_REGION,
     DEMO_VENUE,
     demo_event_hours,
+    demo_event_names,
 )
 from kiosk.storage import Store
 from kiosk.storage.models import Event
+from kiosk.storage.settings import DEMO
 
 DEMO_ROSTER = "demo_roster.csv"
 
@@ -45,6 +46,7 @@ def ensure_demo_event(
         store,
         code=DEMO_EVENT_CODE,
         name=DEMO_EVENT_NAME,
+        names=demo_event_names(),
         region=DEMO_REGION,
         venue=DEMO_VENUE,
         starts=starts,
@@ -89,7 +91,7 @@ def set_up_demo_kiosk(
         central.close()
     install_certificate(store, approval.certificate)
     with store.uow() as uow:
-        uow.set_setting(DEMO_KEY, "1")
+        uow.save(DEMO, True)
         uow.commit()
 
 

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ def _words(text: str) -> list[str]:
 def register(sub: Any) -> None:
     from kiosk.central.decidim import CSV_SEPARATORS, DEFAULT_CSV_SEPARATOR
     from kiosk.central.exports import FORMATS
+    from kiosk.central.models import REVIEW_STATES
 
     p = command(
         sub,
@@ -48,6 +50,17 @@ def register(sub: Any) -> None:
         "--search", default="", metavar="TEXT", help="every word in title or body (Arabic folded)"
     )
     f.add_argument("--include-training", action="store_true")
+    f.add_argument(
+        "--review-state",
+        choices=REVIEW_STATES,
+        help="only proposals in this review state (as the proposals page filters)",
+    )
+    f.add_argument(
+        "--hidden",
+        choices=("visible", "hidden", "all"),
+        default="all",
+        help="moderated proposals: visible only, hidden only, or all (default %(default)s)",
+    )
     p.add_argument(
         "--with-contacts",
         action="store_true",
@@ -80,9 +93,15 @@ def register(sub: Any) -> None:
 def cmd_export(args: argparse.Namespace) -> int:
     from kiosk.central import decidim
     from kiosk.central.exports import ExportFilter, export
+    from kiosk.central.review import ProposalFilter, filtered_ids
 
     if bool(args.event) == bool(args.all_events):
         raise KioskError(N_("Give an event code or --all-events."), code="usage")
+    # The review state and moderation are the console's criteria: the proposals page's
+    # own filter object picks the proposals they leave, as the page's export does.
+    review = ProposalFilter(
+        event=args.event or "", state=args.review_state or "", hidden=args.hidden
+    )
     flt = ExportFilter(
         event=None if args.all_events else args.event,
         themes=tuple(args.theme),
@@ -97,6 +116,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         include_training=args.include_training,
     )
     folder, store = open_store(args)
+    if review.state or review.hidden != "all":
+        flt = dataclasses.replace(flt, proposal_ids=frozenset(filtered_ids(store, review)))
     platform = None
     if args.format.startswith("decidim"):
         if args.decidim_map:

@@ -33,7 +33,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from kiosk.central.devices import bundle_authoriser, register_from_certificate
 from kiosk.central.models import CentralDevice, ImportedEntry, ProposalReview
-from kiosk.central.review import proposal_key, review_row
+from kiosk.central.review import proposal_key, review_row, theme_reviewers
 from kiosk.domain.errors import StorageBusy, StorageError, StorageFull
 from kiosk.i18n import N_
 from kiosk.storage.models import (
@@ -325,12 +325,14 @@ def _apply_all(
             category = {
                 a: c for a, c in _rows_by_id(uow, (Attendee.id, Attendee.category), named).values()
             }
+            reviewers = theme_reviewers(uow, event_id)
             uow.run_many(
                 _INSERT_REVIEW,
                 [
                     review_row(
                         r,
                         category.get(r["attendee_id"]) if r["attendee_id"] else None,
+                        reviewers,
                         keys.get(r["id"]),
                     )
                     for r in rows

@@ -49,12 +49,15 @@ ACTIONS = {
     "user_add": N_("account added"),
     "user_password": N_("password changed"),
     "user_totp": N_("second factor changed"),
+    "user_disable": N_("account disabled"),
+    "user_enable": N_("account enabled again"),
     "role_change": N_("role changed"),
     "event_create": N_("event created"),
     "event_edit": N_("event changed"),
     "pack_download": N_("pack downloaded"),
     "roster_import": N_("roster imported"),
     "attendee_revoke": N_("attendee revoked"),
+    "badge_reissue": N_("badge re-issued"),
     "badge_sheet": N_("badge sheet printed"),
     "device_approve": N_("kiosk approved"),
     "device_revoke": N_("kiosk revoked"),
@@ -68,6 +71,7 @@ ACTIONS = {
     "flag_personal_data": N_("personal data flag"),
     "note": N_("private note"),
     "assign": N_("assignee changed"),
+    "theme_reviewer": N_("theme reviewer set"),
     "answer": N_("answer written"),
     "answer_publish": N_("answer published"),
     "answer_unpublish": N_("answer withdrawn"),
@@ -169,6 +173,8 @@ class ConsoleUser(CentralBase):
     totp_secret: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[dt.datetime]
     disabled_at: Mapped[dt.datetime | None]
+    # A one-time password was handed over: the next log-in must choose a new one.
+    password_change_required: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class ConsoleRole(CentralBase):
@@ -266,3 +272,16 @@ class BundleImport(CentralBase):
     to_seq: Mapped[int] = mapped_column(Integer, default=0)
     new_entries: Mapped[int] = mapped_column(Integer, default=0)
     quarantined: Mapped[bool] = mapped_column(Boolean, default=False)
+    fault_seq: Mapped[int | None] = mapped_column(Integer)  # the entry at fault, if one
+
+
+class ThemeReviewer(CentralBase):
+    """The console user who reviews an event theme's proposals: new ones get them as
+    assignee, and so did the unassigned ones when it was set."""
+
+    __tablename__ = "theme_reviewer"
+
+    event_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    theme_code: Mapped[str] = mapped_column(String(64), primary_key=True)
+    username: Mapped[str] = mapped_column(String(64))
+    set_at: Mapped[dt.datetime]

@@ -9,7 +9,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypedDict, Unpack
+from typing import Any, NotRequired, TypedDict, Unpack
 
 from nacl.signing import SigningKey
 from sqlalchemy import select
@@ -18,6 +18,7 @@ from kiosk import badges
 from kiosk.central.keys import load_sealing_key, load_signing_key
 from kiosk.central.models import EventSecret
 from kiosk.domain.errors import KioskError, ValidationError
+from kiosk.domain.event import EVENT_NAME_MAX, clean_event_names, clean_followup_url
 from kiosk.domain.search import search_key
 from kiosk.domain.text import checked_field, describe_char, find_control_character
 from kiosk.domain.vocab import ATTENDEE_LIMITS, CATEGORIES
@@ -85,12 +86,30 @@ class EventFields(TypedDict):
     starts: dt.datetime
     ends: dt.datetime
     languages: list[str]
+    # Its name per language: the languages given are set ("" removes one), the others
+    # stay. The public follow-up page's address: None leaves it as it is.
+    names: NotRequired[dict[str, str]]
+    followup_url: NotRequired[str | None]
+
+
+def _main_name(name: str, names: dict[str, str], languages: list[str]) -> str:
+    """The event's one name, shown where a language has none of its own: the one given,
+    else its name in the first of its languages (then of all four) that has one."""
+    given = _clean_title(name, EVENT_NAME_MAX)
+    return given or next((names[lang] for lang in (*languages, *LANGUAGES) if names.get(lang)), "")
 
 
 def _set_fields(event: Event, fields: EventFields) -> None:
     """Check ``fields`` (languages, times, no control characters) and set them."""
     _check_event(fields["languages"], fields["starts"], fields["ends"])
-    event.name = _clean_title(fields["name"], 300) or event.name or ""
+    if "names" in fields:
+        event.names = clean_event_names({**(event.names or {}), **fields["names"]})
+    followup_url = fields.get("followup_url")
+    if followup_url is not None:
+        event.followup_url = clean_followup_url(followup_url)
+    event.name = _main_name(fields["name"], event.names or {}, fields["languages"]) or event.name
+    if not event.name:
+        raise ValidationError(N_("The event needs a name."), code="no_event_name")
     event.region = _clean_title(fields["region"], 200)
     event.venue = _clean_title(fields["venue"], 200)
     event.starts_at, event.ends_at = fields["starts"], fields["ends"]
@@ -98,7 +117,7 @@ def _set_fields(event: Event, fields: EventFields) -> None:
 
 
 def create_event(store: Store, *, code: str, **fields: Unpack[EventFields]) -> str:
-    event = Event(id=new_id(), code=code, created_at=store.clock.now())
+    event = Event(id=new_id(), code=code, created_at=store.clock.now(), names={})
     _set_fields(event, fields)
     with store.uow() as uow:
         if uow.session.scalar(select(Event).where(Event.code == code)) is not None:
@@ -402,7 +421,11 @@ def build_pack(store: Store, event_code: str, data_dir: Path) -> BuiltPack:
         document = {
             "pack_id": new_id(),
             "issued_at": store.clock.now().isoformat(),
-            "event": {k: v for k, v in shared.items() if k != "themes"},
+            "event": {
+                **{k: v for k, v in shared.items() if k != "themes"},
+                "names": dict(event.names or {}),
+                "followup_url": event.followup_url or "",
+            },
             "themes": shared["themes"],
             "keys": {
                 "organiser_sign_pk": bytes(organiser.verify_key).hex(),

@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from kiosk.central.accounts import User, record
-from kiosk.central.models import REVIEW_STATES, ProposalReview
+from kiosk.central.models import REVIEW_STATES, ProposalReview, ThemeReviewer
 from kiosk.central.organiser import find_event
 from kiosk.domain.errors import KioskError, ValidationError
 from kiosk.domain.search import search_key
@@ -62,12 +62,25 @@ _REVIEWED = (
 )
 
 
+def theme_reviewers(uow: Any, event_id: str | None = None) -> dict[tuple[str, str], str]:
+    """Each theme's reviewer (kiosk.central.theme_reviewers), a new proposal's assignee:
+    by (event id, theme code), of one event or all."""
+    query = select(ThemeReviewer)
+    if event_id is not None:
+        query = query.where(ThemeReviewer.event_id == event_id)
+    return {(r.event_id, r.theme_code): r.username for r in uow.session.scalars(query)}
+
+
 def review_row(
-    p: Mapping[str, Any], category: str | None, key: str | None = None
+    p: Mapping[str, Any],
+    category: str | None,
+    reviewers: Mapping[tuple[str, str], str],
+    key: str | None = None,
 ) -> dict[str, Any]:
     """The review row of a merged proposal ``p`` (its columns by name): state received,
-    its search key (``key`` if already folded). ``category`` is the roster's (None when
-    the author was anonymous: then the profile they chose, as the exports filter it)."""
+    its theme's reviewer as assignee, its search key (``key`` if already folded).
+    ``category`` is the roster's (None when the author was anonymous: then the profile
+    they chose, as the exports filter it)."""
     return {
         "proposal_id": p["id"],
         "event_id": p["event_id"],
@@ -86,7 +99,7 @@ def review_row(
         "hidden_reason": "",
         "personal_data": False,
         "note": "",
-        "assignee": "",
+        "assignee": reviewers.get((p["event_id"], p["theme_code"]), ""),
         "answer": "",
         "answer_published_at": None,
         "updated_at": None,
@@ -130,8 +143,9 @@ def _catch_up(store: Store) -> int:
         ).one()
         if (have or 0) >= (total or 0):
             return 0
+        reviewers = theme_reviewers(uow)
         rows = [
-            review_row(dict(row._mapping), row.category)
+            review_row(dict(row._mapping), row.category, reviewers)
             for row in s.execute(
                 select(*_REVIEWED, Attendee.category)
                 .outerjoin(ProposalReview, ProposalReview.proposal_id == Proposal.id)
@@ -168,6 +182,7 @@ class ProposalFilter:
     query: str = ""
     hidden: str = "visible"  # visible | hidden | all
     personal_data: bool = False
+    assignee: str = ""  # a console user name ("assigned to me")
 
     @classmethod
     def from_params(cls, params: Any, event: str | None = None) -> ProposalFilter:
@@ -193,6 +208,7 @@ class ProposalFilter:
             query=get("q", MAX_QUERY),
             hidden=hidden if hidden in ("visible", "hidden", "all") else "visible",
             personal_data=get("personal_data") in ("1", "on", "true"),
+            assignee=get("assignee", 64),
         )
 
     def params(self) -> dict[str, str]:
@@ -211,6 +227,7 @@ class ProposalFilter:
             "q": self.query,
             "hidden": self.hidden if self.hidden != "visible" else "",
             "personal_data": "1" if self.personal_data else "",
+            "assignee": self.assignee,
         }
         return {k: v for k, v in out.items() if v}
 
@@ -286,6 +303,7 @@ def _conditions(uow: Any, f: ProposalFilter, event_ids: set[str] | None) -> list
         (r.age_band, f.age_band),
         (r.device_id, f.device),
         (r.state, f.state),
+        (r.assignee, f.assignee),
     ):
         if value:
             where.append(column == value)

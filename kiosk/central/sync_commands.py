@@ -56,10 +56,15 @@ def cmd_import(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps([r.__dict__ for r in results], ensure_ascii=False))
     else:
+        from kiosk.central.import_reasons import reason_text
+        from kiosk.central.models import LABELS
+        from kiosk.i18n import current_language
+
+        lang = current_language()
         for r in results:
-            line = f"{r.outcome}: {r.file}"
+            line = f"{_(LABELS.get(r.outcome, r.outcome))}: {r.file}"
             if r.reason:
-                line += f" ({r.reason} [{r.code}])"
+                line += f" ({reason_text(r.code, r.reason, lang, r.seq)} [{r.code}])"
             if r.gaps:
                 line += " " + _("gaps: {gaps}").format(
                     gaps=", ".join(f"{a}-{b}" for a, b in r.gaps)

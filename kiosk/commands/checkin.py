@@ -84,13 +84,13 @@ def register(sub: Any) -> None:
 def lock_with_staff_pin(settings: Any, store: Any, pin: str) -> None:
     """Wrap the data's key under the staff PIN and seal a copy to the organiser's key
     of the pack (:mod:`kiosk.storage.atrest`)."""
-    from kiosk import crypto
     from kiosk.storage import atrest
+    from kiosk.storage.settings import ORGANISER_SEAL_PK
 
     key = atrest.key_for(settings.data_dir)
     if key is None:  # pragma: no cover - open_store unlocked it
         return
-    seal_pk = store.get_setting(crypto.ORGANISER_SEAL_PK)
+    seal_pk = store.setting(ORGANISER_SEAL_PK) or None
     atrest.write_key_file(
         atrest.key_path(settings.keys_dir),
         key,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from typing import TYPE_CHECKING, Any
@@ -11,8 +10,8 @@ from typing import TYPE_CHECKING, Any
 from kiosk import bootstrap
 from kiosk.cliparts import Handler, subcommand
 from kiosk.cliparts import emit as emit  # the commands print through this module
+from kiosk.cliparts import emit_error as emit_error
 from kiosk.config import Settings
-from kiosk.domain.errors import KioskError
 
 if TYPE_CHECKING:
     from kiosk.storage import Store
@@ -86,16 +85,3 @@ def unlock_data(settings: Settings, args: argparse.Namespace) -> bytes:
     from kiosk.services.pin import pin_matches
 
     return bootstrap.unlock_data(settings, lambda: staff_pin(args), pin_check=pin_matches)
-
-
-def emit_error(args: argparse.Namespace, error: KioskError, **extra: Any) -> None:
-    if getattr(args, "json", False):
-        print(
-            json.dumps(
-                {"error": error.code, "message": error.message(), **extra}, ensure_ascii=False
-            ),
-            flush=True,
-        )
-    else:
-        prefix = "".join(f"{k} {v}: " for k, v in extra.items())
-        print(f"{prefix}{error.message()}", file=sys.stderr, flush=True)

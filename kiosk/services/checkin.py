@@ -15,7 +15,6 @@ from kiosk.domain.errors import KioskError, NotSetUp
 from kiosk.i18n import N_
 from kiosk.ids import new_id
 from kiosk.services.context import NO_EVENT
-from kiosk.services.pack_setup import STATION_KEY, WALKIN_KEY
 from kiosk.storage.models import (
     Attendee,
     CheckIn,
@@ -24,7 +23,15 @@ from kiosk.storage.models import (
     utc_text,
 )
 from kiosk.storage.prepared import Prepared
-from kiosk.storage.store import EVENT_KEY, Store, UnitOfWork
+from kiosk.storage.settings import (
+    EVENT_ID,
+    ORGANISER_SIGN_PK,
+    STATION_NAME,
+    TRAINING,
+    WALKIN_SIGNING_KEY,
+    Values,
+)
+from kiosk.storage.store import Store, UnitOfWork
 from kiosk.sync import records
 
 ACCEPTED = "accepted"
@@ -69,35 +76,32 @@ class _Keys:
     station: str
 
 
-DOOR_SETTINGS = (EVENT_KEY, crypto.ORGANISER_SIGN_PK, WALKIN_KEY, STATION_KEY)
+DOOR_SETTINGS = (EVENT_ID, ORGANISER_SIGN_PK, WALKIN_SIGNING_KEY, STATION_NAME)
 
 
 def door_keys(uow: UnitOfWork) -> _Keys:
-    return _keys_from(uow, uow.get_settings(*DOOR_SETTINGS))
+    return _keys_from(uow, uow.settings(*DOOR_SETTINGS))
 
 
-def _keys_from(uow: UnitOfWork, settings: dict[str, str]) -> _Keys:
+def _keys_from(uow: UnitOfWork, local: Values) -> _Keys:
     """The door's keys from its local settings, made once per store and settings."""
-    settings = {key: settings[key] for key in DOOR_SETTINGS if key in settings}
-    cache_key = "keys:" + "|".join(f"{k}={v}" for k, v in sorted(settings.items()))
+    cache_key = "keys:" + "|".join(f"{s.key}={local[s]}" for s in DOOR_SETTINGS)
     cached = uow.store.cache.get(cache_key)
     if isinstance(cached, _Keys):
         return cached
-    event_id = settings.get(EVENT_KEY)
+    event_id = local[EVENT_ID]
     if not event_id:
         raise NotSetUp(NO_EVENT)
     verify: dict[int, dict[bytes, bytes]] = {badges.KIND_INVITEE: {}, badges.KIND_WALK_IN: {}}
     walkin = None
-    if crypto.ORGANISER_SIGN_PK in settings:
-        pk = bytes.fromhex(settings[crypto.ORGANISER_SIGN_PK])
+    if local[ORGANISER_SIGN_PK]:
+        pk = bytes.fromhex(local[ORGANISER_SIGN_PK])
         verify[badges.KIND_INVITEE][crypto.key_id(pk)] = pk
-    if WALKIN_KEY in settings:
-        walkin = SigningKey(bytes.fromhex(settings[WALKIN_KEY]))
+    if local[WALKIN_SIGNING_KEY]:
+        walkin = SigningKey(bytes.fromhex(local[WALKIN_SIGNING_KEY]))
         wpk = bytes(walkin.verify_key)
         verify[badges.KIND_WALK_IN][crypto.key_id(wpk)] = wpk
-    keys = _Keys(
-        event_id, badges.event_tag(event_id), verify, walkin, settings.get(STATION_KEY, "")
-    )
+    keys = _Keys(event_id, badges.event_tag(event_id), verify, walkin, local[STATION_NAME])
     uow.store.cache[cache_key] = keys
     return keys
 
@@ -233,12 +237,10 @@ def check_in(store: Store, scanned: str, method: str = "scan") -> CheckInResult:
     statements on a lean unit of work, the settings read with the journal head,
     the person, their revocation and first check-in in one look-up.
     """
-    from kiosk.services.proposals import TRAINING_KEY
-
     with store.uow(lean=True) as uow:
-        local = uow.read_head(*DOOR_SETTINGS, TRAINING_KEY)
+        local = uow.read_head(*DOOR_SETTINGS, TRAINING)
         keys = _keys_from(uow, local)
-        training = local.get(TRAINING_KEY) == "1"
+        training = local[TRAINING]
         try:
             token = badges.decode_scanned(scanned)
             badge = badges.parse_token(token)
@@ -328,14 +330,12 @@ def identify_badge(store: Store, scanned: str) -> AttendeeInfo | None:
 def check_in_attendee(store: Store, attendee_id: str) -> CheckInResult:
     """Check-in from a name search (method ``search``): staff found the person on
     the roster, so no token is needed (kiosks hold none for invitees)."""
-    from kiosk.services.proposals import TRAINING_KEY
-
     with store.uow() as uow:
         keys = door_keys(uow)
         attendee = uow.session.get(Attendee, attendee_id)
         if attendee is None or attendee.event_id != keys.event_id:
             raise KioskError(N_("This person is not on this kiosk's roster."), code="no_badge")
-        training = uow.get_setting(TRAINING_KEY) == "1"
+        training = uow.setting(TRAINING)
         if uow.session.get(RevokedAttendee, (keys.event_id, attendee.id)) is not None:
             outcome = "revoked"
         elif _first_accepted(uow, attendee.id) is not None:

@@ -17,7 +17,8 @@ from kiosk.domain.event import EventInfo, ThemeInfo
 from kiosk.i18n import N_
 from kiosk.storage.models import Event, Theme
 from kiosk.storage.prepared import Prepared
-from kiosk.storage.store import EVENT_KEY, UnitOfWork
+from kiosk.storage.settings import EVENT_ID
+from kiosk.storage.store import UnitOfWork
 
 NO_EVENT = N_(
     "This kiosk has no event yet. Set it up with an event pack "
@@ -26,7 +27,7 @@ NO_EVENT = N_(
 
 
 def current_event(uow: UnitOfWork) -> Event:
-    event_id = uow.get_setting(EVENT_KEY)
+    event_id = uow.setting(EVENT_ID)
     event = uow.session.get(Event, event_id) if event_id else None
     if event is None:
         raise NotSetUp(NO_EVENT)
@@ -35,7 +36,7 @@ def current_event(uow: UnitOfWork) -> Event:
 
 def event_info(uow: UnitOfWork, event_id: str | None = None) -> EventInfo:
     """The current event and its themes, cached per store by event id."""
-    event_id = event_id or uow.get_setting(EVENT_KEY)
+    event_id = event_id or uow.setting(EVENT_ID)
     cached = uow.store.cache.get(f"event:{event_id}") if event_id else None
     if isinstance(cached, EventInfo):
         return cached
@@ -46,9 +47,16 @@ def event_info(uow: UnitOfWork, event_id: str | None = None) -> EventInfo:
 
 # Prepared, so that event_info also works in a lean unit of work (a submit).
 _READ_EVENT = Prepared(
-    select(Event.id, Event.code, Event.name, Event.region, Event.venue, Event.languages).where(
-        Event.id == bindparam("event_id")
-    )
+    select(
+        Event.id,
+        Event.code,
+        Event.name,
+        Event.region,
+        Event.venue,
+        Event.languages,
+        Event.names,
+        Event.followup_url,
+    ).where(Event.id == bindparam("event_id"))
 )
 _READ_THEMES = Prepared(
     select(Theme.code, Theme.icon, Theme.names, Theme.descriptions)
@@ -79,6 +87,8 @@ def _load_event_info(uow: UnitOfWork, event_id: str | None) -> EventInfo:
             ThemeInfo(code, icon, _json_value(names), _json_value(descriptions))
             for code, icon, names, descriptions in themes
         ),
+        names=_json_value(row[6]),
+        followup_url=row[7] or "",
     )
 
 

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from kiosk.services.badge_sheet import BadgeCard, badge_cards
-from kiosk.services.proposals import TRAINING_KEY
 from kiosk.storage.models import Attendee, CheckIn
 from kiosk.storage.queries import count_rows
-from kiosk.storage.store import EVENT_KEY, Store
+from kiosk.storage.settings import EVENT_ID, TRAINING
+from kiosk.storage.store import Store
 
 ACCEPTED = "accepted"
 NOT_REJECTED = (ACCEPTED, "already_checked_in")
@@ -36,9 +36,8 @@ def door_counters(store: Store) -> DoorCounters:
     training session at the door never shows in the real figures.
     """
     with store.uow(readonly=True) as uow:
-        values = uow.get_settings(EVENT_KEY, TRAINING_KEY)
-        event_id = values.get(EVENT_KEY)
-        training = values.get(TRAINING_KEY) == "1"
+        local = uow.settings(EVENT_ID, TRAINING)
+        event_id, training = local[EVENT_ID], local[TRAINING]
         s = uow.session
         real = () if training else (CheckIn.training.is_(False),)
         checked_in = int(

@@ -23,7 +23,12 @@ from kiosk.enrolment import (
 from kiosk.i18n import N_
 from kiosk.services.context import current_event
 from kiosk.storage.models import Device
-from kiosk.storage.store import DEVICE_KEY, Store
+from kiosk.storage.settings import (
+    DEVICE_CERTIFICATE,
+    DEVICE_ID,
+    ORGANISER_SIGN_PK,
+)
+from kiosk.storage.store import Store
 from kiosk.sync import records
 
 REQUEST_FILE = "enrolment-request.kreq"
@@ -67,37 +72,35 @@ def enrolment_request(store: Store, keys_dir: Path) -> bytes:
 
 def enrolment_state(store: Store) -> EnrolmentState:
     with store.uow(readonly=True) as uow:
-        settings = uow.get_settings(DEVICE_KEY, crypto.DEVICE_CERTIFICATE, crypto.ORGANISER_SIGN_PK)
-        device_id = settings.get(DEVICE_KEY, "")
+        local = uow.settings(DEVICE_ID, DEVICE_CERTIFICATE, ORGANISER_SIGN_PK)
+        device_id = local[DEVICE_ID]
         device = uow.session.get(Device, device_id) if device_id else None
         if device is None or not device.public_key:
             return EnrolmentState(device_id, "", False)
         code = enrolment_code(bytes.fromhex(device.public_key))
-        text = settings.get(crypto.DEVICE_CERTIFICATE)
-        if not text or crypto.ORGANISER_SIGN_PK not in settings:
+        text, organiser = local[DEVICE_CERTIFICATE], local[ORGANISER_SIGN_PK]
+        if not text or not organiser:
             return EnrolmentState(device.id, code, False)
-        cert = read_certificate(
-            base64.b64decode(text), bytes.fromhex(settings[crypto.ORGANISER_SIGN_PK])
-        )
+        cert = read_certificate(base64.b64decode(text), bytes.fromhex(organiser))
         return EnrolmentState(device.id, code, True, cert.not_after.isoformat())
 
 
 def certificate_text(store: Store) -> str:
     """The certificate as bundles carry it ("" until the kiosk has one)."""
     with store.uow(readonly=True) as uow:
-        return uow.get_setting(crypto.DEVICE_CERTIFICATE) or ""
+        return uow.setting(DEVICE_CERTIFICATE)
 
 
 def install_certificate(store: Store, data: bytes) -> DeviceCertificate:
     """Take the organiser's certificate for this kiosk: signed by the organiser this
     kiosk pinned from its pack, for this kiosk's key and this event."""
     with store.uow(readonly=True) as uow:
-        settings = uow.get_settings(crypto.ORGANISER_SIGN_PK)
+        organiser = uow.setting(ORGANISER_SIGN_PK)
         device = uow.session.get(Device, uow.device_id)
         event_id = current_event(uow).id
-    if crypto.ORGANISER_SIGN_PK not in settings or device is None or not device.public_key:
+    if not organiser or device is None or not device.public_key:
         raise NotSetUp(N_("This kiosk is not set up from an event pack yet."), code="not_set_up")
-    cert = read_certificate(data, bytes.fromhex(settings[crypto.ORGANISER_SIGN_PK]))
+    cert = read_certificate(data, bytes.fromhex(organiser))
     if cert.public_key.hex() != device.public_key or cert.device_id != device.id:
         raise EnrolmentError(
             N_("This certificate is for another kiosk."), code="other_device_certificate"
@@ -107,7 +110,7 @@ def install_certificate(store: Store, data: bytes) -> DeviceCertificate:
             N_("This certificate is for another event."), code="other_event_certificate"
         )
     with store.uow() as uow:
-        uow.set_setting(crypto.DEVICE_CERTIFICATE, cert.as_text())
+        uow.save(DEVICE_CERTIFICATE, cert.as_text())
         records.journal(
             uow,
             records.DeviceEnrolled,
@@ -125,6 +128,6 @@ def install_certificate(store: Store, data: bytes) -> DeviceCertificate:
 
 def device_public_key(store: Store) -> str | None:
     with store.uow(readonly=True) as uow:
-        device_id = uow.get_setting(DEVICE_KEY)
+        device_id = uow.setting(DEVICE_ID)
         device = uow.session.get(Device, device_id) if device_id else None
         return device.public_key if device else None

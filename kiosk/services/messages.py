@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from kiosk.i18n import N_, _, ngettext
+from kiosk.domain.event import name_in
+from kiosk.i18n import N_, _, current_language, ngettext
 from kiosk.services.status import Status
 from kiosk.services.sync import ExportResult
 from kiosk.services.upload import SyncReport
@@ -32,7 +33,10 @@ def status_lines(
     and ``name`` isolates names inside right-to-left text, and the device id is cut to
     ``id_length`` characters."""
     return [
-        _("Event: {code} ({name})").format(code=mark(s.event_code), name=name(s.event_name)),
+        _("Event: {code} ({name})").format(
+            code=mark(s.event_code),
+            name=name(name_in(s.event_names, s.event_name, current_language())),
+        ),
         _("Device: {name} ({id}), role {role}").format(
             name=name(s.device_name),
             id=mark(s.device_id[:id_length]),

@@ -15,7 +15,7 @@ from kiosk.domain.search import search_key
 from kiosk.enrolment import enrolment_code
 from kiosk.event_pack import EventPack, PackError, read_pack
 from kiosk.i18n import N_
-from kiosk.services.pin import PIN_KEY, hash_pin, validate_pin
+from kiosk.services.pin import hash_pin, validate_pin
 from kiosk.services.setup import ensure_device
 from kiosk.storage.models import (
     Attendee,
@@ -23,16 +23,17 @@ from kiosk.storage.models import (
     RevokedAttendee,
     Theme,
 )
-from kiosk.storage.store import EVENT_KEY, Store, UnitOfWork
+from kiosk.storage.settings import (
+    EVENT_ID,
+    ORGANISER_SEAL_PK,
+    ORGANISER_SIGN_PK,
+    PACK_ISSUED_AT,
+    PIN_HASH,
+    STATION_NAME,
+    WALKIN_SIGNING_KEY,
+)
+from kiosk.storage.store import Store, UnitOfWork
 from kiosk.sync import records
-
-WALKIN_KEY = "walkin_signing_key"
-
-
-PACK_ISSUED_KEY = "pack_issued_at"
-
-
-STATION_KEY = "station_name"
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,8 @@ def _event_from_pack(pack: EventPack) -> dict[str, Any]:
         "id": e["id"],
         "code": e["code"],
         "name": e["name"],
+        "names": e["names"],  # checked by the reader ({} in a pack without them)
+        "followup_url": e["followup_url"],
         "region": e.get("region", ""),
         "venue": e.get("venue", ""),
         "starts_at": when("starts_at"),
@@ -89,23 +92,19 @@ def setup_from_pack(
     if pin is not None:
         validate_pin(pin)
     with store.uow(readonly=True) as uow:
-        known = uow.get_settings(crypto.ORGANISER_SIGN_PK, EVENT_KEY, PACK_ISSUED_KEY)
-    trusted = (
-        bytes.fromhex(known[crypto.ORGANISER_SIGN_PK])
-        if crypto.ORGANISER_SIGN_PK in known
-        else None
-    )
+        known = uow.settings(ORGANISER_SIGN_PK, EVENT_ID, PACK_ISSUED_AT)
+    trusted = bytes.fromhex(known[ORGANISER_SIGN_PK]) if known[ORGANISER_SIGN_PK] else None
     pack = read_pack(data, trusted_signer=trusted, passphrase=passphrase)
-    if known.get(EVENT_KEY) and known[EVENT_KEY] != pack.event["id"] and trusted is not None:
+    if known[EVENT_ID] and known[EVENT_ID] != pack.event["id"] and trusted is not None:
         raise PackError(
             N_("This kiosk holds another event's data; it cannot take this event's pack."),
             code="other_event",
         )
-    if known.get(PACK_ISSUED_KEY) and pack.issued_at < known[PACK_ISSUED_KEY]:
+    if known[PACK_ISSUED_AT] and pack.issued_at < known[PACK_ISSUED_AT]:
         raise PackError(N_("This pack is older than the one already installed."), code="older_pack")
     device_key = crypto.load_or_create_signing_key(keys_dir / crypto.DEVICE_KEY_FILE)
     with store.uow() as uow:
-        updated = uow.get_setting(EVENT_KEY) == pack.event["id"]
+        updated = uow.setting(EVENT_ID) == pack.event["id"]
         device = ensure_device(uow, name, role, bytes(device_key.verify_key).hex())
         device.name, device.role = name, role
         device.public_key = bytes(device_key.verify_key).hex()
@@ -138,14 +137,14 @@ def setup_from_pack(
                         event_id=event.id, attendee_id=attendee_id, revoked_at=store.clock.now()
                     )
                 )
-        uow.set_setting(EVENT_KEY, event.id)
-        uow.set_setting(STATION_KEY, name)
-        uow.set_setting(crypto.ORGANISER_SIGN_PK, pack.organiser_sign_pk.hex())
-        uow.set_setting(crypto.ORGANISER_SEAL_PK, pack.organiser_seal_pk.hex())
-        uow.set_setting(WALKIN_KEY, pack.walkin_signing_key.hex())
-        uow.set_setting(PACK_ISSUED_KEY, pack.issued_at)
+        uow.save(EVENT_ID, event.id)
+        uow.save(STATION_NAME, name)
+        uow.save(ORGANISER_SIGN_PK, pack.organiser_sign_pk.hex())
+        uow.save(ORGANISER_SEAL_PK, pack.organiser_seal_pk.hex())
+        uow.save(WALKIN_SIGNING_KEY, pack.walkin_signing_key.hex())
+        uow.save(PACK_ISSUED_AT, pack.issued_at)
         if pin:
-            uow.set_setting(PIN_KEY, hash_pin(pin))
+            uow.save(PIN_HASH, hash_pin(pin))
         uow.session.flush()
         records.journal(
             uow,
@@ -212,5 +211,8 @@ def _import_roster(uow: UnitOfWork, event_id: str, pack: EventPack, now: dt.date
         else:
             for key, value in values.items():
                 setattr(row, key, value)
+    # The changed rows first: an external id that moved to a new row (a re-issued
+    # badge) is free before that row is inserted.
+    uow.session.flush()
     if new_rows:
         uow.connection.execute(insert(Attendee), new_rows)

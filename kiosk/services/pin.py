@@ -11,9 +11,6 @@ import nacl.pwhash.argon2id as argon2id
 from kiosk.domain.errors import ValidationError
 from kiosk.i18n import N_
 
-PIN_KEY = "staff_pin_hash"
-
-
 # Argon2id (libsodium, through PyNaCl) for the staff PIN, with the cost chosen by
 # bench/bench_pin.py: 0.2-0.4 s and 128 MiB per check on one core of the 2026-12-01
 # test machine. A copied kiosk disk then costs about 1.4 days of two cores to try

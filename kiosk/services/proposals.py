@@ -15,10 +15,10 @@ from kiosk.ids import new_id, new_receipt_code
 from kiosk.services.context import event_info
 from kiosk.storage.models import Proposal, utc_text
 from kiosk.storage.prepared import Prepared
-from kiosk.storage.store import EVENT_KEY, Store
+from kiosk.storage.settings import EVENT_ID, TRAINING
+from kiosk.storage.store import Store
 from kiosk.sync import records
 
-TRAINING_KEY = "training_mode"
 _INSERT_PROPOSAL = Prepared(insert(Proposal))
 _LIMITS = Limits()
 
@@ -57,8 +57,8 @@ def submit_proposal(
     # Lean: prepared statements only, on a pooled connection (the attendee waits).
     with store.uow(lean=True) as uow:
         # The settings come with the journal head, in the submit's first statement.
-        local = uow.read_head(EVENT_KEY, TRAINING_KEY)
-        info = event_info(uow, local.get(EVENT_KEY))
+        local = uow.read_head(EVENT_ID, TRAINING)
+        info = event_info(uow, local[EVENT_ID])
         clean = validate_proposal(
             draft, theme_codes=info.theme_codes, languages=info.languages, limits=limits
         )
@@ -79,7 +79,7 @@ def submit_proposal(
             "consent_publish": clean.consent_publish,
             "receipt_code": receipt_code,
             "created_at": now,
-            "training": local.get(TRAINING_KEY) == "1",
+            "training": local[TRAINING],
         }
         # A prepared insert: this is the hot path of every attendee's submit.
         uow.run(_INSERT_PROPOSAL, {**row, "created_at": utc_text(now)})

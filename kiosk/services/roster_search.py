@@ -14,7 +14,8 @@ from kiosk.storage.models import (
     Attendee,
     CheckIn,
 )
-from kiosk.storage.store import EVENT_KEY, Store
+from kiosk.storage.settings import EVENT_ID
+from kiosk.storage.store import Store
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,7 @@ def search_attendees(store: Store, query: str, limit: int = 20) -> list[SearchHi
     if not key:
         return []
     with store.uow(readonly=True) as uow:
-        event_id = uow.get_setting(EVENT_KEY)
+        event_id = uow.setting(EVENT_ID)
         fts = uow.connection.dialect.name == "sqlite" and len(key) >= 3
         params = {
             "event": event_id,

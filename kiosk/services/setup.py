@@ -3,26 +3,36 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 from typing import Any
 
+from kiosk.config import assets_dir
 from kiosk.domain.errors import KioskError
+from kiosk.domain.event import clean_event_names
 from kiosk.enrolment import device_id_for
 from kiosk.i18n import N_
 from kiosk.ids import new_id
 from kiosk.services.context import default_theme_rows
 from kiosk.storage.canonical import GENESIS_HASH
 from kiosk.storage.models import Device, Event, Theme
-from kiosk.storage.store import DEVICE_KEY, EVENT_KEY, Store, UnitOfWork
+from kiosk.storage.settings import DEMO, DEVICE_ID, EVENT_ID
+from kiosk.storage.store import Store, UnitOfWork
 from kiosk.sync import records
 
 DEMO_EVENT_CODE = "DEMO-SOUSS-MASSA"
 # Set on a demo kiosk only: there, and only there, the documented demo PIN opens
 # the staff area while no PIN was set.
-DEMO_KEY = "demo_kiosk"
 DEMO_EVENT_NAME = "Listening session: digital transition (demo)"
+DEMO_EVENT_FILE = "demo_event.json"  # the demo event's name in each language
 DEMO_REGION = "Souss-Massa"
 DEMO_VENUE = "Agadir"
+
+
+def demo_event_names() -> dict[str, str]:
+    """The demo event's name in the four languages (a data file: Python stays ASCII)."""
+    data = json.loads((assets_dir() / "data" / DEMO_EVENT_FILE).read_text(encoding="utf-8"))
+    return clean_event_names(data["names"])
 
 
 def demo_event_hours(now: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
@@ -49,7 +59,7 @@ def ensure_device(
     has a random id and can never be enrolled.
     """
     wanted = device_id_for(bytes.fromhex(public_key)) if public_key else None
-    device_id = uow.get_setting(DEVICE_KEY)
+    device_id = uow.setting(DEVICE_ID)
     if device_id:
         device = uow.session.get(Device, device_id)
         if device is not None:
@@ -74,7 +84,7 @@ def ensure_device(
         exported_seq=0,
     )
     uow.session.add(device)
-    uow.set_setting(DEVICE_KEY, device.id)
+    uow.save(DEVICE_ID, device.id)
     uow.session.flush()
     uow.record(records.DeviceCreated.KIND, device.id, device_payload(device))
     return device
@@ -121,7 +131,7 @@ def init_demo(store: Store, device_name: str = "demo-kiosk", role: str = "both")
     """
     with store.uow() as uow:
         device = ensure_device(uow, device_name, role)
-        existing = uow.get_setting(EVENT_KEY)
+        existing = uow.setting(EVENT_ID)
         if existing:
             event = uow.session.get(Event, existing)
             if event is not None:
@@ -133,6 +143,7 @@ def init_demo(store: Store, device_name: str = "demo-kiosk", role: str = "both")
             id=new_id(),
             code=DEMO_EVENT_CODE,
             name=DEMO_EVENT_NAME,
+            names=demo_event_names(),
             region=DEMO_REGION,
             venue=DEMO_VENUE,
             starts_at=starts,
@@ -143,8 +154,8 @@ def init_demo(store: Store, device_name: str = "demo-kiosk", role: str = "both")
         uow.session.add(event)
         themes = default_theme_rows(event.id)
         uow.session.add_all(themes)
-        uow.set_setting(EVENT_KEY, event.id)
-        uow.set_setting(DEMO_KEY, "1")
+        uow.save(EVENT_ID, event.id)
+        uow.save(DEMO, True)
         uow.session.flush()
         records.journal(uow, records.EventSetUp, event.id, **event_payload(event, themes))
         uow.commit()

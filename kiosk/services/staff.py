@@ -14,22 +14,28 @@ from kiosk.domain.search import fuzzy_matches, search_key
 from kiosk.domain.text import find_control_character, normalize_text
 from kiosk.i18n import N_
 from kiosk.services.checkin import ACCEPTED
-from kiosk.services.pack_setup import STATION_KEY
-from kiosk.services.pin import PIN_KEY, hash_pin, pin_matches, validate_pin
-from kiosk.services.proposals import TRAINING_KEY
+from kiosk.services.pin import hash_pin, pin_matches, validate_pin
 from kiosk.services.roster_search import SearchHit, search_attendees
-from kiosk.services.setup import DEMO_KEY
 from kiosk.storage import atrest
 from kiosk.storage.models import Attendee, CheckIn, Device
-from kiosk.storage.store import DEVICE_KEY, EVENT_KEY, Store
+from kiosk.storage.settings import (
+    CENTRAL_URL,
+    DEMO,
+    DEVICE_ID,
+    EVENT_ID,
+    IDLE_TIMEOUT_S,
+    PIN_FAILURES,
+    PIN_HASH,
+    PIN_LOCKED_UNTIL,
+    STATION_NAME,
+    TRAINING,
+    Values,
+)
+from kiosk.storage.store import Store
 
 DEFAULT_DEMO_PIN = "1234"
 MAX_FAILURES = 5
 LOCK_MINUTES = 5
-FAILURES_KEY = "staff_pin_failures"
-LOCKED_UNTIL_KEY = "staff_pin_locked_until"
-IDLE_KEY = "idle_timeout_s"
-CENTRAL_URL_KEY = "central_url"
 ROLES = ("both", "checkin", "proposals")
 IDLE_RANGE = (30, 900)
 
@@ -40,8 +46,8 @@ class PinLocked(KioskError, code="locked"): ...
 def set_pin(store: Store, pin: str) -> None:
     validate_pin(pin)
     with store.uow() as uow:
-        uow.set_setting(PIN_KEY, hash_pin(pin))
-        uow.set_setting(FAILURES_KEY, "0")
+        uow.save(PIN_HASH, hash_pin(pin))
+        uow.save(PIN_FAILURES, 0)
         uow.commit()
 
 
@@ -49,8 +55,8 @@ def check_pin(store: Store, pin: str) -> bool:
     """True if ``pin`` is the staff PIN; 5 wrong PINs lock it for 5 minutes."""
     now = store.clock.now()
     with store.uow() as uow:
-        values = uow.get_settings(PIN_KEY, FAILURES_KEY, LOCKED_UNTIL_KEY, DEMO_KEY)
-        until = values.get(LOCKED_UNTIL_KEY)
+        local = uow.settings(PIN_HASH, PIN_FAILURES, PIN_LOCKED_UNTIL, DEMO)
+        until = local[PIN_LOCKED_UNTIL]
         if until and dt.datetime.fromisoformat(until) > now:
             raise PinLocked(
                 N_("Too many wrong PINs: try again in {minutes} minutes."),
@@ -58,24 +64,24 @@ def check_pin(store: Store, pin: str) -> bool:
                     1, int((dt.datetime.fromisoformat(until) - now).total_seconds() // 60) + 1
                 ),
             )
-        stored = values.get(PIN_KEY)
-        # The demo, set up with no PIN, takes the documented demo PIN; a real kiosk
-        # without a PIN takes none (its PIN is set at set-up).
-        if stored:
-            ok = pin_matches(stored, pin)
-        else:
-            ok = values.get(DEMO_KEY) == "1" and pin == DEFAULT_DEMO_PIN
+        ok = _pin_opens(local, pin)
         if ok:
-            uow.set_setting(FAILURES_KEY, "0")
+            uow.save(PIN_FAILURES, 0)
         else:
-            failures = int(values.get(FAILURES_KEY, "0") or 0) + 1
-            uow.set_setting(FAILURES_KEY, str(failures % MAX_FAILURES))
+            failures = local[PIN_FAILURES] + 1
+            uow.save(PIN_FAILURES, failures % MAX_FAILURES)
             if failures >= MAX_FAILURES:
-                uow.set_setting(
-                    LOCKED_UNTIL_KEY, (now + dt.timedelta(minutes=LOCK_MINUTES)).isoformat()
-                )
+                uow.save(PIN_LOCKED_UNTIL, (now + dt.timedelta(minutes=LOCK_MINUTES)).isoformat())
         uow.commit()
         return ok
+
+
+def _pin_opens(local: Values, pin: str) -> bool:
+    """The demo, set up with no PIN, takes the documented demo PIN; a real kiosk
+    without a PIN takes none (its PIN is set at set-up)."""
+    if local[PIN_HASH]:
+        return pin_matches(local[PIN_HASH], pin)
+    return local[DEMO] and pin == DEFAULT_DEMO_PIN
 
 
 @dataclass(frozen=True)
@@ -91,19 +97,15 @@ class StaffSettings:
 
 def load_staff_settings(store: Store, default_idle_s: int = 90) -> StaffSettings:
     with store.uow(readonly=True) as uow:
-        values = uow.get_settings(STATION_KEY, IDLE_KEY, TRAINING_KEY, CENTRAL_URL_KEY)
-        device_id = uow.get_setting(DEVICE_KEY)
+        local = uow.settings(STATION_NAME, IDLE_TIMEOUT_S, TRAINING, CENTRAL_URL, DEVICE_ID)
+        device_id = local[DEVICE_ID]
         device = uow.session.get(Device, device_id) if device_id else None
-        try:
-            idle = int(values.get(IDLE_KEY) or default_idle_s)
-        except ValueError:
-            idle = default_idle_s
         return StaffSettings(
-            station=values.get(STATION_KEY) or (device.name if device else ""),
+            station=local[STATION_NAME] or (device.name if device else ""),
             role=device.role if device else "both",
-            idle_timeout_s=idle,
-            training=values.get(TRAINING_KEY) == "1",
-            central_url=values.get(CENTRAL_URL_KEY) or "",
+            idle_timeout_s=local[IDLE_TIMEOUT_S] or default_idle_s,
+            training=local[TRAINING],
+            central_url=local[CENTRAL_URL],
         )
 
 
@@ -134,11 +136,11 @@ def save_staff_settings(store: Store, new: StaffSettings) -> StaffSettings:
             code="bad_url",
         )
     with store.uow() as uow:
-        uow.set_setting(STATION_KEY, station)
-        uow.set_setting(IDLE_KEY, str(new.idle_timeout_s))
-        uow.set_setting(TRAINING_KEY, "1" if new.training else "0")
-        uow.set_setting(CENTRAL_URL_KEY, url)
-        device_id = uow.get_setting(DEVICE_KEY)
+        uow.save(STATION_NAME, station)
+        uow.save(IDLE_TIMEOUT_S, new.idle_timeout_s)
+        uow.save(TRAINING, new.training)
+        uow.save(CENTRAL_URL, url)
+        device_id = uow.setting(DEVICE_ID)
         device = uow.session.get(Device, device_id) if device_id else None
         if device is not None:
             device.role = new.role
@@ -164,18 +166,15 @@ def pin_matches_backup(backup: Path, pin: str) -> bool:
     try:
         con = atrest.connect(backup, readonly=True)
         try:
-            values = dict(
-                con.execute(
-                    "SELECT key, value FROM local_setting WHERE key IN (?, ?)", (PIN_KEY, DEMO_KEY)
-                ).fetchall()
-            )
+            rows = con.execute(
+                "SELECT key, value FROM local_setting WHERE key IN (?, ?)",
+                (PIN_HASH.key, DEMO.key),
+            ).fetchall()
         finally:
             con.close()
     except atrest.Error:
         return False
-    if PIN_KEY in values:
-        return pin_matches(values[PIN_KEY], pin)
-    return values.get(DEMO_KEY) == "1" and pin == DEFAULT_DEMO_PIN
+    return _pin_opens(Values(dict(rows)), pin)
 
 
 def find_people(store: Store, query: str, limit: int = 20) -> list[SearchHit]:
@@ -187,7 +186,7 @@ def find_people(store: Store, query: str, limit: int = 20) -> list[SearchHit]:
         return hits
     found = {hit.attendee.id for hit in hits}
     with store.uow(readonly=True) as uow:
-        event_id = uow.get_setting(EVENT_KEY)
+        event_id = uow.setting(EVENT_ID)
         keys = [
             (row.id, row.search_key)
             for row in uow.session.execute(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +34,7 @@ class Status:
     clock_warnings: tuple[dict[str, object], ...] = ()
     enrolled: bool = False
     enrolment_code: str = ""  # "" when set up without a pack (the plain demo)
+    event_names: dict[str, str] = field(default_factory=dict)  # per language
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -49,6 +50,7 @@ def kiosk_status(store: Store) -> Status:
         return Status(
             event_code=event.code,
             event_name=event.name,
+            event_names=dict(event.names or {}),
             device_id=device.id,
             device_name=device.name,
             role=device.role,

@@ -18,6 +18,7 @@ from kiosk.storage.files import commit_file, output_folder, temporary_name, writ
 from kiosk.storage.health import record_exported
 from kiosk.storage.models import Device, JournalEntry
 from kiosk.storage.prepared import Prepared
+from kiosk.storage.settings import DEVICE_CERTIFICATE, LAST_EXPORT, ORGANISER_SEAL_PK
 from kiosk.storage.store import Store
 from kiosk.sync.bundle import Entry, file_name, gc_paused, write_bundle
 
@@ -31,7 +32,6 @@ __all__ = [
     "write_atomically",
 ]
 
-LAST_EXPORT_KEY = "last_export"
 MAX_ENTRIES_PER_BUNDLE = 200_000
 
 
@@ -83,8 +83,8 @@ def _build_bundle(
     store: Store, keys_dir: Path, after_seq: int, limit: int | None
 ) -> tuple[bytes, str, Entry, Entry] | None:
     with store.uow(readonly=True) as uow:
-        settings = uow.get_settings(crypto.ORGANISER_SEAL_PK, crypto.DEVICE_CERTIFICATE)
-        if crypto.ORGANISER_SEAL_PK not in settings:
+        local = uow.settings(ORGANISER_SEAL_PK, DEVICE_CERTIFICATE)
+        if not local[ORGANISER_SEAL_PK]:
             raise KioskError(
                 N_(
                     "This kiosk has no organiser key: set it up with the event "
@@ -115,10 +115,10 @@ def _build_bundle(
         event_id=event_id,
         event_code=event_code,
         device_key=device_key,
-        organiser_seal_pk=bytes.fromhex(settings[crypto.ORGANISER_SEAL_PK]),
+        organiser_seal_pk=bytes.fromhex(local[ORGANISER_SEAL_PK]),
         # Empty until the organiser approves this kiosk: central then accepts the
         # bundle once it has approved the kiosk itself.
-        certificate=settings.get(crypto.DEVICE_CERTIFICATE, ""),
+        certificate=local[DEVICE_CERTIFICATE],
         created_at=store.clock.now().isoformat(),
         clock_flags=flags,
     )
@@ -153,8 +153,8 @@ def export_bundle(
         device = uow.session.get(Device, uow.device_id)
         assert device is not None
         device.exported_seq = max(device.exported_seq, last.seq)
-        uow.set_setting(
-            LAST_EXPORT_KEY,
+        uow.save(
+            LAST_EXPORT,
             json.dumps(
                 {
                     "path": str(path),

@@ -26,6 +26,7 @@ from kiosk.i18n import N_
 from kiosk.services.enrol import enrolment_request, enrolment_state, install_certificate
 from kiosk.services.sync import build_bundle, note_exported
 from kiosk.storage.models import Device
+from kiosk.storage.settings import ORGANISER_SIGN_PK
 from kiosk.storage.store import Store
 from kiosk.sync import http_auth
 
@@ -156,7 +157,7 @@ def enrol_over_http(
         return True
     base = url.rstrip("/")
     with store.uow(readonly=True) as uow:
-        pin_hex = uow.get_setting(crypto.ORGANISER_SIGN_PK)
+        pin_hex = uow.setting(ORGANISER_SIGN_PK)
         device_id = uow.device_id
     if not pin_hex or not device_id:
         raise NotSetUp(N_("This kiosk is not set up from an event pack yet."), code="not_set_up")
@@ -201,7 +202,7 @@ def sync(
     report = SyncReport()
     with store.uow(readonly=True) as uow:
         device_id = uow.device_id
-        pin_hex = uow.get_setting(crypto.ORGANISER_SIGN_PK)
+        pin_hex = uow.setting(ORGANISER_SIGN_PK)
     if not pin_hex:
         raise NotSetUp(N_("This kiosk is not set up from an event pack yet."), code="not_set_up")
     state = enrolment_state(store)

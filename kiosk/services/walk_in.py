@@ -15,6 +15,7 @@ from kiosk.i18n import N_
 from kiosk.ids import new_id
 from kiosk.services.checkin import ACCEPTED, door_keys, record_checkin
 from kiosk.storage.models import Attendee
+from kiosk.storage.settings import TRAINING
 from kiosk.storage.store import Store
 from kiosk.sync import records
 
@@ -44,8 +45,6 @@ def register_walk_in(
     consent: bool = False,
 ) -> WalkIn:
     """Register a person without an invitation, check them in, return their new badge."""
-    from kiosk.services.proposals import TRAINING_KEY
-
     clean_name = _field(name, "name", 200, required=True)
     if category not in CATEGORIES:
         raise ValidationError(
@@ -87,8 +86,6 @@ def register_walk_in(
         records.journal(
             uow, records.AttendeeRegistered, attendee_id, **{**row, "created_at": now.isoformat()}
         )
-        cid = record_checkin(
-            uow, keys, attendee_id, "walk_in", ACCEPTED, "", uow.get_setting(TRAINING_KEY) == "1"
-        )
+        cid = record_checkin(uow, keys, attendee_id, "walk_in", ACCEPTED, "", uow.setting(TRAINING))
         uow.commit()
         return WalkIn(attendee_id, token, cid)

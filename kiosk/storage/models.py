@@ -26,6 +26,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
+from kiosk.domain.event import name_in
 from kiosk.ids import new_id
 
 
@@ -78,10 +79,19 @@ class Event(Base):
     ends_at: Mapped[dt.datetime | None]
     languages: Mapped[str] = mapped_column(String(64), default="ar,fr,zgh,en")
     created_at: Mapped[dt.datetime]
+    # {"ar": "...", "fr": "...", ...}: the name in each language the organiser gave
+    # ({} for an event made before names per language: ``name`` in every language).
+    names: Mapped[dict[str, Any]] = mapped_column(default=dict, server_default="{}")
+    # The public follow-up page's base address ("" when the organiser set none).
+    followup_url: Mapped[str] = mapped_column(String(200), default="", server_default="")
 
     @property
     def language_list(self) -> list[str]:
         return [code for code in self.languages.split(",") if code]
+
+    def name_in(self, lang: str) -> str:
+        """The event's name in ``lang`` (its one name where none was given in it)."""
+        return name_in(self.names or {}, self.name, lang)
 
 
 class Theme(Base):

@@ -9,7 +9,7 @@ import threading
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Engine, RootTransaction, String, bindparam, select
 from sqlalchemy.exc import DBAPIError, OperationalError, StatementError
@@ -23,8 +23,11 @@ from kiosk.storage.errors import translated
 from kiosk.storage.migrate import upgrade
 from kiosk.storage.models import Device, JournalEntry, LocalSetting
 from kiosk.storage.prepared import Prepared
+from kiosk.storage.settings import DEVICE_ID, EVENT_ID, Setting, Values
+from kiosk.storage.settings import keys as settings_keys
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 @functools.lru_cache(maxsize=16)
@@ -32,10 +35,6 @@ def _read_settings(count: int) -> Prepared:
     """``SELECT key, value FROM local_setting WHERE key IN (?, ...)`` for ``count`` keys."""
     keys = [bindparam(f"key{i}", type_=String) for i in range(count)]
     return Prepared(select(LocalSetting.key, LocalSetting.value).where(LocalSetting.key.in_(keys)))
-
-
-DEVICE_KEY = "device_id"
-EVENT_KEY = "event_id"
 
 
 class Store:
@@ -133,17 +132,17 @@ class Store:
             self._writer_lock.release()
 
     # Local settings are read often (device id, event id); keep them simple.
-    def get_setting(self, key: str) -> str | None:
+    def setting(self, which: Setting[T]) -> T:
         with self.uow(readonly=True) as uow:
-            return uow.get_setting(key)
+            return uow.setting(which)
 
     @property
     def device_id(self) -> str | None:
-        return self.get_setting(DEVICE_KEY)
+        return self.setting(DEVICE_ID) or None
 
     @property
     def event_id(self) -> str | None:
-        return self.get_setting(EVENT_KEY)
+        return self.setting(EVENT_ID) or None
 
 
 class UnitOfWork:
@@ -339,46 +338,50 @@ class UnitOfWork:
                 raise self._driver_error(exc, "COMMIT", (), None) from exc
 
     # -- helpers used by services -------------------------------------------------
-    def get_setting(self, key: str) -> str | None:
-        return self.get_settings(key).get(key)
-
-    def get_settings(self, *keys: str) -> dict[str, str]:
-        """Several local settings in one query (prepared: it is on every action)."""
+    def settings(self, *which: Setting[Any]) -> Values:
+        """Local settings in one query (prepared: it is on every action), typed: see
+        :mod:`kiosk.storage.settings`."""
+        keys = settings_keys(which)
         cursor = self.run(_read_settings(len(keys)), {f"key{i}": key for i, key in enumerate(keys)})
-        return {key: value for key, value in cursor.fetchall()}
+        return Values({key: value for key, value in cursor.fetchall()})
 
-    def set_setting(self, key: str, value: str) -> None:
+    def setting(self, which: Setting[T]) -> T:
+        return self.settings(which)[which]
+
+    def save(self, which: Setting[T], value: T) -> None:
+        """Set a local setting (kept with the rest of this unit of work)."""
         self.store.forget_cached()
-        row = self.session.get(LocalSetting, key)
+        text = which.encode(value)
+        row = self.session.get(LocalSetting, which.key)
         if row is None:
-            self.session.add(LocalSetting(key=key, value=value))
+            self.session.add(LocalSetting(key=which.key, value=text))
         else:
-            row.value = value
+            row.value = text
 
     @property
     def device_id(self) -> str:
         if self._device_id is None:
             # A kiosk's device id never changes once set, so it is cached.
-            value = self.store.cache.get(DEVICE_KEY) or self.get_setting(DEVICE_KEY)
-            if value is None:
+            value = self.store.cache.get(DEVICE_ID.key) or self.setting(DEVICE_ID)
+            if not value:
                 raise LookupError("this kiosk is not set up (no device)")
-            self.store.cache[DEVICE_KEY] = value
+            self.store.cache[DEVICE_ID.key] = value
             self._device_id = value
         return self._device_id
 
-    def read_head(self, *setting_keys: str) -> dict[str, str]:
+    def read_head(self, *which: Setting[Any]) -> Values:
         """Read this device's journal head for the next :meth:`record`, and the local
         settings named with it, in one statement (those that are set are returned).
 
         For write actions whose first read is their settings: one statement fewer
-        than :meth:`get_settings` and then the head. The head stays valid for the
+        than :meth:`settings` and then the head. The head stays valid for the
         whole transaction, which holds the write lock (BEGIN IMMEDIATE, FOR UPDATE).
         """
         if self.readonly:
             raise RuntimeError("a read-only unit of work appends nothing")
-        head, settings = journal.read_head(self, self.device_id, setting_keys)
+        head, values = journal.read_head(self, self.device_id, settings_keys(which))
         self._head = head
-        return settings
+        return Values(values)
 
     def record(self, kind: str, record_id: str, payload: dict[str, Any]) -> journal.Head:
         """Append a journal entry for a change made in this unit of work."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from kiosk.config import assets_dir
-from kiosk.domain.event import EventInfo
+from kiosk.domain.event import EventInfo, followup_link
 from kiosk.domain.flow import FlowState, Step
 from kiosk.domain.vocab import AGE_BANDS, GENDERS, PROFILES, PROVINCES, UNDISCLOSED
 from kiosk.i18n import _
@@ -47,9 +47,10 @@ def qr_pixmap(text: str, size: int = 260) -> QPixmap:
     n = len(matrix)
     data = bytes(0 if dark else 255 for row in matrix for dark in row)
     image = QImage(data, n, n, n, QImage.Format.Format_Grayscale8).copy()
+    side = max(n, size // n * n)  # whole pixels a module: every module the same size
     return QPixmap.fromImage(
         image.scaled(
-            size, size, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.FastTransformation
+            side, side, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.FastTransformation
         )
     )
 
@@ -449,8 +450,9 @@ class ReviewScreen(Screen):
 class ReceiptScreen(Screen):
     step = Step.RECEIPT
 
-    def __init__(self, done: Callable[[], None]) -> None:
+    def __init__(self, event: EventInfo, done: Callable[[], None]) -> None:
         super().__init__()
+        self.event_info = event
         layout = QVBoxLayout(self)
         self.title = label(name="title")
         self.title.setAlignment(Qt.AlignmentFlag.AlignHCenter)
@@ -461,12 +463,15 @@ class ReceiptScreen(Screen):
         self.code.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         self.qr = QLabel()
         self.qr.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        # Only where the event has a public follow-up page (the QR code opens it).
+        self.followup = label(name="followup")
+        self.followup.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         self.done = button("", "primary")
         self.done.clicked.connect(done)
         content = QWidget()
         body = QVBoxLayout(content)
         body.setContentsMargins(0, 0, 0, 0)
-        for w in (self.title, self.text, self.code, self.qr):
+        for w in (self.title, self.text, self.code, self.qr, self.followup):
             body.addWidget(w)
         body.addStretch(1)
         layout.addWidget(touch_scroll(content), 1)
@@ -476,5 +481,13 @@ class ReceiptScreen(Screen):
         self.title.setText(_("Thank you!"))
         self.text.setText(_("Your proposal has been recorded. Your receipt code:"))
         self.code.setText(state.receipt_code)
-        self.qr.setPixmap(qr_pixmap(state.receipt_code) if state.receipt_code else QPixmap())
+        base = self.event_info.followup_url
+        link = followup_link(base, state.receipt_code) if state.receipt_code else ""
+        # A link has more modules: a little smaller, so that the line under it fits the
+        # screen too (6 px a module at 1280x800, plenty for a phone's camera).
+        self.qr.setPixmap(qr_pixmap(link, 220 if base else 260) if link else QPixmap())
+        self.followup.setText(
+            _("Scan this code at home to see the answer to your proposal.") if base else ""
+        )
+        self.followup.setVisible(bool(base))
         self.done.setText(_("Finish"))

@@ -127,7 +127,7 @@ def build_document(data: ReportData, lang: str) -> QTextDocument:
 
         parts = [
             f'<html dir="{"rtl" if rtl else "ltr"}"><body>',
-            f"<h1>{html.escape(data.event.name)}</h1>",
+            f"<h1>{html.escape(data.event.name_in(lang))}</h1>",
             "<p>"
             + html.escape(
                 _("Region: {region}. Venue: {venue}.").format(
@@ -228,7 +228,7 @@ def write_report_pdf(data: ReportData, lang: str, out: Path) -> Path:
     doc = build_document(data, lang)
     tmp = temporary_name(out)
     writer = a4_writer(tmp, margin_mm=15, dpi=150)
-    writer.setTitle(data.event.name)
+    writer.setTitle(data.event.name_in(lang))
     doc.setPageSize(QSizeF(writer.width(), writer.height()))
     doc.print_(writer)
     del writer  # closes the file

@@ -8,11 +8,14 @@ Qt classes it needs and nothing that touches the ``Qt`` namespace's enums
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kiosk.domain.flow import FlowState, Step
 from kiosk.i18n import N_, NATIVE_NAMES, _, gettext_for
 from kiosk.ui.qt import QGridLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+if TYPE_CHECKING:
+    from kiosk.domain.event import EventInfo
 
 LANGUAGE_ORDER = ("ar", "fr", "zgh", "en")
 WELCOME = N_("Welcome")
@@ -59,13 +62,17 @@ class WelcomeScreen(Screen):
         super().__init__()
         # Called once, after the first paint (start-up measurement).
         self.on_first_paint: Callable[[], None] | None = None
+        # What the screen names (the window sets it once the store is open).
+        self.event_info: EventInfo | None = None
         layout = QVBoxLayout(self)
         self.title = label(name="title")
+        self.event_name = label(name="eventName")
         self.subtitle = label(name="subtitle")
-        for text in (self.title, self.subtitle):  # centred by the stylesheet
+        for text in (self.title, self.event_name, self.subtitle):  # centred by the stylesheet
             text.setProperty("centred", True)
         layout.addStretch(1)
         layout.addWidget(self.title)
+        layout.addWidget(self.event_name)
         layout.addWidget(self.subtitle)
         grid = QGridLayout()
         self.buttons = {}
@@ -87,6 +94,10 @@ class WelcomeScreen(Screen):
     def show_state(self, state: FlowState) -> None:
         # The welcome screen greets in every language at once.
         self.title.setText(" \u00b7 ".join(gettext_for(lang, WELCOME) for lang in LANGUAGE_ORDER))
+        # The event in the screen's language (its one name where it has none in it).
+        name = self.event_info.name_in(state.language) if self.event_info else ""
+        self.event_name.setText(name)
+        self.event_name.setVisible(bool(name))
         self.subtitle.setText(
             _("Share your proposals for the digital transition. Choose your language.")
         )

@@ -142,6 +142,7 @@ class KioskWindow(QMainWindow):
         self.stack = QStackedWidget()
         f = self.flow
         self.welcome = WelcomeScreen(lambda lang: self._apply(f.choose_language(lang)))
+        self.welcome.event_info = event
         self.stack.addWidget(self.welcome)
         self.screens: dict[Step, Screen] = {Step.WELCOME: self.welcome}
         root.addWidget(self.stack, 1)
@@ -182,6 +183,12 @@ class KioskWindow(QMainWindow):
         )
         from kiosk.ui.keyboard import OnScreenKeyboard
         from kiosk.ui.overlay import Overlay, PinPad
+        from kiosk.ui.qt import QSizePolicy
+
+        # A stack is as tall as its tallest page needs; the welcome screen (greeting,
+        # event name, four large buttons) is never shown with the keyboard, so its
+        # height must not push the writing screen's keyboard off a 1280x800 screen.
+        self.welcome.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Ignored)
 
         f = self.flow
         central = self.central
@@ -200,7 +207,7 @@ class KioskWindow(QMainWindow):
             lambda c: self._apply(f.set_consent(c)), lambda: self._apply(f.finish_consent())
         )
         self.review = ReviewScreen(event, self._submit)
-        self.receipt = ReceiptScreen(lambda: self._apply(f.reset()))
+        self.receipt = ReceiptScreen(event, lambda: self._apply(f.reset()))
         for screen in (
             self.badge,
             self.theme,
@@ -324,7 +331,7 @@ class KioskWindow(QMainWindow):
         if not self.built:
             self._build_screens(event)
         self.theme.set_event(event)
-        self.review.event_info = event
+        self.welcome.event_info = self.review.event_info = self.receipt.event_info = event
         if timeouts is not None:
             self.flow.timeouts = timeouts
         self.read_settings()

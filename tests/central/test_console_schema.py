@@ -104,7 +104,7 @@ def test_a_central_store_gets_them_and_keeps_old_rows(organiser, tmp_path: Path)
     store = open_central(f"sqlite:///{db}")
     try:
         assert set(inspect(store.engine).get_table_names()) >= CONSOLE_TABLES
-        assert central_revision(store.engine) == "c0001"  # the chain's head
+        assert central_revision(store.engine) == "c0002"  # the chain's head
         assert len(roster_tokens(store, "SM-2026")) == before == 300
         add_user(store, "alice", "a long password", role="viewer")
         assert authenticate(store, "alice", "a long password").roles == {"*": "viewer"}

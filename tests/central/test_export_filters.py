@@ -423,3 +423,31 @@ def test_fold_is_the_name_search_key() -> None:
     ]
     for text in samples:
         assert fold(text) == search_key(text), repr(text)
+
+
+def test_cli_review_state_filter_is_the_pages(world: World, organiser, tmp_path: Path) -> None:
+    """``export --review-state`` holds exactly the proposals the proposals page lists for
+    that state (its ProposalFilter), and ``--hidden`` the page's moderation criterion."""
+    from kiosk.central.review import ProposalFilter, filtered_ids, update_review
+
+    sm = [p["id"] for p in world.proposals if world.events[p["event_id"]] == "SM-2026"]
+    sm = [i for i, p in zip(sm, world.proposals, strict=False) if not p["training"]]
+    for n, proposal_id in enumerate(sm[:40]):
+        update_review(world.store, proposal_id, by=None, state="accepted" if n % 2 else "rejected")
+    update_review(world.store, sm[1], by=None, hide="a name in the text")
+    out = tmp_path / "accepted.csv"
+    printed = organiser("export", "SM-2026", "--format", "csv", "--out", str(out),
+                        "--review-state", "accepted", "--json")  # fmt: skip
+    want = filtered_ids(
+        world.store, ProposalFilter(event="SM-2026", state="accepted", hidden="all")
+    )
+    assert len(want) == 20 and json.loads(printed)["proposals"] == 20
+    assert [r["id"] for r in read_csv(out)] == want
+    organiser("export", "SM-2026", "--format", "csv", "--out", str(out),
+              "--review-state", "accepted", "--hidden", "visible")  # fmt: skip
+    assert [r["id"] for r in read_csv(out)] == [i for i in want if i != sm[1]]
+    folder = str(organiser.folder)
+    bad = ["--data-dir", folder, "export", "SM-2026", "--format", "csv", "--out", str(out)]
+    with pytest.raises(SystemExit) as caught:  # argparse: one usage line, status 2
+        main([*bad, "--review-state", "approved"])
+    assert caught.value.code == 2

@@ -9,6 +9,7 @@ from kiosk.ids import new_id
 from kiosk.services.dashboard import dashboard_figures
 from kiosk.services.proposals import submit_proposal
 from kiosk.storage.models import Attendee, CheckIn
+from kiosk.storage.settings import EVENT_ID
 
 T0 = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC)
 
@@ -16,7 +17,7 @@ T0 = dt.datetime(2026, 11, 23, 9, 0, tzinfo=dt.UTC)
 def add_people(store, outcomes: list[tuple[str, str, int, str]]) -> None:
     """(kind, category, minutes after T0, outcome) per scan."""
     with store.uow() as uow:
-        event_id = uow.get_setting("event_id")
+        event_id = uow.setting(EVENT_ID)
         for kind, category, minutes, outcome in outcomes:
             person = Attendee(
                 id=new_id(),

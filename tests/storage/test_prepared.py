@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from kiosk.storage.models import JournalEntry, LocalSetting
 from kiosk.storage.prepared import Prepared
+from kiosk.storage.settings import Setting
 
 READ = Prepared(
     select(JournalEntry.seq)
@@ -19,6 +20,11 @@ READ = Prepared(
     .limit(bindparam("limit"))
 )
 INSERT = Prepared(insert(LocalSetting))
+
+
+def raw(key: str) -> Setting[str | None]:
+    """A setting of no kiosk's (the tests write their own rows), None when unset."""
+    return Setting(key, None, lambda text: text, lambda value: value or "")
 
 
 def test_positional_and_named_styles() -> None:
@@ -57,11 +63,11 @@ def test_driver_errors_are_sqlalchemy_errors_and_roll_back(demo_store) -> None:
         with pytest.raises(IntegrityError):
             uow.run(INSERT, {"key": "probe", "value": "2"})
     # Leaving without commit rolled the first insert back too.
-    assert demo_store.get_setting("probe") is None
+    assert demo_store.setting(raw("probe")) is None
     with demo_store.uow() as uow:
         uow.run_many(INSERT, [{"key": "p1", "value": "1"}, {"key": "p2", "value": "2"}])
         uow.commit()
-    assert demo_store.get_setting("p2") == "2"
+    assert demo_store.setting(raw("p2")) == "2"
 
 
 def test_lean_unit_of_work(demo_store) -> None:
@@ -71,16 +77,16 @@ def test_lean_unit_of_work(demo_store) -> None:
             uow.session  # noqa: B018
         uow.run(INSERT, {"key": "lean", "value": "kept"})
         uow.commit()
-    assert demo_store.get_setting("lean") == "kept"
+    assert demo_store.setting(raw("lean")) == "kept"
     with pytest.raises(ZeroDivisionError), demo_store.uow(lean=True) as uow:
         uow.run(INSERT, {"key": "lean2", "value": "dropped"})
         raise ZeroDivisionError
-    assert demo_store.get_setting("lean2") is None
+    assert demo_store.setting(raw("lean2")) is None
     # The pooled connection went back with no transaction left open.
     with demo_store.uow() as uow:
-        uow.set_setting("after", "ok")
+        uow.save(raw("after"), "ok")
         uow.commit()
-    assert demo_store.get_setting("after") == "ok"
+    assert demo_store.setting(raw("after")) == "ok"
 
 
 def test_lean_unit_of_work_inside_another_fails_instead_of_hanging(settings) -> None:
@@ -96,5 +102,5 @@ def test_lean_unit_of_work_inside_another_fails_instead_of_hanging(settings) -> 
         with pytest.raises(StorageError, match="locked"), store.uow(lean=True) as inner:
             inner.run(INSERT, {"key": "inner", "value": "1"})
         outer.commit()
-    assert store.get_setting("outer") == "1" and store.get_setting("inner") is None
+    assert store.setting(raw("outer")) == "1" and store.setting(raw("inner")) is None
     store.close()

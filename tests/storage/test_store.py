@@ -11,7 +11,7 @@ from kiosk.domain.proposal import ProposalDraft
 from kiosk.services.proposals import submit_proposal
 from kiosk.services.status import kiosk_status, verify_journal
 from kiosk.storage import Store
-from kiosk.storage.store import EVENT_KEY
+from kiosk.storage.settings import EVENT_ID, Setting
 
 
 def test_pragmas(store) -> None:
@@ -101,8 +101,10 @@ def test_a_submit_reads_its_settings_with_the_journal_head(demo_store) -> None:
 
 def test_read_head_then_several_records_in_one_unit_of_work(demo_store) -> None:
     with demo_store.uow() as uow:
-        settings = uow.read_head(EVENT_KEY, "no_such_setting")
-        assert settings == {EVENT_KEY: demo_store.event_id}  # settings not set are left out
+        unset = Setting("no_such_setting", "", str, str)
+        local = uow.read_head(EVENT_ID, unset)
+        assert local.raw == {EVENT_ID.key: demo_store.event_id}  # settings not set are left out
+        assert local[EVENT_ID] == demo_store.event_id and local[unset] == ""
         first = uow.record("test.note", "r1", {"n": 1})
         second = uow.record("test.note", "r2", {"n": 2})
         uow.commit()

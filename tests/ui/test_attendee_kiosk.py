@@ -9,6 +9,7 @@ from kiosk.domain.errors import StorageFull
 from kiosk.domain.flow import Step
 from kiosk.i18n import N_
 from kiosk.storage.models import Proposal
+from kiosk.storage.settings import EVENT_ID, ORGANISER_SIGN_PK
 from kiosk.ui.qt import QApplication, QLineEdit, QPlainTextEdit, Qt
 from kiosk.ui.window import text_widgets
 from tests.conftest import kiosk_db
@@ -172,14 +173,14 @@ def test_badge_links_the_proposal_without_a_check_in(
     from nacl.signing import SigningKey
     from sqlalchemy import func
 
-    from kiosk import badges, crypto
+    from kiosk import badges
     from kiosk.ids import new_id
     from kiosk.storage.models import Attendee, CheckIn
 
     organiser = SigningKey.generate()
     with demo_store.uow() as uow:
-        event_id = uow.get_setting("event_id")
-        uow.set_setting(crypto.ORGANISER_SIGN_PK, bytes(organiser.verify_key).hex())
+        event_id = uow.setting(EVENT_ID)
+        uow.save(ORGANISER_SIGN_PK, bytes(organiser.verify_key).hex())
         person = Attendee(
             id=new_id(),
             event_id=event_id,

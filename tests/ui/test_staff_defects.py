@@ -39,10 +39,10 @@ def shown_banner(window, lang: str) -> QLabel | None:
 
 
 def set_training(store, on: bool) -> None:
-    from kiosk.services.proposals import TRAINING_KEY
+    from kiosk.storage.settings import TRAINING
 
     with store.uow() as uow:
-        uow.set_setting(TRAINING_KEY, "1" if on else "0")
+        uow.save(TRAINING, on)
         uow.commit()
 
 

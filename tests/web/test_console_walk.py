@@ -97,10 +97,27 @@ def test_the_organiser_walk(console_server: ConsoleServer, browser: Any, tmp_pat
     assert refused.status == 403
     log_in(page, url, "admin", ADMIN_PASSWORD)
 
+    # The viewer used below is made on the Accounts page (a password the admin sets),
+    # a second account with a one-time password shown once.
+    page.click("a[href='/console/accounts']")
+    for username, password in (("viewer", VIEWER_PASSWORD), ("helper", "")):
+        page.fill("#add-account input[name=username]", username)
+        page.fill("#add-account input[name=password]", password)
+        page.select_option("#add-account select[name=role]", "viewer")
+        page.click("#add-account button[type=submit]")
+    once = page.locator("#one-time-password").inner_text()
+    assert len(once) == 23
+    assert page.locator("#account-viewer .tag").first.inner_text().startswith("lecteur")
+    page.goto(f"{url}/console/")
+
     # Create an event, then give it a seventh theme in four languages.
     page.click("a[href='/console/events/new']")
     page.fill("input[name=code]", EVENT)
-    page.fill("input[name=name]", "Session Souss-Massa")
+    page.fill("input[name=name_fr]", "Session Souss-Massa")
+    page.fill(
+        "input[name=name_ar]",
+        "\u062c\u0644\u0633\u0629 \u0633\u0648\u0633 \u0645\u0627\u0633\u0629",
+    )
     page.fill("input[name=region]", "Souss-Massa")
     page.fill("input[name=venue]", "Agadir")
     page.fill("input[name=starts]", "2026-11-23T08:00")
@@ -135,6 +152,12 @@ def test_the_organiser_walk(console_server: ConsoleServer, browser: Any, tmp_pat
     page.fill("input[name=q]", "Salma Idrissi")
     page.click(".filters button")
     assert "Salma Idrissi" in page.locator("table").last.inner_text()
+    # She lost her badge: a new one, printed alone; the lost one is revoked.
+    page.click("form[action$='/roster/reissue'] button")
+    page.wait_for_selector("#reissued")
+    assert page.locator(".badge").count() == 1
+    assert "Salma Idrissi" in page.locator(".badge").inner_text()
+    reissued_url = page.url.removeprefix(url)
 
     # Two kiosks ask to enrol; the organiser approves each by the code it shows.
     kiosk_a, cfg_a, code_a = make_kiosk(tmp_path, "door-A", server)
@@ -148,7 +171,8 @@ def test_the_organiser_walk(console_server: ConsoleServer, browser: Any, tmp_pat
     assert page.locator("input[name=device]").count() == 2
 
     # They work the day: check-ins on both, proposals in Arabic and in French.
-    tokens = roster_tokens(server.store, EVENT)
+    # (The lost badge's row has no external id any more: it is left out.)
+    tokens = [t for t in roster_tokens(server.store, EVENT) if t.external_id]
     for row in tokens[:40]:
         check_in(kiosk_a, row.token)
     for row in tokens[30:50]:
@@ -186,6 +210,16 @@ def test_the_organiser_walk(console_server: ConsoleServer, browser: Any, tmp_pat
     assert page.locator("form[action$='/reimport']").count() == 1  # the junk, quarantined
     page.goto(f"{url}/console/events/{EVENT}/attendance")
     assert page.locator("#checked-in b").inner_text() == "50"
+
+    # The admin reviews the skills theme: its three Arabic proposals are assigned to them.
+    page.goto(f"{url}/console/events/{EVENT}/proposals")
+    page.click("a[href$='/reviewers']")
+    page.select_option("#theme-skills select[name=username]", "admin")
+    page.click("#theme-skills button")
+    page.goto(f"{url}/console/events/{EVENT}/proposals")
+    page.check("#filters input[name=assignee]")
+    page.click("#filters button[type=submit]")
+    assert page.locator("#proposals tr").count() == 4  # header + 3
 
     # Proposals: Arabic search folds the alef; the French filter keeps the four.
     page.goto(f"{url}/console/events/{EVENT}/proposals")
@@ -249,6 +283,7 @@ def test_the_organiser_walk(console_server: ConsoleServer, browser: Any, tmp_pat
     assert {
         "login", "event_create", "event_edit", "roster_import", "device_approve",
         "bundle_import", "hide", "review_state", "note", "export", "answer_publish",
+        "user_add", "role_change", "badge_reissue", "theme_reviewer",
     } <= actions  # fmt: skip
     assert "proposition masqu\u00e9e" in page.locator("#audit").inner_text()  # in French
 
@@ -273,6 +308,10 @@ def test_the_organiser_walk(console_server: ConsoleServer, browser: Any, tmp_pat
         ("proposal", f"/console/events/{EVENT}/proposals/{proposal_id}"),
         ("exports", f"/console/events/{EVENT}/exports"),
         ("audit", "/console/audit"),
+        ("accounts", "/console/accounts"),
+        ("badge-reissued", reissued_url),
+        ("reviewers", f"/console/events/{EVENT}/reviewers"),
+        ("proposals-mine", f"/console/events/{EVENT}/proposals?assignee=admin"),
     ):
         shoot(page, name, ("ar", "fr"), url, path)
     context.close()
@@ -295,6 +334,21 @@ def test_the_organiser_walk(console_server: ConsoleServer, browser: Any, tmp_pat
     )
     assert contacts.status == 403
     viewer_context.close()
+
+    # The helper's one-time password opens only the page where they choose their own.
+    helper_context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="ar")
+    helper = helper_context.new_page()
+    helper.goto(f"{url}/console/login")
+    helper.fill("input[name=username]", "helper")
+    helper.fill("input[name=password]", once)
+    helper.click("button[type=submit]")
+    helper.wait_for_url(f"{url}/console/password")
+    shoot(helper, "password", ("ar", "fr"), url, "/console/password")
+    helper.fill("#choose-password input[name=password]", "the helper's own password")
+    helper.fill("#choose-password input[name=again]", "the helper's own password")
+    helper.click("#choose-password button")
+    helper.wait_for_url(f"{url}/console/")
+    helper_context.close()
     shoot_login(browser, url)
     kiosk_a.close()
     kiosk_b.close()

@@ -19,7 +19,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
 from kiosk.central.store import upgrade_central
-from kiosk.central.web.deps import Console, Forbidden, LoginNeeded, render
+from kiosk.central.web.deps import Console, Forbidden, LoginNeeded, PasswordChangeNeeded, render
 from kiosk.config import assets_dir
 from kiosk.storage.store import Store
 
@@ -68,15 +68,19 @@ def mount_console(
 ) -> Console:
     """Add the console's pages, the public follow-up page and their middleware."""
     from kiosk.central.web import (
+        accounts,
         attendance,
         audit,
         auth,
+        badges,
         bundles,
         devices,
         events,
         exports,
+        password,
         proposals,
         public,
+        reviewers,
         roster,
     )
 
@@ -97,11 +101,19 @@ def mount_console(
     app.mount("/console/fonts", StaticFiles(directory=assets_dir() / "fonts"), name="fonts")
     for module in (auth, events, roster, devices, bundles, attendance, proposals, exports, audit):
         app.include_router(module.router, prefix="/console")
+    app.include_router(accounts.router, prefix="/console")
+    app.include_router(badges.router, prefix="/console")
+    app.include_router(reviewers.router, prefix="/console")
+    app.include_router(password.router, prefix="/console")
     app.include_router(public.router)
 
     @app.exception_handler(LoginNeeded)
     def login_needed(request: Request, exc: LoginNeeded) -> Response:
         return RedirectResponse("/console/login", status_code=303)
+
+    @app.exception_handler(PasswordChangeNeeded)
+    def password_change_needed(request: Request, exc: PasswordChangeNeeded) -> Response:
+        return RedirectResponse("/console/password", status_code=303)
 
     @app.exception_handler(Forbidden)
     def forbidden(request: Request, exc: Forbidden) -> Response:

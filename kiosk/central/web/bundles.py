@@ -21,6 +21,7 @@ from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 
 from kiosk.central.accounts import MANAGE
+from kiosk.central.import_reasons import reason_text
 from kiosk.central.keys import load_sealing_key, load_signing_key
 from kiosk.central.merge import ImportOutcome, import_bundle
 from kiosk.central.models import BundleImport
@@ -64,6 +65,7 @@ def _page(page: EventPage, **extra: Any) -> Response:
             ],
             "can_manage": page.can(MANAGE),
             "outcomes": None,
+            "reason": reason_text,
             **extra,
         },
     )
@@ -121,6 +123,7 @@ def _import_one(
         to_seq=outcome.to_seq,
         new_entries=outcome.new_entries,
         quarantined=kept,
+        fault_seq=outcome.seq,
     )
     with console.store.uow() as uow:
         uow.session.add(row)

@@ -44,6 +44,14 @@ class LoginNeeded(Exception):
     """No signed-in user: the page sends the browser to the log-in page."""
 
 
+class PasswordChangeNeeded(Exception):
+    """Signed in with a one-time password: every page waits until the user chose theirs."""
+
+
+# What a user with a one-time password may still reach.
+PASSWORD_PAGES = ("/console/password", "/console/logout")
+
+
 class Forbidden(Exception):
     """The user lacks the role for this page (HTTP 403)."""
 
@@ -117,6 +125,8 @@ def current_user(request: Request, console: ConsoleDep) -> User:
     if user is None:
         request.session.pop("user_id", None)
         raise LoginNeeded()
+    if user.must_change_password and request.url.path not in PASSWORD_PAGES:
+        raise PasswordChangeNeeded()
     return user
 
 
@@ -206,6 +216,7 @@ def render(
         "label": label,
         "when_text": when_text,
         "native_name": lambda code: NATIVE_NAMES.get(code, code),
+        "event_name": lambda event: event.name_in(lang),  # in the page's language
         "csrf_token": "" if public else csrf_token(request),
         "csrf_field": CSRF_FIELD,
         "languages": [(code, NATIVE_NAMES[code]) for code in LANGUAGES],

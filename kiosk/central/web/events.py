@@ -70,7 +70,10 @@ def national_page(request: Request, console: ConsoleDep, user: UserDep) -> Respo
 
 def _event_form(form: Any) -> EventFields:
     return EventFields(
+        # The one name follows the names per language (the form has no field for it).
         name=str(form.get("name", ""))[:300],
+        names={lang: str(form.get(f"name_{lang}", ""))[:300] for lang in LANGUAGES},
+        followup_url=str(form.get("followup_url", ""))[:300],
         region=str(form.get("region", ""))[:200],
         venue=str(form.get("venue", ""))[:200],
         starts=_time(str(form.get("starts", ""))),

@@ -46,7 +46,7 @@ def export_filter(
         return dt.datetime.fromisoformat(value).replace(tzinfo=dt.UTC) if value else None
 
     until = day(f.date_to)
-    console_only = f.state or f.hidden != "all" or f.personal_data
+    console_only = f.state or f.hidden != "all" or f.personal_data or f.assignee
     return central_exports.ExportFilter(
         event=f.event,
         themes=one(f.theme),

@@ -43,6 +43,7 @@ def proposals_page(page: deps.Viewing, number: Annotated[int, Query(alias="page"
             "age_bands": AGE_BANDS,
             "profiles": PROFILES,
             "can_moderate": page.can(MODERATE),
+            "can_manage": page.can(MANAGE),
         },
     )
 

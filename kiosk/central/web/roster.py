@@ -105,15 +105,22 @@ def _qr_svg(token: str) -> str:
 
 
 @router.get("/events/{code}/badges")
-def badge_sheet(page: deps.Managing, q: str = "") -> Response:
+def badge_sheet(
+    page: deps.Managing, q: str = "", attendee: str = "", reissued: str = ""
+) -> Response:
     """A printable A4 sheet of badges (the browser prints it or saves it as PDF, with the
-    names shaped in their own direction); ``q`` narrows it to matching people."""
+    names shaped in their own direction); ``q`` narrows it to matching people,
+    ``attendee`` to one person (a re-issued badge)."""
     from kiosk.services.badge_sheet import badge_cards
 
     ids = None
-    if q:
+    if attendee:
+        ids = [attendee[:36]]
+    elif q:
         rows, _total = search_roster(page.store, page.event.code, q[:100], page_size=400)
         ids = [r.id for r in rows]
-    cards = badge_cards(page.store, ids, event_id=page.event.id)[:2000]
+    lang = deps.page_language(page.request)
+    cards = badge_cards(page.store, ids, event_id=page.event.id, lang=lang)[:2000]
     page.audit("badge_sheet", detail={"badges": len(cards)})
-    return page.render("badges.html", {"cards": [(c, _qr_svg(c.token)) for c in cards]})
+    cards_qr = [(c, _qr_svg(c.token)) for c in cards]
+    return page.render("badges.html", {"cards": cards_qr, "reissued": reissued})
