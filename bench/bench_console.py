@@ -27,6 +27,19 @@ slowest kiosk's time and any failure. With ``--repeat N`` the whole run is made 
 and a last block gives each figure's median and range (min-max). The machine is
 shared: take the median of 3 to 5 runs, not one run; ``--server-log`` keeps the
 server's log (a refused upload, a busy database) to look at afterwards.
+
+Measured so on 2026-12-02 (2 shared cores; server time p95 in ms, median (min-max) of 3
+runs; main 0f66b5d against this branch before its last merge of main):
+
+    SQLite       idle proposals / attendance   20 kiosks: proposals / attendance
+    main         37 (35-38)   / 38 (37-100)    474 (410-687)   / 389 (329-537)
+    branch       46 (37-53)   / 71 (35-116)    112 (94-138)    / 92 (83-124)
+    PostgreSQL
+    main         38 (33-41)   / 42 (39-53)     1395 (1311-1675) / 1261 (1152-1360)
+    branch       73 (68-81)   / 75 (61-126)    166 (146-176)   / 115 (105-124)
+
+(idle figures swing with the other sessions' load: one run after the merge, on a
+quieter machine, gave 30 / 29 and 45 / 43 on SQLite, 33 / 32 and 63 / 47 on PostgreSQL.)
 """
 
 from __future__ import annotations
