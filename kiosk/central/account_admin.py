@@ -65,13 +65,7 @@ def add_account(
         check_role(store, role, event_code)
     generated = "" if password else one_time_password()
     add_user(store, username, password or generated, display_name=display_name, by=by,
-             address=address)  # fmt: skip
-    if generated:
-        with store.uow() as uow:  # handed over once: its holder chooses their own
-            row = uow.session.scalar(select(ConsoleUser).where(ConsoleUser.username == username))
-            if row is not None:
-                row.password_change_required = True
-            uow.commit()
+             address=address, temporary=bool(generated))  # fmt: skip
     if role:
         change_role(store, username, role, event_code, by=by, address=address)
     return generated or None

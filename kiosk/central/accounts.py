@@ -120,8 +120,10 @@ def add_user(
     event_code: str | None = None,
     by: User | None = None,
     address: str = "",
+    temporary: bool = False,
 ) -> User:
-    """A new account; with ``role``, that role in ``event_code`` (or every event)."""
+    """A new account; with ``role``, that role in ``event_code`` (or every event);
+    ``temporary``: the password is a one-time one, the first log-in chooses another."""
     name = _check_username(username)
     _check_password(password)
     with store.uow() as uow:
@@ -134,6 +136,7 @@ def add_user(
             username=name,
             display_name=display_name[:200],
             password_hash=_hasher.hash(password),
+            password_change_required=temporary,
             created_at=store.clock.now(),
         )
         uow.session.add(row)
