@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from nacl.signing import SigningKey
-from sqlalchemy import select
 
 from kiosk import badges
 from kiosk.central.accounts import User, record
@@ -71,12 +70,13 @@ def reissue_badge(
         old.external_id = None  # unique per event: it moves to the new badge's row
         uow.session.flush()
         attendee_id = new_id()
+        token = badges.make_token(key, kind, event.id, attendee_id)
         uow.session.add(
             Attendee(
                 id=attendee_id,
                 external_id=external_id,
                 created_at=store.clock.now(),
-                badge_token=badges.make_token(key, kind, event.id, attendee_id),
+                badge_token=token,
                 **{name: getattr(old, name) for name in _KEPT},
             )
         )
@@ -86,7 +86,5 @@ def reissue_badge(
         record(uow, store, by, "badge_reissue", event_code=event.code,
                target=external_id or attendee_id, detail={"old": old.id, "new": attendee_id},
                address=address)  # fmt: skip
-        uow.session.flush()
-        token = uow.session.scalar(select(Attendee.badge_token).where(Attendee.id == attendee_id))
         uow.commit()
-        return Reissued(old.id, attendee_id, external_id or "", old.name, token or "")
+        return Reissued(old.id, attendee_id, external_id or "", old.name, token)
