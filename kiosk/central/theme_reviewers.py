@@ -9,6 +9,7 @@ from typing import Any, cast
 
 from sqlalchemy import CursorResult, select, update
 
+from kiosk.central import review
 from kiosk.central.accounts import MODERATE, User, get_user, record
 from kiosk.central.models import ProposalReview, ThemeReviewer
 from kiosk.central.organiser import find_event
@@ -22,13 +23,9 @@ from kiosk.storage.store import Store
 def theme_reviewers(store: Store, event_code: str) -> dict[str, str]:
     """Theme code -> the user name reviewing it (themes without one are absent)."""
     with store.uow(readonly=True) as uow:
-        event = find_event(uow, event_code)
-        rows = uow.session.execute(
-            select(ThemeReviewer.theme_code, ThemeReviewer.username).where(
-                ThemeReviewer.event_id == event.id
-            )
-        )
-        return dict(rows.tuples().all())
+        event_id = find_event(uow, event_code).id
+        by_theme = review.theme_reviewers(uow, event_id)
+    return {theme: username for (_event, theme), username in by_theme.items()}
 
 
 def set_theme_reviewer(
